@@ -1,0 +1,43 @@
+# The two commands: `make run` (install, migrate, import, index, serve) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := DEBUG=1 $(PY) manage.py
+
+.PHONY: run test lint format install migrate import index serve bench check-deploy
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+import: migrate
+	$(MANAGE) import_documents
+
+index: import
+	$(MANAGE) rebuild_index --noinput
+
+run: index
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Exit code 5 ("no tests ran") fails like any other failure.
+test: lint
+	$(MANAGE) makemigrations --check --dry-run
+	DEBUG=1 $(PY) -m pytest
+
+bench: install
+	DEBUG=1 $(PY) bench/run.py

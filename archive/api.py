@@ -1,0 +1,106 @@
+"""Read-only JSON API over the archive: texts with their versions, and one version in full."""
+
+from django.http import JsonResponse
+from django.urls import reverse
+
+from archive.models import Document, Work
+from archive.reading import get_version, versions_of
+
+
+def not_found(message: str) -> JsonResponse:
+    return JsonResponse({"error": message, "status": 404}, status=404)
+
+
+def version_summary(document: Document) -> dict:
+    return {
+        "language": document.language,
+        "title": document.title,
+        "is_provisional": document.is_provisional,
+        "url": document.get_absolute_url(),
+        "api_url": reverse("api:document", args=[document.work.slug, document.language]),
+    }
+
+
+def work_summary(work: Work) -> dict:
+    return {
+        "slug": work.slug,
+        "kind": work.kind,
+        "series": work.series,
+        "meeting": work.meeting,
+        "date": work.date.isoformat() if work.date else None,
+        "countries": [c.code for c in work.countries.all()],
+        "authentic_language": work.authentic_language,
+        "versions": [version_summary(d) for d in work.documents.all()],
+    }
+
+
+def document_list(request):
+    works = Work.objects.prefetch_related("countries", "documents__work")
+    return JsonResponse({"texts": [work_summary(w) for w in works]})
+
+
+def document_detail(request, slug: str, language: str):
+    document = get_version(slug, language)
+    if document is None:
+        return not_found(f"No '{language}' version of '{slug}'. See /api/documents/ for texts.")
+    return JsonResponse(document_data(document), json_dumps_params={"ensure_ascii": False})
+
+
+def document_data(document: Document) -> dict:
+    work = document.work
+    sections = list(document.sections.all())
+    clauses = list(document.clauses.all())
+    by_section: dict[int | None, list[str]] = {}
+    for clause in clauses:
+        by_section.setdefault(clause.section_id, []).append(clause.label)
+    section_ids = {s.pk: n for n, s in enumerate(sections)}
+    return {
+        **work_summary(work),
+        "language": document.language,
+        "title": document.title,
+        "subtitle": document.subtitle,
+        "date": document.date.isoformat() if document.date else None,
+        "place": document.place,
+        "place_as_printed": document.place_as_printed,
+        "is_provisional": document.is_provisional,
+        "translation_of": document.translation_of.language if document.translation_of else None,
+        "other_versions": [d.language for d in versions_of(work) if d.pk != document.pk],
+        "source": {
+            "file": document.source_name,
+            "sha256": document.source_sha256,
+            "encoding": document.source_encoding,
+            "url": document.source_url,
+        },
+        "metadata_lines": document.metadata_lines,
+        "sections": [
+            {
+                "index": n,
+                "label": s.label,
+                "heading": s.heading,
+                "level": s.level,
+                "parent": section_ids.get(s.parent_id),
+                "clause_labels": by_section.get(s.pk, []),
+            }
+            for n, s in enumerate(sections)
+        ],
+        "clauses": [
+            {
+                "label": c.label,
+                "printed_label": c.printed_label,
+                "anchor": c.anchor,
+                "section": section_ids.get(c.section_id),
+                "is_preamble": c.is_preamble,
+                "paragraphs": c.paragraphs,
+                "text": c.text,
+                "url": clause_url(document, c.label),
+            }
+            for c in clauses
+        ],
+        "closing": document.closing,
+        "signatories": [{"name": s.name, "title": s.title} for s in document.signatories.all()],
+        "warnings": document.warnings,
+    }
+
+
+def clause_url(document: Document, label: str) -> str:
+    return f"{document.get_absolute_url()}#c{label}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from archive import api
+
+app_name = "api"
+urlpatterns = [
+    path("documents/", api.document_list, name="document_list"),
+    path("documents/<slug:slug>/<str:language>/", api.document_detail, name="document"),
+]

@@ -1,0 +1,70 @@
+"""Names of the places and states that appear in texts of this family, in Japanese and English.
+
+Used to give a document a canonical English place name (アシガバット市 → Ashgabat) and to name the
+participating countries given by ISO code in the manifest.
+"""
+
+import re
+
+# ISO 3166-1 alpha-2 code → (English short name, Japanese short name)
+COUNTRIES = {
+    "JP": ("Japan", "日本"),
+    "KZ": ("Kazakhstan", "カザフスタン"),
+    "KG": ("Kyrgyzstan", "キルギス"),
+    "TJ": ("Tajikistan", "タジキスタン"),
+    "TM": ("Turkmenistan", "トルクメニスタン"),
+    "UZ": ("Uzbekistan", "ウズベキスタン"),
+    "AF": ("Afghanistan", "アフガニスタン"),
+    "MN": ("Mongolia", "モンゴル"),
+    "AZ": ("Azerbaijan", "アゼルバイジャン"),
+    "RU": ("Russia", "ロシア"),
+    "CN": ("China", "中国"),
+}
+
+# Printed form → canonical English place name. Longer forms first where one contains another.
+PLACES = {
+    "東京": "Tokyo",
+    "大阪": "Osaka",
+    "アシガバット": "Ashgabat",
+    "アシガバード": "Ashgabat",
+    "アスタナ": "Astana",
+    "ヌルスルタン": "Nur-Sultan",
+    "アルマティ": "Almaty",
+    "ビシュケク": "Bishkek",
+    "ドゥシャンベ": "Dushanbe",
+    "タシケント": "Tashkent",
+    "サマルカンド": "Samarkand",
+    "ニューヨーク": "New York",
+    "Tokyo": "Tokyo",
+    "Osaka": "Osaka",
+    "Ashgabat": "Ashgabat",
+    "Astana": "Astana",
+    "Nur-Sultan": "Nur-Sultan",
+    "Almaty": "Almaty",
+    "Bishkek": "Bishkek",
+    "Dushanbe": "Dushanbe",
+    "Tashkent": "Tashkent",
+    "Samarkand": "Samarkand",
+    "New York": "New York",
+}
+
+_NAMES = "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True))
+# A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo / at Astana.
+_MEETING_PLACE = re.compile(
+    rf"(?P<ja>{_NAMES})(?:市)?(?:において|にて|で開催|市)|\b(?:in|at)\s+(?P<en>{_NAMES})\b"
+)
+_ANY_PLACE = re.compile(_NAMES)
+
+
+def canonical_place(printed: str) -> str:
+    """Ashgabat for アシガバット市; the printed form when the place is not known."""
+    match = _ANY_PLACE.search(printed)
+    return PLACES[match.group()] if match else printed.strip()
+
+
+def find_meeting_place(text: str) -> str | None:
+    """The first place `text` says something happened at, as printed (東京, Tokyo)."""
+    match = _MEETING_PLACE.search(text)
+    if not match:
+        return None
+    return match.group("ja") or match.group("en")

@@ -1,0 +1,268 @@
+"""Writing parsed source files into the archive: everything or nothing, and idempotent.
+
+`prepare_imports` reads, decodes, parses and checks every file before anything is written;
+`import_prepared` writes them in one transaction. Clauses are upserted on (document, label), so
+a clause keeps its row, anchor and URL across re-imports for as long as its label exists.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from archive import gazetteer
+from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.parsing import ParsedDocument, ParseError, parse_document
+from archive.signals import documents_imported
+from archive.sources import (
+    MANIFEST_NAME,
+    ManifestEntry,
+    Source,
+    SourceError,
+    load_manifest,
+    read_source,
+)
+
+WORK_FIELDS = ("kind", "series", "meeting", "countries")
+
+
+@dataclass
+class PreparedDocument:
+    entry: ManifestEntry
+    source: Source
+    parsed: ParsedDocument
+    fingerprint: str
+
+
+@dataclass
+class ImportResult:
+    document: Document
+    status: str  # new, updated, unchanged
+    changed_clause_ids: list[int] = field(default_factory=list)
+    removed_clause_ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_files(paths: list[Path]) -> list[Path]:
+    """The .txt files named, or found in the folders named, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.txt") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise SourceError(f"{path}: no such file or folder.")
+    if not files:
+        raise SourceError(f"{', '.join(map(str, paths))}: no .txt source files to import.")
+    return files
+
+
+def prepare_imports(paths: list[Path], manifest_path: Path | None = None) -> list[PreparedDocument]:
+    """Read and parse every file; raise SourceError on the first bad one, writing nothing."""
+    prepared = []
+    manifests: dict[Path, dict[str, ManifestEntry]] = {}
+    for path in source_files(paths):
+        manifest_file = manifest_path or path.parent / MANIFEST_NAME
+        if manifest_file not in manifests:
+            manifests[manifest_file] = load_manifest(manifest_file)
+        entry = manifests[manifest_file].get(path.name)
+        if entry is None:
+            raise SourceError(
+                f"{path}: no entry in {manifest_file}; add a [[document]] with "
+                f'file = "{path.name}", slug, language and kind.'
+            )
+        source = read_source(path)
+        try:
+            parsed = parse_document(source.text, entry.language)
+        except ParseError as error:
+            raise SourceError(
+                f"{path}: {error}; check that this is the full text of the document."
+            ) from None
+        digest = hashlib.sha256(f"{source.sha256}{entry!r}{parsed!r}".encode()).hexdigest()
+        prepared.append(PreparedDocument(entry, source, parsed, digest))
+    _check_consistency(prepared)
+    return prepared
+
+
+def _check_consistency(prepared: list[PreparedDocument]) -> None:
+    versions: dict[tuple[str, str], PreparedDocument] = {}
+    for item in prepared:
+        key = (item.entry.slug, item.entry.language)
+        if key in versions:
+            raise SourceError(
+                f"{item.entry.file}: {versions[key].entry.file} is already the "
+                f"'{key[1]}' version of {key[0]}; give one of them another slug or language."
+            )
+        versions[key] = item
+    for item in prepared:
+        entry = item.entry
+        for other in prepared:
+            if other.entry.slug == entry.slug and any(
+                getattr(other.entry, f) != getattr(entry, f) for f in WORK_FIELDS
+            ):
+                raise SourceError(
+                    f"{entry.file} and {other.entry.file} are versions of {entry.slug} but their "
+                    "manifest entries disagree on kind, series, meeting or countries; make them "
+                    "the same."
+                )
+        target = entry.translation_of
+        if (
+            target
+            and (entry.slug, target) not in versions
+            and not Document.objects.filter(work__slug=entry.slug, language=target).exists()
+        ):
+            raise SourceError(
+                f'{entry.file}: translation_of = "{target}" but {entry.slug} has no '
+                f"'{target}' version in the manifest or the archive; import that version too, "
+                "or use authentic_language instead."
+            )
+
+
+@transaction.atomic
+def import_prepared(prepared: list[PreparedDocument]) -> list[ImportResult]:
+    results = [_write_document(item) for item in prepared]
+    by_key = {(r.document.work.slug, r.document.language): r.document for r in results}
+    for item, result in zip(prepared, results, strict=True):
+        target = item.entry.translation_of
+        if target:
+            original = by_key.get((item.entry.slug, target)) or Document.objects.get(
+                work__slug=item.entry.slug, language=target
+            )
+            if result.document.translation_of_id != original.pk:
+                result.document.translation_of = original
+                result.document.save(update_fields=["translation_of"])
+    for work in {r.document.work for r in results}:
+        _update_work_summary(work, [i for i in prepared if i.entry.slug == work.slug])
+    transaction.on_commit(lambda: documents_imported.send(sender=Document, results=results))
+    return results
+
+
+def import_paths(paths: list[Path], manifest_path: Path | None = None) -> list[ImportResult]:
+    return import_prepared(prepare_imports(paths, manifest_path))
+
+
+def _write_document(item: PreparedDocument) -> ImportResult:
+    entry, parsed = item.entry, item.parsed
+    work, _ = Work.objects.update_or_create(
+        slug=entry.slug,
+        defaults={"kind": entry.kind, "series": entry.series, "meeting": entry.meeting},
+    )
+    work.countries.set([_country(code) for code in entry.countries])
+    document = Document.objects.filter(work=work, language=entry.language).first()
+    warnings = list(item.source.warnings) + [f"{entry.file}: {w}" for w in parsed.warnings]
+    if document is not None and document.fingerprint == item.fingerprint:
+        return ImportResult(document, "unchanged", warnings=warnings)
+    status = "new" if document is None else "updated"
+    document = document or Document(work=work, language=entry.language)
+    place_printed = entry.place or parsed.place_as_printed
+    document.title = parsed.title
+    document.subtitle = parsed.subtitle
+    document.date = entry.date or parsed.date
+    document.place = gazetteer.canonical_place(place_printed) if place_printed else ""
+    document.place_as_printed = place_printed
+    document.is_provisional = parsed.is_provisional
+    document.closing = parsed.closing
+    document.metadata_lines = [
+        {"role": m.role, "text": m.text, "offset": m.offset} for m in parsed.metadata_lines
+    ]
+    if parsed.closing:
+        document.metadata_lines.append(
+            {"role": "closing", "text": parsed.closing, "offset": parsed.closing_offset}
+        )
+    document.warnings = warnings
+    document.source_url = entry.source_url
+    document.source_name = entry.file
+    document.source_sha256 = item.source.sha256
+    document.source_encoding = item.source.encoding
+    document.source_bytes = item.source.data
+    document.fingerprint = item.fingerprint
+    document.save()
+    changed, removed = _write_body(document, parsed)
+    _write_signatories(document, parsed)
+    return ImportResult(document, status, changed, removed, warnings)
+
+
+def _write_body(document: Document, parsed: ParsedDocument) -> tuple[list[int], list[int]]:
+    """Rebuild sections; upsert clauses by label. Returns (changed or new ids, removed ids)."""
+    Section.objects.filter(document=document).delete()
+    sections: list[Section] = []
+    sequence = {
+        ("section", i): n for n, (kind, i) in enumerate(parsed.body_order) if kind == "section"
+    }
+    clause_sequence = {i: n for n, (kind, i) in enumerate(parsed.body_order) if kind == "clause"}
+    for index, parsed_section in enumerate(parsed.sections):
+        section = Section.objects.create(
+            document=document,
+            parent=sections[parsed_section.parent] if parsed_section.parent is not None else None,
+            sequence=sequence[("section", index)],
+            level=parsed_section.level,
+            label=parsed_section.label,
+            heading=parsed_section.heading,
+            source_offset=parsed_section.offset,
+        )
+        sections.append(section)
+
+    existing = {c.label: c for c in Clause.objects.filter(document=document)}
+    changed, to_create, to_update = [], [], []
+    fields = ("section", "sequence", "printed_label", "is_preamble", "text", "source_offset")
+    for index, parsed_clause in enumerate(parsed.clauses):
+        values = {
+            "section": sections[parsed_clause.section]
+            if parsed_clause.section is not None
+            else None,
+            "sequence": clause_sequence[index],
+            "printed_label": parsed_clause.printed_label,
+            "is_preamble": parsed_clause.is_preamble,
+            "text": parsed_clause.text,
+            "source_offset": parsed_clause.offset,
+        }
+        clause = existing.pop(parsed_clause.label, None)
+        if clause is None:
+            to_create.append(Clause(document=document, label=parsed_clause.label, **values))
+            continue
+        if clause.text != values["text"]:
+            changed.append(clause.pk)
+        for name, value in values.items():
+            setattr(clause, name, value)
+        to_update.append(clause)
+    removed = [c.pk for c in existing.values()]
+    Clause.objects.filter(pk__in=removed).delete()
+    Clause.objects.bulk_update(to_update, fields)
+    changed += [c.pk for c in Clause.objects.bulk_create(to_create)]
+    return changed, removed
+
+
+def _write_signatories(document: Document, parsed: ParsedDocument) -> None:
+    Signatory.objects.filter(document=document).delete()
+    Signatory.objects.bulk_create(
+        Signatory(
+            document=document,
+            sequence=n,
+            name=s.name,
+            title=s.title,
+            name_offset=s.name_offset,
+            title_offset=s.title_offset,
+        )
+        for n, s in enumerate(parsed.signatories, start=1)
+    )
+
+
+def _country(code: str) -> Country:
+    name_en, name_ja = gazetteer.COUNTRIES[code]
+    country, _ = Country.objects.get_or_create(
+        code=code, defaults={"name_en": name_en, "name_ja": name_ja}
+    )
+    return country
+
+
+def _update_work_summary(work: Work, items: list[PreparedDocument]) -> None:
+    """The work's date, and its authentic language: the manifest's word, else the language
+    a version is translated from, else the language the closing formula says it was signed in."""
+    dates = sorted(d for d in work.documents.values_list("date", flat=True) if d)
+    hints = [i.entry.authentic_language for i in items] + [i.entry.translation_of for i in items]
+    hints += [i.parsed.authentic_language for i in items]
+    work.date = dates[0] if dates else None
+    work.authentic_language = next((h for h in hints if h), work.authentic_language)
+    work.save(update_fields=["date", "authentic_language"])

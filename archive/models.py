@@ -1,0 +1,186 @@
+"""The archive's data: works, their language versions (documents), sections, clauses, signatories.
+
+A *work* is one text independent of language (Akoma Ntoso's "work"); a *document* is one language
+version of it ("expression"). A clause is cited by work slug + label, the same in every language.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    JOINT_STATEMENT = "joint-statement", _("Joint statement")
+    DECLARATION = "declaration", _("Declaration")
+    JOINT_PRESS_RELEASE = "joint-press-release", _("Joint press release")
+    CHAIRS_STATEMENT = "chairs-statement", _("Chair's statement")
+    PRESS_RELEASE = "press-release", _("Press release")
+    ROADMAP = "roadmap", _("Roadmap")
+    ACTION_PLAN = "action-plan", _("Action plan")
+    OTHER = "other", _("Other")
+
+
+class Country(models.Model):
+    """A participating state, by ISO 3166-1 alpha-2 code."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name_en = models.CharField(max_length=100)
+    name_ja = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name_en
+
+
+class Work(models.Model):
+    """One text, whatever its languages; its versions are `documents`."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    series = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Central Asia + Japan Dialogue Summit"
+    )
+    meeting = models.CharField(max_length=200, blank=True, help_text="e.g. 1st")
+    countries = models.ManyToManyField(Country, related_name="works", blank=True)
+    authentic_language = models.CharField(
+        max_length=10, blank=True, help_text="Language of the authentic text, when known."
+    )
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "slug"]
+
+    def __str__(self):
+        return self.slug
+
+
+class DocumentQuerySet(models.QuerySet):
+    def with_work(self):
+        return self.select_related("work")
+
+
+class Document(models.Model):
+    """One language version of a work, as imported from one source file."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="documents")
+    language = models.CharField(max_length=10)
+    title = models.TextField()
+    subtitle = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    place_as_printed = models.CharField(max_length=200, blank=True)
+    is_provisional = models.BooleanField(
+        default=False, help_text="A provisional translation (仮訳), not an authentic text."
+    )
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="translations"
+    )
+    closing = models.TextField(blank=True, help_text="Closing formula, as printed.")
+    metadata_lines = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Title, date and other non-body lines as printed, with role and source offset.",
+    )
+    warnings = models.JSONField(default=list, blank=True)
+    fingerprint = models.CharField(
+        max_length=64, help_text="Hash of source, manifest entry and parse; equal means unchanged."
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    source_name = models.CharField(max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    source_encoding = models.CharField(max_length=20, default="utf-8")
+    source_bytes = models.BinaryField(help_text="The source file exactly as received.")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "language"], name="one_version_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.work.slug} [{self.language}]"
+
+    def get_absolute_url(self):
+        return reverse("archive:document", args=[self.work.slug, self.language])
+
+    @property
+    def is_authentic(self) -> bool:
+        return not self.is_provisional and self.work.authentic_language in ("", self.language)
+
+
+class Section(models.Model):
+    """A heading in a document, nested (◆ 総論 › 日本と中央アジアとの間の協力のレビュー)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    sequence = models.PositiveIntegerField(help_text="Order among sections and clauses.")
+    level = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(max_length=20, blank=True, help_text="As printed: ◆, I., Ⅱ.")
+    heading = models.TextField()
+    source_offset = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["document", "sequence"]
+
+    def __str__(self):
+        return f"{self.label} {self.heading}".strip()
+
+
+class Clause(models.Model):
+    """A numbered (or ordinal) paragraph of a document; `text` keeps its paragraphs on lines."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="clauses")
+    # SET_NULL: a re-import rebuilds sections, then points the surviving clauses at them again.
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="clauses"
+    )
+    sequence = models.PositiveIntegerField(help_text="Order among sections and clauses.")
+    label = models.CharField(max_length=20, help_text="Normalized: (4 1) → 41, （50） → 50.")
+    printed_label = models.CharField(max_length=40, blank=True)
+    is_preamble = models.BooleanField(default=False)
+    text = models.TextField()
+    source_offset = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["document", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "label"], name="unique_label_per_document")
+        ]
+
+    def __str__(self):
+        return f"{self.document} ¶{self.label}"
+
+    def get_absolute_url(self):
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.label}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n")
+
+
+class Signatory(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signatories")
+    sequence = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=300, blank=True)
+    name_offset = models.PositiveIntegerField(null=True, blank=True)
+    title_offset = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "sequence"]
+        verbose_name_plural = "signatories"
+
+    def __str__(self):
+        return f"{self.name} ({self.title})" if self.title else self.name

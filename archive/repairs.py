@@ -1,0 +1,86 @@
+"""Named repair steps for text extracted from PDFs and web pages: markup, wraps, page breaks.
+
+Each step is a small pure function, tested on the defect it fixes. None of them drops a character
+of the text itself: markup (`**`, `#`, `<sup>`, list dashes) is the only thing removed, and
+`MARKUP` says exactly what, so the "no text lost" check can remove the same from the source.
+"""
+
+import re
+import unicodedata
+
+# Markup the importer removes; everything else in a source file ends up in the archive.
+MARKUP = re.compile(r"\*\*|</?(?:sup|sub|b|i|strong|em)>|^\s*#{1,6}\s+|^\s*[-*]\s+(?=\S)", re.M)
+
+# A paragraph ends with a full stop, colon, question or exclamation mark, possibly followed by
+# closing quotes or brackets. Anything else (、 ， , or a letter) means the text goes on.
+_CLOSED = re.compile(r"[。．！？!?：:.;；](?:[」』）)”\"'’\]])*$")
+# A list dash is markup only when an item follows on the same line.
+_BULLET = re.compile(r"^[-*]\s+(?=\S)")
+_HEADING_HASHES = re.compile(r"^#{1,6}\s+")
+_INLINE_TAGS = re.compile(r"</?(?:sup|sub|b|i|strong|em)>")
+
+
+def is_japanese_char(char: str) -> bool:
+    """Kana, kanji and the full-width forms Japanese typesetting uses."""
+    if not char:
+        return False
+    code = ord(char)
+    return (
+        0x3000 <= code <= 0x30FF  # CJK punctuation, hiragana, katakana
+        or 0x3400 <= code <= 0x9FFF  # CJK ideographs
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs (惠 and friends)
+        or 0xFF00 <= code <= 0xFFEF  # full-width and half-width forms
+    )
+
+
+def strip_markup(line: str) -> tuple[str, bool, bool, bool]:
+    """Remove markdown and tags from one line.
+
+    Returns (text, was_bold, was_heading, was_bullet): whether the line was wholly bold, a
+    markdown heading (`##`), or a list item (`- `). Those flags are structure the parser uses.
+    """
+    text = line.strip()
+    was_heading = bool(_HEADING_HASHES.match(text))
+    text = _HEADING_HASHES.sub("", text)
+    was_bullet = bool(_BULLET.match(text))
+    text = _BULLET.sub("", text)
+    was_bold = text.startswith("**") or text.endswith("**")
+    text = text.replace("**", "")
+    text = _INLINE_TAGS.sub("", text)
+    return text.strip(), was_bold, was_heading, was_bullet
+
+
+def ends_paragraph(text: str) -> bool:
+    """True when `text` ends a sentence; a PDF line or page break after it is a real break."""
+    return bool(_CLOSED.search(text.rstrip()))
+
+
+def join_wrapped(first: str, second: str, language: str) -> str:
+    """Join two pieces of one paragraph that a line wrap or page break separated.
+
+    Japanese joins with no space (「とい」+「う。」). English joins with one space, except after a
+    hyphen inside a word, which is kept as printed. Two Latin words inside a Japanese text are
+    kept apart by a space, since a wrap there falls between words far more often than inside one.
+    """
+    first, second = first.rstrip(), second.lstrip()
+    if not first or not second:
+        return first + second
+    last, next_ = first[-1], second[0]
+    if language == "ja" or (is_japanese_char(last) and is_japanese_char(next_)):
+        latin_pair = last.isascii() and last.isalnum() and next_.isascii() and next_.isalnum()
+        return first + (" " if latin_pair else "") + second
+    if last == "-" and len(first) > 1 and first[-2].isalpha():
+        return first + second
+    return f"{first} {second}"
+
+
+def normalize_label(printed: str) -> str:
+    """The label a clause is cited by: (4 1) → 41, （50） → 50, １４ → 14, ① → 1, (a) → a."""
+    folded = unicodedata.normalize("NFKC", printed)
+    folded = re.sub(r"[\s()（）.．、]", "", folded)
+    return folded.lower()
+
+
+def strip_markup_from_source(text: str) -> str:
+    """The source with the markup removed, as the "no text lost" check compares against."""
+    return MARKUP.sub("", text)

@@ -1,0 +1,216 @@
+"""Reading what the archive is given: source files (bytes → text) and the manifest describing them.
+
+Plain Python, no Django. Every problem raises `SourceError` with one sentence that names the file
+(and line where it helps) and says how to fix it; the import command shows it as is.
+"""
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.gazetteer import COUNTRIES
+
+MANIFEST_NAME = "manifest.toml"
+KINDS = {
+    "joint-statement",
+    "declaration",
+    "joint-press-release",
+    "chairs-statement",
+    "press-release",
+    "roadmap",
+    "action-plan",
+    "other",
+}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+REQUIRED = ("file", "slug", "language", "kind")
+OPTIONAL = (
+    "series",
+    "meeting",
+    "countries",
+    "translation_of",
+    "authentic_language",
+    "source_url",
+    "place",
+    "date",
+)
+
+
+class SourceError(ValueError):
+    """A source file or manifest entry the archive cannot take, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    data: bytes
+    text: str
+    encoding: str
+    sha256: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    file: str
+    slug: str
+    language: str
+    kind: str
+    series: str = ""
+    meeting: str = ""
+    countries: tuple[str, ...] = ()
+    translation_of: str = ""
+    authentic_language: str = ""
+    source_url: str = ""
+    place: str = ""
+    date: str = ""
+    line: int = 0  # where the entry starts in the manifest, for error messages
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def decode_source(name: str, data: bytes) -> Source:
+    """Decode a source file: UTF-8 (with or without BOM), UTF-16 with BOM, or CP932/Shift_JIS."""
+    if not data.strip():
+        raise SourceError(f"{name}: the file is empty; export the text again and re-import it.")
+    warnings: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16"), "utf-16"
+    elif b"\x00" in data:
+        raise SourceError(
+            f"{name}: this is a binary file (it contains NUL bytes), not a text; "
+            "save the document as plain text (UTF-8) and import that."
+        )
+    else:
+        try:
+            text, encoding = data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError as error:
+            text = _decode_cp932(data)
+            if text is None:
+                line = data[: error.start].count(b"\n") + 1
+                raise SourceError(
+                    f"{name}: line {line}: the file is neither UTF-8 nor Shift_JIS (CP932) "
+                    f"(byte 0x{data[error.start]:02x} at offset {error.start}); "
+                    "save it as UTF-8 and import it again."
+                ) from None
+            encoding = "cp932"
+            warnings.append(
+                f"{name}: decoded as CP932 (Shift_JIS), not UTF-8; the original bytes are kept."
+            )
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+    if controls > max(3, len(text) // 100):
+        raise SourceError(
+            f"{name}: this looks like a binary file ({controls} control characters), not a text; "
+            "save the document as plain text (UTF-8) and import that."
+        )
+    sha256 = hashlib.sha256(data).hexdigest()
+    return Source(name, data, text, encoding, sha256, tuple(warnings))
+
+
+def _decode_cp932(data: bytes) -> str | None:
+    """CP932 text, if the bytes read as Japanese; None when they are something else."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [c for c in text if ord(c) > 0x7F]
+    japanese = [
+        c
+        for c in non_ascii
+        if 0x3040 <= ord(c) <= 0x30FF
+        or 0x4E00 <= ord(c) <= 0x9FFF
+        or 0x3000 <= ord(c) <= 0x303F
+        or 0xFF01 <= ord(c) <= 0xFF5E
+    ]
+    # Latin-1 or random bytes decode as half-width katakana and rare kanji, not as kana text.
+    kana = [c for c in japanese if 0x3040 <= ord(c) <= 0x30FF]
+    if non_ascii and (len(japanese) / len(non_ascii) < 0.9 or not kana):
+        return None
+    return text
+
+
+def read_source(path: Path) -> Source:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(f"{path}: cannot be read ({error.strerror}).") from None
+    return decode_source(path.name, data)
+
+
+def load_manifest(path: Path) -> dict[str, ManifestEntry]:
+    """Entries by file name. Raises SourceError naming the manifest line for any bad entry."""
+    if not path.exists():
+        raise SourceError(
+            f"{path}: no manifest; create it with one [[document]] entry per source file "
+            "(file, slug, language, kind). See README.md, 'Adding a document'."
+        )
+    raw = path.read_text(encoding="utf-8")
+    try:
+        parsed = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        raise SourceError(f"{path}: the manifest is not valid TOML: {error}.") from None
+    starts = [i + 1 for i, line in enumerate(raw.splitlines()) if line.strip() == "[[document]]"]
+    documents = parsed.get("document")
+    if not isinstance(documents, list):
+        raise SourceError(f"{path}: the manifest has no [[document]] entries.")
+    entries: dict[str, ManifestEntry] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(documents):
+        line = starts[index] if index < len(starts) else 0
+        entry = _entry(path, line, item)
+        if entry.file in entries:
+            raise SourceError(f"{path}: line {line}: {entry.file} has a second entry; keep one.")
+        key = (entry.slug, entry.language)
+        if key in seen:
+            raise SourceError(
+                f"{path}: line {line}: slug {entry.slug} already has a '{entry.language}' version "
+                f"(entry at line {seen[key]}); each text has one version per language."
+            )
+        seen[key] = line
+        entries[entry.file] = entry
+    return entries
+
+
+def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
+    where = f"{path}: line {line}"
+    missing = [key for key in REQUIRED if not item.get(key)]
+    if missing:
+        raise SourceError(f"{where}: the entry lacks {', '.join(missing)}; add them.")
+    unknown = sorted(set(item) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise SourceError(
+            f"{where}: unknown field {', '.join(unknown)}; the fields are "
+            f"{', '.join(REQUIRED + OPTIONAL)}."
+        )
+    if not all(isinstance(item[key], str) for key in item if key != "countries"):
+        raise SourceError(f"{where}: every field but countries must be a quoted string.")
+    if not _SLUG.match(item["slug"]):
+        raise SourceError(
+            f"{where}: slug '{item['slug']}' must be lowercase letters, digits and hyphens."
+        )
+    for key in ("language", "translation_of", "authentic_language"):
+        if item.get(key) and not _LANGUAGE.match(item[key]):
+            raise SourceError(f"{where}: {key} '{item[key]}' must be a two-letter code like ja.")
+    if item["kind"] not in KINDS:
+        raise SourceError(
+            f"{where}: kind '{item['kind']}' is not one of {', '.join(sorted(KINDS))}."
+        )
+    countries = item.get("countries", [])
+    if not isinstance(countries, list) or any(c not in COUNTRIES for c in countries):
+        raise SourceError(
+            f"{where}: countries must be a list of ISO codes among {', '.join(COUNTRIES)}."
+        )
+    if item.get("translation_of") == item["language"]:
+        raise SourceError(f"{where}: a version cannot be a translation of its own language.")
+    fields = {key: item[key] for key in OPTIONAL if key in item and key != "countries"}
+    return ManifestEntry(
+        file=item["file"],
+        slug=item["slug"],
+        language=item["language"],
+        kind=item["kind"],
+        countries=tuple(countries),
+        line=line,
+        **fields,
+    )
