@@ -3,6 +3,20 @@
 from django.contrib import admin
 
 from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.signals import send_documents_changed
+
+
+class NotifyChangesMixin:
+    """An edit in the admin reaches derived data (the search index) once its save commits."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        send_documents_changed([obj.document_id if isinstance(obj, Clause) else obj.pk])
+
+    def delete_model(self, request, obj):
+        document_id = obj.document_id if isinstance(obj, Clause) else obj.pk
+        super().delete_model(request, obj)
+        send_documents_changed([document_id] if document_id else [])
 
 
 class DocumentInline(admin.TabularInline):
@@ -33,7 +47,7 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(NotifyChangesMixin, admin.ModelAdmin):
     list_display = ("__str__", "title", "date", "place", "is_provisional", "source_name")
     list_filter = ("language", "is_provisional", "work__kind")
     search_fields = ("title", "work__slug")
@@ -43,7 +57,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clause)
-class ClauseAdmin(admin.ModelAdmin):
+class ClauseAdmin(NotifyChangesMixin, admin.ModelAdmin):
     list_display = ("__str__", "printed_label", "section", "is_preamble")
     list_filter = ("document__language", "is_preamble")
     search_fields = ("text", "label")

@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "haystack",
     "archive",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+
+# The Whoosh index (a folder); `make run` builds it, imports keep it in step.
+SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": str(SEARCH_INDEX_PATH),
+    }
+}
+# Index updates happen once per import or admin save, after commit (search/apps.py), not per row.
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
 # Where `import_documents` looks when given no paths.
 FIXTURES_DIR = BASE_DIR / "fixtures"

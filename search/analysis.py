@@ -1,0 +1,300 @@
+"""Owns how clause text becomes search tokens: folding, MeCab for Japanese, stemming for English."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+import MeCab
+from whoosh.analysis import CompositeAnalyzer, StemFilter, Token, Tokenizer
+from whoosh.lang import stemmer_for_language
+
+# Variant kanji that the source documents mix for the same word (002 prints 互惠 and 強靱, the
+# others 互恵; IMEs type 強靭). NFKC leaves them alone because both forms are unified
+# ideographs, so a reader typing the common form would miss the other. Keep the table small:
+# pairs seen in the texts, or old forms of characters they use.
+_VARIANT_KANJI = str.maketrans(
+    {
+        "惠": "恵",  # 互惠 (002) vs 互恵 (000, 003, 004)
+        "靱": "靭",  # 強靱 (002) vs 強靭 as typed
+        "敎": "教",  # older printed form of 教
+    }
+)
+
+_KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # includes ー, excludes ・ and ゠
+_JAPANESE = (
+    "\u3041-\u309f"  # hiragana and voicing marks
+    + _KATAKANA
+    + "\u3005-\u3007\u303b"  # 々 〆 〇 〻
+    + "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # kanji
+)
+_IS_KATAKANA = re.compile(f"[{_KATAKANA}]")
+# A Japanese run goes to MeCab; any other run of letters/digits is one word, as in Whoosh's
+# RegexTokenizer. The Latin class excludes Japanese so "gosat協力" splits into two runs.
+_RUNS = re.compile(f"(?P<ja>[{_JAPANESE}]+)|[^\\W_{_JAPANESE}]+")
+# After NFKC, ･ is ・ and ＝ is =; these join parts of one foreign name or loanword.
+_KATAKANA_JOINERS = frozenset("・=゠")
+# MeCab's part-of-speech tags for punctuation and symbols, which never become tokens.
+_SYMBOL_POS = frozenset({"補助記号", "記号", "空白"})
+
+
+@lru_cache(maxsize=8192)
+def _fold_cluster(cluster: str) -> str:
+    # casefold can leave text that NFKC would change again (and vice versa), so fold
+    # NFKC -> casefold -> NFKC, which is Unicode's NFKC_Casefold in effect.
+    folded = unicodedata.normalize("NFKC", cluster).casefold()
+    return unicodedata.normalize("NFKC", folded).translate(_VARIANT_KANJI)
+
+
+@lru_cache(maxsize=8192)
+def _starts_cluster(char: str) -> bool:
+    # Half-width ﾞ/ﾟ become combining marks under NFKC; they must be folded together with
+    # the kana before them (ｶﾞ -> ガ), so they never start a cluster of their own.
+    first = unicodedata.normalize("NFKC", char)[:1]
+    return not first or unicodedata.combining(first) == 0
+
+
+def _fold(text: str) -> tuple[str, list[int], list[int]]:
+    """Normalized text plus, per normalized character, its original (start, end) span."""
+    bounds = [i for i, char in enumerate(text) if i == 0 or _starts_cluster(char)]
+    bounds.append(len(text))
+    pieces = [(_fold_cluster(text[a:b]), a, b) for a, b in pairwise(bounds)]
+
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, (piece, start, end) in enumerate(pieces):
+        if piece in _KATAKANA_JOINERS and chars and _IS_KATAKANA.match(chars[-1]):
+            following = pieces[index + 1][0][:1] if index + 1 < len(pieces) else ""
+            if following and _IS_KATAKANA.match(following):
+                continue  # ネット・ゼロ and ネットゼロ must give the same tokens
+        for char in piece:
+            chars.append(char)
+            starts.append(start)
+            ends.append(end)
+    return "".join(chars), starts, ends
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` for searching; also return each folded character's offset in ``text``.
+
+    Folding is NFKC (widths, U+3000, half-width katakana), casefold, a small variant-kanji
+    table, and dropping ・/＝ between katakana. One original character may yield several
+    folded ones (㍻ -> 平成), all pointing at it; dropped characters leave no entry.
+    """
+    folded, starts, _ends = _fold(text)
+    return folded, starts
+
+
+def _word_spans(node: Any) -> list[tuple[int, int]]:
+    """Offsets of the words in one MeCab parse (a node chain), punctuation left out."""
+    words = []
+    cursor = 0
+    while node is not None:
+        surface = node.surface
+        if surface:
+            # A run holds no whitespace, so MeCab's surfaces tile it exactly and a cursor
+            # gives true offsets even when the same word occurs twice.
+            end = cursor + len(surface)
+            if node.feature.split(",", 1)[0] not in _SYMBOL_POS:
+                words.append((cursor, end))
+            cursor = end
+        node = node.next
+    return words
+
+
+def _covered(words: list[tuple[int, int]]) -> set[int]:
+    return {index for start, end in words for index in range(start, end)}
+
+
+class BilingualTokenizer(Tokenizer):
+    """Whoosh tokenizer: MeCab words for Japanese runs, letter/digit words for everything else.
+
+    Positions are consecutive ordinals over the whole value (phrase queries rely on it);
+    ``startchar``/``endchar`` are offsets into the original, unfolded value.
+    """
+
+    def __init__(self) -> None:
+        self._local: threading.local | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Whoosh pickles the schema (and so this tokenizer) into the index; MeCab taggers
+        # cannot be pickled, and a fresh one is made on first use after loading.
+        state = self.__dict__.copy()
+        state["_local"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._local = None
+
+    def _tagger(self) -> MeCab.Tagger:
+        # One tagger per thread: a MeCab Tagger's lattice is not safe to share between
+        # threads, and a threaded server may analyze several queries at once.
+        if self._local is None:
+            self._local = threading.local()
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
+            tagger = self._local.tagger = MeCab.Tagger()
+        return tagger
+
+    def _japanese_words(self, run: str) -> list[tuple[int, int]]:
+        """(start, end) offsets in ``run`` of MeCab's words, punctuation left out."""
+        return _word_spans(self._tagger().parseToNode(run))
+
+    def _japanese_alternatives(self, run: str, limit: int) -> list[list[tuple[int, int]]]:
+        """Up to ``limit`` distinct segmentations of ``run``, the indexed one first."""
+        best = self._japanese_words(run)
+        covered = _covered(best)
+        found = [best]
+        tagger = self._tagger()
+        tagger.parseNBestInit(run)
+        # N-best lists repeat a segmentation with different part-of-speech tags, so look
+        # a little further than ``limit`` to collect distinct ones.
+        for _ in range(limit * 4):
+            node = tagger.nextNode()
+            if len(found) >= limit or node is None:
+                break
+            words = _word_spans(node)
+            # Lower-ranked paths sometimes tag a kana as a symbol (テ + symbol ロ); such a
+            # path would search fewer characters than the user typed, so it is no alternative.
+            if words not in found and _covered(words) == covered:
+                found.append(words)
+        return found
+
+    def _spans(self, folded: str) -> Iterator[tuple[int, int]]:
+        for match in _RUNS.finditer(folded):
+            if match.group("ja") is None:
+                yield match.span()
+                continue
+            offset = match.start()
+            for start, end in self._japanese_words(match.group()):
+                yield offset + start, offset + end
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        folded, starts, ends = _fold(value)
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.text = folded
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+
+        # Whoosh reuses one Token object for the whole stream; consumers copy what they keep.
+        for ordinal, (start, end) in enumerate(self._spans(folded)):
+            t.text = folded[start:end]
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[starts[start] : ends[end - 1]]
+            if positions:
+                t.pos = start_pos + ordinal
+            if chars:
+                t.startchar = start_char + starts[start]
+                t.endchar = start_char + ends[end - 1]
+            yield t
+
+
+_SNOWBALL = stemmer_for_language("en")
+# Snowball stems "gases" to "gase" but "gas" to "gas"; 001 has both "greenhouse gas" and
+# "Greenhouse gases". Add a word here only when the real texts show a pair that misses.
+_STEM_EXCEPTIONS = {"gases": "gas"}
+
+
+def stem_english(word: str) -> str:
+    """Snowball (Porter2) English stem, with the few fixes in ``_STEM_EXCEPTIONS``.
+
+    Kana and kanji come back unchanged: no English suffix rule matches them.
+    """
+    return _STEM_EXCEPTIONS.get(word) or _SNOWBALL(word)
+
+
+def bilingual_analyzer() -> CompositeAnalyzer:
+    """The analyzer for every Japanese/English text field, at index and at query time."""
+    # A module-level stem function pickles by name, so the index can store this analyzer.
+    return BilingualTokenizer() | StemFilter(stemfn=stem_english)
+
+
+_ANALYZER = bilingual_analyzer()
+_TOKENIZER, _STEMMER = _ANALYZER.items
+# A query word with several Japanese runs could multiply alternatives; a handful is plenty.
+_MAX_ALTERNATIVES = 6
+
+
+def analyze_terms(text: str) -> list[str]:
+    """The token texts ``text`` is indexed as, in order (what a query must match)."""
+    return [token.text for token in _ANALYZER(text)]
+
+
+def analyze_spans(text: str) -> list[tuple[str, int, int]]:
+    """(token text, startchar, endchar) for each token, offsets into ``text`` itself."""
+    return [(t.text, t.startchar, t.endchar) for t in _ANALYZER(text, chars=True)]
+
+
+def analyze_alternatives(text: str, limit: int = 3) -> list[list[str]]:
+    """Ways the indexed text may have split ``text``: ``analyze_terms(text)`` first.
+
+    MeCab segments by context: 枠内 alone is one word but 枠/内 in "枠内における", and
+    十分 alone is 十/分 but one word in "十分に". Indexing emits only the best split, so a
+    query matches any of MeCab's next-best splits of the word as well. Every alternative
+    spells the same characters, so it can only match where the word itself occurs.
+    """
+    folded, _starts = normalize(text)
+    choices = []
+    for match in _RUNS.finditer(folded):
+        if match.group("ja") is None:
+            choices.append([[match.span()]])
+            continue
+        offset = match.start()
+        alternatives = _TOKENIZER._japanese_alternatives(match.group(), limit)
+        choices.append([[(offset + a, offset + b) for a, b in alt] for alt in alternatives])
+
+    best = [alternatives[0] for alternatives in choices]
+    variants = [best] + [
+        best[:index] + [alt] + best[index + 1 :]
+        for index, alternatives in enumerate(choices)
+        for alt in alternatives[1:]
+    ]
+    found: list[list[str]] = []
+    for variant in variants:
+        texts = _stem([folded[a:b] for part in variant for a, b in part])
+        if texts and texts not in found:
+            found.append(texts)
+    return found[:_MAX_ALTERNATIVES]
+
+
+def _stem(texts: list[str]) -> list[str]:
+    # Run the analyzer's own stem filter so alternatives are stemmed exactly as indexing does.
+    def tokens() -> Iterator[Token]:
+        token = Token()
+        for text in texts:
+            token.text = text
+            token.stopped = False
+            yield token
+
+    return [token.text for token in _STEMMER(tokens())]

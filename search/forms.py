@@ -1,0 +1,51 @@
+"""Validating search parameters: the page shows what was wrong, the API answers 400."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from search.searching import PER_PAGE, SORTS, SearchRequest
+
+MAX_PAGE = 1000
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, strip=False)
+    lang = forms.RegexField(regex=r"^[a-z]{2}$", required=False)
+    year = forms.RegexField(regex=r"^\d{4}$", required=False)
+    kind = forms.RegexField(regex=r"^[a-z-]{1,40}$", required=False)
+    series = forms.CharField(required=False, max_length=200)
+    country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False)
+    doc = forms.SlugField(required=False, max_length=120)
+    sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
+
+    error_messages = {
+        "lang": _("lang must be a two-letter language code such as ja or en."),
+        "year": _("year must be four digits, such as 2025."),
+        "kind": _("kind must be a kind of document such as joint-statement."),
+        "country": _("country must be a two-letter ISO code such as KZ."),
+        "doc": _("doc must be a document's slug."),
+        "sort": _("sort must be relevance, date or oldest."),
+        "page": _("page must be a whole number from 1 to 1000."),
+        "series": _("series is too long."),
+    }
+
+    def problems(self) -> list[str]:
+        return [str(self.error_messages.get(name, e)) for name, e in self.errors.items()]
+
+    def search_request(self) -> SearchRequest:
+        data = self.cleaned_data
+        names = {"lang": "language"}
+        filters = tuple(
+            (names.get(key, key), data[key])
+            for key in ("lang", "year", "kind", "series", "country")
+            if data.get(key)
+        )
+        return SearchRequest(
+            q=data.get("q") or "",
+            filters=filters,
+            doc=data.get("doc") or "",
+            sort=data.get("sort") or "relevance",
+            page=data.get("page") or 1,
+            per_page=PER_PAGE,
+        )

@@ -1,0 +1,158 @@
+"""Owns keyword-in-context snippets: escaped clause text with <mark> around matched words."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from search.analysis import analyze_spans
+
+# Characters normalization deletes between katakana (ネット・ゼロ), and characters after which
+# a snippet may start or before which it may end without cutting a word or a sentence.
+_JOINERS = frozenset("・･＝=゠")
+_BREAKS = frozenset("。、，．,.;:!?！？；：「」『』（）()[]【】〔〕・／/")
+# How far a snippet edge may move to land on a sentence or clause boundary.
+_SLACK = 30
+ELLIPSIS = "…"
+
+_Token = tuple[str, int, int]  # analyzed text, startchar, endchar
+
+
+def phrase_terms(tokens: Sequence[str]) -> set[str]:
+    """The ``terms`` that mark one searched word or quote, given its analyzed tokens.
+
+    One token marks itself. Several mark only as the whole phrase, written joined by spaces
+    ("温室 効果 ガス"): a stray 効果 elsewhere in the clause was not what matched.
+    """
+    if len(tokens) == 1:
+        return set(tokens)
+    return {" ".join(tokens)}
+
+
+def mark_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``text`` to mark, adjacent matches merged, in order.
+
+    ``terms`` are analyzed token texts (``oda`` marks ＯＤＡ) and phrases written as tokens
+    joined by spaces (``温室 効果 ガス``, as ``search.query`` gives them). A phrase is also
+    marked where MeCab split the same characters differently in the text (非/核/化 for the
+    query's 非核/化), because touching tokens are compared by their joined characters.
+    """
+    return [(start, end) for start, end, _size in _marks(text, analyze_spans(text), terms)]
+
+
+def _marks(text: str, tokens: list[_Token], terms: Iterable[str]) -> list[list[int]]:
+    """[start, end, number of tokens] for each mark."""
+    words = {term for term in terms if " " not in term}
+    phrases = [term.split(" ") for term in terms if " " in term]
+    joined = words | {"".join(phrase) for phrase in phrases}
+    texts = [token for token, _start, _end in tokens]
+    # A text token may also be a whole phrase of the query's (十分 for the query's 十/分).
+    matched = [token in joined for token in texts]
+
+    for phrase in phrases:
+        size = len(phrase)
+        for first in range(len(tokens) - size + 1):
+            if texts[first : first + size] == phrase and all(
+                _mergeable(text[tokens[i][2] : tokens[i + 1][1]])
+                for i in range(first, first + size - 1)
+            ):
+                matched[first : first + size] = [True] * size
+
+    prefixes = {term[:size] for term in joined for size in range(1, len(term))}
+    for first in range(len(tokens)):
+        characters = texts[first]
+        for last in range(first + 1, len(tokens)):
+            if characters not in prefixes or not _touching(text, tokens[last - 1], tokens[last]):
+                break
+            characters += texts[last]
+            if characters in joined:
+                matched[first : last + 1] = [True] * (last + 1 - first)
+
+    marks: list[list[int]] = []
+    previous = None
+    for index, (_token, start, end) in enumerate(tokens):
+        if not matched[index]:
+            continue
+        # Tokens of one phrase (温室|効果|ガス, greenhouse gas) become one mark.
+        if marks and previous == index - 1 and _mergeable(text[marks[-1][1] : start]):
+            marks[-1][1] = end
+            marks[-1][2] += 1
+        else:
+            marks.append([start, end, 1])
+        previous = index
+    return marks
+
+
+def _touching(text: str, left: _Token, right: _Token) -> bool:
+    return all(char in _JOINERS for char in text[left[2] : right[1]])
+
+
+def _mergeable(gap: str) -> bool:
+    return all(char.isspace() or char in _JOINERS for char in gap)
+
+
+def highlight(text: str, terms: Iterable[str], *, width: int = 160) -> str:
+    """An HTML snippet of about ``width`` characters around the first match, with marks.
+
+    The result is safe to mark as safe: every character of ``text`` is escaped and the only
+    markup is our own ``<mark>``. Escaping works character by character, so escaping each
+    piece between marks equals escaping the whole text first and inserting marks after.
+    ``terms`` are as for :func:`mark_spans`. Without a match the snippet is the start of
+    the text.
+    """
+    tokens = analyze_spans(text)
+    marks = _marks(text, tokens, terms)
+    spans = [(start, end) for start, end, _size in marks]
+    if len(text) <= width:
+        start, end = 0, len(text)
+    elif not marks:
+        start, end = 0, _cut_end(text, tokens, width, 0)
+    else:
+        # Centre on the first of the longest marks: a whole phrase beats a stray word of it.
+        first_start, first_end, _size = max(marks, key=lambda mark: (mark[2], -mark[0]))
+        # A third of the room before the match, the rest after: readers read on.
+        start = max(0, first_start - max(0, width - (first_end - first_start)) // 3)
+        end = min(len(text), max(first_end, start + width))
+        start = max(0, min(start, end - width))
+        start = _cut_start(text, tokens, start, first_start)
+        end = _cut_end(text, tokens, end, first_end)
+        # Never cut a mark in half; widen the snippet to take it whole instead.
+        start = min([start] + [mark_start for mark_start, mark_end in spans if mark_end > start])
+        end = max([end] + [mark_end for mark_start, mark_end in spans if mark_start < end])
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+
+    pieces = [ELLIPSIS] if start > 0 else []
+    position = start
+    for mark_start, mark_end in spans:
+        if start <= mark_start and mark_end <= end:
+            pieces.append(html.escape(text[position:mark_start]))
+            pieces.append(f"<mark>{html.escape(text[mark_start:mark_end])}</mark>")
+            position = mark_end
+    pieces.append(html.escape(text[position:end]))
+    if end < len(text):
+        pieces.append(ELLIPSIS)
+    return "".join(pieces)
+
+
+def _cut_start(text: str, tokens: list[_Token], start: int, limit: int) -> int:
+    """Move ``start`` forward, not past ``limit``, to a boundary, else to a word's start."""
+    if start == 0:
+        return 0
+    stop = min(limit, start + _SLACK)
+    for index in range(start, stop):
+        if text[index] in _BREAKS or text[index].isspace():
+            return index + 1
+    return next((s for _t, s, _e in tokens if start <= s <= limit), start)
+
+
+def _cut_end(text: str, tokens: list[_Token], end: int, floor: int) -> int:
+    """Move ``end`` back, not before ``floor``, to a boundary, else to a word's end."""
+    if end >= len(text):
+        return len(text)
+    for index in range(end - 1, max(floor, end - _SLACK) - 1, -1):
+        if text[index] in _BREAKS or text[index].isspace():
+            return index + 1
+    return max((e for _t, _s, e in tokens if floor <= e <= end), default=end)

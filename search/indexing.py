@@ -1,0 +1,68 @@
+"""Keeping the Whoosh index in step with the archive: whole documents, after their writes commit.
+
+Writers wait for Whoosh's lock instead of failing, so an import and an admin save that overlap
+both land, one after the other; neither can corrupt the index.
+"""
+
+import logging
+
+from django.conf import settings
+from haystack import connections
+from whoosh import index as whoosh_index
+from whoosh.writing import LockError
+
+from archive.models import Clause
+from search.search_indexes import ClauseIndex
+
+log = logging.getLogger(__name__)
+LOCK_TIMEOUT = 120.0  # seconds a writer waits for another to finish
+
+
+def index_path() -> str:
+    return settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+
+
+def index_exists() -> bool:
+    try:
+        return whoosh_index.exists_in(index_path())
+    except OSError:
+        return False
+
+
+def reindex_documents(document_ids) -> int:
+    """Replace the index entries of these documents with their current clauses.
+
+    Returns the number of clauses written. Does nothing when there is no index yet: a partial
+    index would look complete, so `rebuild_index` has to build it first.
+    """
+    document_ids = sorted(set(document_ids))
+    if not document_ids:
+        return 0
+    if not index_exists():
+        log.warning("No search index at %s; run `make index` to build it.", index_path())
+        return 0
+    backend = connections["default"].get_backend()
+    backend.setup()
+    clause_index = ClauseIndex()
+    clauses = clause_index.index_queryset().filter(document_id__in=document_ids)
+    prepared = []
+    for clause in clauses:
+        fields = clause_index.full_prepare(clause)
+        fields.pop("boost", None)
+        prepared.append({key: backend._from_python(value) for key, value in fields.items()})
+    try:
+        writer = backend.index.refresh().writer(timeout=LOCK_TIMEOUT)
+    except LockError:
+        log.error("The search index stayed locked for %ss; run `make index`.", LOCK_TIMEOUT)
+        raise
+    with writer:
+        for document_id in document_ids:
+            writer.delete_by_term("document", str(document_id))
+        for fields in prepared:
+            writer.update_document(**fields)
+    return len(prepared)
+
+
+def reindex_clause_documents(clause_ids) -> int:
+    ids = Clause.objects.filter(pk__in=clause_ids).values_list("document_id", flat=True)
+    return reindex_documents(ids)

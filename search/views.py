@@ -1,0 +1,195 @@
+"""Search pages: results, exports of all results, the JSON search API, and the syntax help."""
+
+import csv
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from archive.gazetteer import COUNTRIES
+from archive.models import Kind
+from search.forms import SearchForm
+from search.searching import SearchResults, SearchUnavailable, all_matches, search
+
+FACET_PARAMS = {
+    "language": "lang",
+    "year": "year",
+    "kind": "kind",
+    "series": "series",
+    "country": "country",
+}
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "ru": "Русский"}
+
+
+def facet_label(name: str, value: str) -> str:
+    if name == "language":
+        return LANGUAGE_NAMES.get(value, value)
+    if name == "kind":
+        return dict(Kind.choices).get(value, value)
+    if name == "country":
+        return COUNTRIES.get(value, (value,))[0]
+    return value
+
+
+def toggled(query, param: str, value: str | None) -> str:
+    """The current query string with `param` set to `value` (or removed) and the page reset."""
+    query = query.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(param, None)
+    else:
+        query[param] = value
+    return f"?{query.urlencode()}"
+
+
+def facet_groups(results: SearchResults, active: dict, query) -> list[dict]:
+    titles = {
+        "language": _("Language"),
+        "year": _("Year"),
+        "kind": _("Kind"),
+        "series": _("Series"),
+        "country": _("Country"),
+    }
+    groups = []
+    for name, counts in results.facets.items():
+        param = FACET_PARAMS[name]
+        values = [
+            {
+                "label": facet_label(name, value),
+                "count": count,
+                "active": active.get(param) == value,
+                "href": toggled(query, param, None if active.get(param) == value else value),
+            }
+            for value, count in counts
+        ]
+        groups.append({"name": name, "title": titles[name], "values": values})
+    return groups
+
+
+def search_page(request):
+    form = SearchForm(request.GET)
+    context = {"form": form, "q": request.GET.get("q", ""), "problems": [], "results": None}
+    status = 200
+    if not form.is_valid():
+        context["problems"] = form.problems()
+    elif form.cleaned_data.get("q"):
+        try:
+            results = search(form.search_request())
+        except SearchUnavailable as error:
+            context["unavailable"] = str(error)
+            status = 503
+        else:
+            context["results"] = results
+            context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
+    return render(request, "search/results.html", context, status=status)
+
+
+def about(request):
+    return render(request, "search/about.html")
+
+
+EXPORT_COLUMNS = [
+    "Document",
+    "Text slug",
+    "Language",
+    "Date",
+    "Section",
+    "Clause",
+    "Clause URL",
+    "Clause text",
+    "Provisional translation",
+    "Score",
+]
+
+
+def export_rows(request, hits):
+    for hit in hits:
+        clause, document = hit.clause, hit.clause.document
+        yield [
+            document.title,
+            document.work.slug,
+            document.language,
+            document.date.isoformat() if document.date else "",
+            clause.section.heading if clause.section else "",
+            clause.label,
+            request.build_absolute_uri(clause.get_absolute_url()),
+            clause.text,
+            "yes" if document.is_provisional else "no",
+            f"{hit.score:.3f}",
+        ]
+
+
+def _export(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return None, JsonResponse({"error": " ".join(form.problems()), "status": 400}, status=400)
+    try:
+        parsed, hits = all_matches(form.search_request())
+    except SearchUnavailable as error:
+        return None, JsonResponse({"error": str(error), "status": 503}, status=503)
+    return (parsed, hits), None
+
+
+def export_csv(request):
+    found, error = _export(request)
+    if error:
+        return error
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Japanese as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(export_rows(request, found[1]))
+    return response
+
+
+def export_json(request):
+    found, error = _export(request)
+    if error:
+        return error
+    parsed, hits = found
+    rows = [dict(zip(EXPORT_COLUMNS, row, strict=True)) for row in export_rows(request, hits)]
+    body = {
+        "query": parsed.normalized,
+        "notices": parsed.notices,
+        "total": len(rows),
+        "results": rows,
+    }
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="search-results.json"'
+    return response
+
+
+def api_search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.problems()), "status": 400}, status=400)
+    try:
+        results = search(form.search_request())
+    except SearchUnavailable as error:
+        return JsonResponse({"error": str(error), "status": 503}, status=503)
+    body = {
+        "query": results.parsed.normalized,
+        "notices": results.notices,
+        "total": results.total,
+        "page": results.request.page,
+        "pages": results.pages,
+        "facets": {name: dict(counts) for name, counts in results.facets.items()},
+        "hits": [
+            {
+                "slug": hit.clause.document.work.slug,
+                "language": hit.clause.document.language,
+                "title": hit.clause.document.title,
+                "label": hit.clause.label,
+                "url": request.build_absolute_uri(hit.clause.get_absolute_url()),
+                "snippet": str(hit.snippet),
+                "score": round(hit.score, 4),
+            }
+            for hit in results.hits
+        ],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
