@@ -92,7 +92,8 @@ def document_data(document: Document) -> dict:
                 "is_preamble": c.is_preamble,
                 "paragraphs": c.paragraphs,
                 "text": c.text,
-                "url": clause_url(document, c.label),
+                "url": c.get_permalink(),
+                "url_in_context": c.get_absolute_url(),
             }
             for c in clauses
         ],
@@ -100,7 +101,3 @@ def document_data(document: Document) -> dict:
         "signatories": [{"name": s.name, "title": s.title} for s in document.signatories.all()],
         "warnings": document.warnings,
     }
-
-
-def clause_url(document: Document, label: str) -> str:
-    return f"{document.get_absolute_url()}#c{label}"

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.db import transaction
 
 from archive import gazetteer
+from archive.alignment import Item, align_versions
 from archive.models import Clause, Country, Document, Section, Signatory, Work
 from archive.parsing import ParsedDocument, ParseError, parse_document
-from archive.signals import documents_imported
+from archive.signals import send_documents_changed
 from archive.sources import (
     MANIFEST_NAME,
     ManifestEntry,
@@ -135,7 +136,8 @@ def import_prepared(prepared: list[PreparedDocument]) -> list[ImportResult]:
                 result.document.save(update_fields=["translation_of"])
     for work in {r.document.work for r in results}:
         _update_work_summary(work, [i for i in prepared if i.entry.slug == work.slug])
-    transaction.on_commit(lambda: documents_imported.send(sender=Document, results=results))
+        align_work(work)
+    send_documents_changed(r.document.pk for r in results if r.status != "unchanged")
     return results
 
 
@@ -266,3 +268,41 @@ def _update_work_summary(work: Work, items: list[PreparedDocument]) -> None:
     work.date = dates[0] if dates else None
     work.authentic_language = next((h for h in hints if h), work.authentic_language)
     work.save(update_fields=["date", "authentic_language"])
+
+
+def align_work(work: Work) -> None:
+    """Store the rows that line up the versions of a work (for the side-by-side view)."""
+    versions = list(work.documents.all())
+    pivot = next((d for d in versions if d.language == work.authentic_language), None)
+    pivot = pivot or next((d for d in versions if not d.is_provisional), versions[0])
+    ordered = [pivot] + [d for d in versions if d.pk != pivot.pk]
+    bodies, rows_by_pk = [], {}
+    for document in ordered:
+        sections, clauses = list(document.sections.all()), list(document.clauses.all())
+        section_index = {s.pk: n for n, s in enumerate(sections)}
+        items = [(s.sequence, Item("section", ("section", s.pk))) for s in sections]
+        items += [
+            (
+                c.sequence,
+                Item(
+                    "clause",
+                    ("clause", c.pk),
+                    c.label,
+                    bool(c.printed_label),
+                    len(c.text),
+                    section_index.get(c.section_id),
+                ),
+            )
+            for c in clauses
+        ]
+        bodies.append([item for _, item in sorted(items, key=lambda pair: pair[0])])
+    for mapping in align_versions(bodies[0], bodies[1:]):
+        rows_by_pk.update(mapping)
+    clauses = list(Clause.objects.filter(document__work=work))
+    sections = list(Section.objects.filter(document__work=work))
+    for row in clauses:
+        row.row = rows_by_pk.get(("clause", row.pk))
+    for row in sections:
+        row.row = rows_by_pk.get(("section", row.pk))
+    Clause.objects.bulk_update(clauses, ["row"])
+    Section.objects.bulk_update(sections, ["row"])

@@ -126,6 +126,9 @@ class Section(models.Model):
     label = models.CharField(max_length=20, blank=True, help_text="As printed: ◆, I., Ⅱ.")
     heading = models.TextField()
     source_offset = models.PositiveIntegerField()
+    row = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Row shared with its counterparts in other versions."
+    )
 
     class Meta:
         ordering = ["document", "sequence"]
@@ -148,6 +151,9 @@ class Clause(models.Model):
     is_preamble = models.BooleanField(default=False)
     text = models.TextField()
     source_offset = models.PositiveIntegerField()
+    row = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Row shared with its counterparts in other versions."
+    )
 
     class Meta:
         ordering = ["document", "sequence"]
@@ -159,7 +165,13 @@ class Clause(models.Model):
         return f"{self.document} ¶{self.label}"
 
     def get_absolute_url(self):
+        """The clause in context, on its document's page."""
         return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    def get_permalink(self):
+        """The clause's own page: /documents/<slug>/<lang>/<label>/."""
+        work_slug, language = self.document.work.slug, self.document.language
+        return reverse("archive:clause", args=[work_slug, language, self.label])
 
     @property
     def anchor(self) -> str:

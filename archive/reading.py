@@ -1,6 +1,14 @@
-"""Reading helpers shared by pages and the API: one version, all versions, in few queries."""
+"""Reading helpers shared by pages and the API: versions, bodies, aligned rows, browse filters.
 
-from archive.models import Document, Work
+Each helper runs a fixed number of queries, whatever the size of the document.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import get_language
+
+from archive.models import Clause, Document, Section, Work
 
 
 def get_version(slug: str, language: str) -> Document | None:
@@ -16,8 +24,143 @@ def versions_of(work: Work) -> list[Document]:
     return list(Document.objects.filter(work=work).select_related("work").order_by("language"))
 
 
+def preferred_version(versions: list[Document], reader_language: str | None = None):
+    """The version in the reader's language, else the authentic one, else the first."""
+    reader_language = reader_language or get_language() or "en"
+    for document in versions:
+        if document.language == reader_language[:2]:
+            return document
+    authentic = [d for d in versions if d.language == d.work.authentic_language]
+    return (authentic or versions or [None])[0]
+
+
 def document_body(document: Document) -> list[tuple[str, object]]:
     """Sections and clauses in reading order, as ("section", Section) / ("clause", Clause)."""
     items = [("section", s) for s in document.sections.all()]
     items += [("clause", c) for c in document.clauses.all()]
     return sorted(items, key=lambda item: item[1].sequence)
+
+
+@dataclass
+class Row:
+    number: int  # as shown: row 1 holds the titles
+    kind: str  # "title", "section" or "clause"
+    cells: list[list] = field(default_factory=list)  # one list of items per column
+
+
+def parallel_rows(columns: list[Document]) -> list[Row]:
+    """Rows of the side-by-side view: titles, then every section and clause, aligned.
+
+    Uses the rows stored at import; an item of one version with no counterpart sits in a row
+    of its own, with empty cells beside it.
+    """
+    ids = [d.pk for d in columns]
+    column_of = {pk: n for n, pk in enumerate(ids)}
+    by_row: dict[int, Row] = {}
+    items = list(Section.objects.filter(document_id__in=ids)) + list(
+        Clause.objects.filter(document_id__in=ids).select_related("document__work")
+    )
+    for item in items:
+        kind = "section" if isinstance(item, Section) else "clause"
+        row = by_row.setdefault(item.row or 0, Row(0, kind, [[] for _ in columns]))
+        row.cells[column_of[item.document_id]].append(item)
+    for row in by_row.values():
+        for cell in row.cells:
+            cell.sort(key=lambda item: item.sequence)
+    rows = [Row(1, "title", [[d] for d in columns])]
+    for number, key in enumerate(sorted(by_row), start=2):
+        by_row[key].number = number
+        rows.append(by_row[key])
+    return rows
+
+
+def aligned_clauses(clause: Clause) -> list[Clause]:
+    """The clause's counterparts in the other versions of its text (by stored row)."""
+    if clause.row is None:
+        return []
+    return list(
+        Clause.objects.filter(document__work_id=clause.document.work_id, row=clause.row)
+        .exclude(document_id=clause.document_id)
+        .select_related("document__work")
+        .order_by("document__language", "sequence")
+    )
+
+
+BROWSE_FILTERS = {
+    "series": "series",
+    "year": "date__year",
+    "country": "countries__code",
+    "kind": "kind",
+    "lang": "documents__language",
+}
+
+
+def browse(params) -> tuple[list[Work], dict[str, str]]:
+    """Works matching the browse filters in `params` (a QueryDict), newest first."""
+    active = {name: params.get(name, "").strip() for name in BROWSE_FILTERS}
+    active = {name: value for name, value in active.items() if value}
+    query = Q()
+    for name, value in active.items():
+        if name == "year" and not value.isdigit():
+            continue
+        query &= Q(**{BROWSE_FILTERS[name]: value})
+    works = (
+        Work.objects.filter(query)
+        .distinct()
+        .order_by("-date", "slug")
+        .prefetch_related("documents", "countries")
+    )
+    return list(works), active
+
+
+def browse_facets() -> dict[str, list[tuple[str, int]]]:
+    """Ways into the archive: series, years, countries and kinds with their counts."""
+    return {
+        "series": list(
+            Work.objects.exclude(series="")
+            .values_list("series")
+            .annotate(n=Count("id"))
+            .order_by("series")
+        ),
+        "year": [
+            (str(year), n)
+            for year, n in Work.objects.exclude(date=None)
+            .values_list("date__year")
+            .annotate(n=Count("id"))
+            .order_by("-date__year")
+        ],
+        "country": list(
+            Work.objects.values_list("countries__code")
+            .exclude(countries=None)
+            .annotate(n=Count("id"))
+            .order_by("countries__code")
+        ),
+        "kind": list(Work.objects.values_list("kind").annotate(n=Count("id")).order_by("kind")),
+    }
+
+
+def archive_counts() -> dict[str, int]:
+    return {
+        "texts": Work.objects.count(),
+        "versions": Document.objects.count(),
+        "clauses": Clause.objects.count(),
+    }
+
+
+def plain_text(document: Document) -> str:
+    """The version as plain text: metadata, headings, numbered clauses, closing, signatures."""
+    lines = [m["text"] for m in document.metadata_lines if m["role"] not in ("closing",)]
+    for kind, item in document_body(document):
+        if kind == "section":
+            lines += ["", f"{item.label} {item.heading}".strip()]
+        else:
+            label = item.printed_label or (f"[{item.label}]" if not item.is_preamble else "")
+            paragraphs = item.paragraphs
+            lines += ["", f"{label} {paragraphs[0]}".strip(), *paragraphs[1:]]
+    if document.closing:
+        lines += ["", document.closing]
+    signatories = list(document.signatories.all())
+    if signatories:
+        lines.append("")
+        lines += [f"{s.title} {s.name}".strip() for s in signatories]
+    return "\n".join(lines).strip() + "\n"

@@ -1,9 +1,45 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from archive import views
 
+
+class LanguageConverter:
+    regex = "[a-z]{2}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class LabelConverter(LanguageConverter):
+    regex = "[0-9a-z]{1,20}"
+
+
+register_converter(LanguageConverter, "lang")
+register_converter(LabelConverter, "label")
+
 app_name = "archive"
 urlpatterns = [
+    path("", views.home, name="home"),
     path("documents/", views.document_list, name="document_list"),
-    path("documents/<slug:slug>/<str:language>/", views.document_detail, name="document"),
+    path("documents/<slug:slug>/", views.document_redirect, name="work"),
+    path("documents/<slug:slug>/parallel/", views.parallel, name="parallel"),
+    path(
+        "documents/<slug:slug>/clauses/<label:label>/",
+        views.clause_across_versions,
+        name="clause_across",
+    ),
+    path("documents/<slug:slug>/<lang:language>/", views.document_detail, name="document"),
+    path("documents/<slug:slug>/<lang:language>.txt", views.document_text, name="document_text"),
+    path("documents/<slug:slug>/<lang:language>.json", views.document_json, name="document_json"),
+    path(
+        "documents/<slug:slug>/<lang:language>/source/",
+        views.document_source,
+        name="document_source",
+    ),
+    path(
+        "documents/<slug:slug>/<lang:language>/<label:label>/", views.clause_detail, name="clause"
+    ),
 ]

@@ -1,25 +1,154 @@
-"""Reading pages: the list of texts and one document version."""
+"""Reading pages: home, browse, a document version, side by side, clause permalinks, downloads."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from archive.models import Work
-from archive.reading import document_body, get_version, versions_of
+from archive import citations
+from archive.api import document_data
+from archive.models import Clause, Work
+from archive.reading import (
+    aligned_clauses,
+    archive_counts,
+    browse,
+    browse_facets,
+    document_body,
+    get_version,
+    parallel_rows,
+    plain_text,
+    preferred_version,
+    versions_of,
+)
+
+
+def home(request):
+    works, _active = browse({})
+    context = {"counts": archive_counts(), "facets": browse_facets(), "latest": works[:10]}
+    return render(request, "archive/home.html", context)
 
 
 def document_list(request):
-    works = Work.objects.prefetch_related("documents", "countries")
-    return render(request, "archive/document_list.html", {"works": works})
+    works, active = browse(request.GET)
+    context = {"works": works, "active": active, "facets": browse_facets()}
+    return render(request, "archive/document_list.html", context)
+
+
+def version_or_404(slug: str, language: str):
+    document = get_version(slug, language)
+    if document is None:
+        raise Http404(
+            _("There is no “%(language)s” version of “%(slug)s”.")
+            % {"language": language, "slug": slug}
+        )
+    return document
+
+
+def document_redirect(request, slug: str):
+    work = get_object_or_404(Work, slug=slug)
+    return redirect(preferred_version(versions_of(work), request.LANGUAGE_CODE))
 
 
 def document_detail(request, slug: str, language: str):
-    document = get_version(slug, language)
-    if document is None:
-        raise Http404(f"No '{language}' version of '{slug}'.")
+    document = version_or_404(slug, language)
     context = {
         "document": document,
         "body": document_body(document),
         "signatories": document.signatories.all(),
         "versions": versions_of(document.work),
+        "countries": document.work.countries.all(),
     }
     return render(request, "archive/document_detail.html", context)
+
+
+def document_text(request, slug: str, language: str):
+    document = version_or_404(slug, language)
+    response = HttpResponse(plain_text(document), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{slug}-{language}.txt"'
+    return response
+
+
+def document_json(request, slug: str, language: str):
+    document = version_or_404(slug, language)
+    return JsonResponse(document_data(document), json_dumps_params={"ensure_ascii": False})
+
+
+def document_source(request, slug: str, language: str):
+    """The source file exactly as received, in its own encoding."""
+    document = version_or_404(slug, language)
+    response = HttpResponse(
+        bytes(document.source_bytes),
+        content_type=f"text/plain; charset={document.source_encoding}",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{document.source_name}"'
+    response["Digest"] = f"sha-256={document.source_sha256}"
+    return response
+
+
+def parallel(request, slug: str):
+    work = get_object_or_404(Work, slug=slug)
+    versions = {d.language: d for d in versions_of(work)}
+    if len(versions) < 2:
+        raise Http404(_("This text has only one language version."))
+    left = request.GET.get("left", "ja" if "ja" in versions else sorted(versions)[0])
+    right = request.GET.get("right", next(lang for lang in sorted(versions) if lang != left))
+    if left not in versions or right not in versions or left == right:
+        raise Http404(_("Choose two different languages this text has."))
+    columns = [versions[left], versions[right]]
+    context = {
+        "work": work,
+        "columns": columns,
+        "rows": parallel_rows(columns),
+        "versions": versions.values(),
+        "left": left,
+        "right": right,
+    }
+    return render(request, "archive/parallel.html", context)
+
+
+def clause_detail(request, slug: str, language: str, label: str):
+    document = version_or_404(slug, language)
+    clause = (
+        Clause.objects.select_related("section__parent")
+        .filter(document=document, label=label)
+        .first()
+    )
+    if clause is None:
+        return render(
+            request,
+            "archive/clause_missing.html",
+            {"document": document, "label": label},
+            status=404,
+        )
+    url = request.build_absolute_uri(clause.get_permalink())
+    context = {
+        "document": document,
+        "clause": clause,
+        "others": aligned_clauses(clause),
+        "previous": document.clauses.filter(sequence__lt=clause.sequence).last(),
+        "next": document.clauses.filter(sequence__gt=clause.sequence).first(),
+        "citation": citations.all_formats(document, clause, url),
+        "meta_tags": citations.meta_tags(document, url),
+        "permalink": url,
+    }
+    return render(request, "archive/clause_detail.html", context)
+
+
+def clause_across_versions(request, slug: str, label: str):
+    """One identifier for a clause in every version: shows the clause in each language."""
+    work = get_object_or_404(Work, slug=slug)
+    versions = versions_of(work)
+    clauses = list(
+        Clause.objects.filter(document__work=work, label=label)
+        .select_related("document__work", "section")
+        .order_by("document__language")
+    )
+    if not clauses:
+        pivot = preferred_version(versions, request.LANGUAGE_CODE)
+        return render(
+            request, "archive/clause_missing.html", {"document": pivot, "label": label}, status=404
+        )
+    return render(
+        request,
+        "archive/clause_across.html",
+        {"work": work, "label": label, "clauses": clauses, "versions": versions},
+    )

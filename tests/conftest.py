@@ -30,11 +30,28 @@ def import_fixtures():
     call_command("import_documents", stdout=io.StringIO(), stderr=io.StringIO())
 
 
+def build_search_index():
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Import the seed texts once per session; each test runs in a transaction rolled back."""
+def search_index_path(tmp_path_factory):
+    """A real Whoosh index on disk, in a folder of this test session."""
+    from django.conf import settings
+    from haystack import connections
+
+    path = tmp_path_factory.mktemp("whoosh-index")
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
+    connections.reload("default")
+    return path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, search_index_path):
+    """Import the seed texts and index them once per session; each test is rolled back."""
     with django_db_blocker.unblock():
         import_fixtures()
+        build_search_index()
 
 
 @pytest.fixture
@@ -44,6 +61,7 @@ def seeded(db):
 
     if not Document.objects.exists():
         import_fixtures()
+        build_search_index()
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ def test_document_detail_has_sections_clauses_signatories_and_closing(client, se
     clause = next(c for c in data["clauses"] if c["label"] == "36")
     assert len(clause["paragraphs"]) == 2
     assert clause["anchor"] == "c36"
-    assert clause["url"].endswith(f"/documents/{TOKYO_DECLARATION}/ja/#c36")
+    assert clause["url"].endswith(f"/documents/{TOKYO_DECLARATION}/ja/36/")
+    assert clause["url_in_context"].endswith(f"/documents/{TOKYO_DECLARATION}/ja/#c36")
 
     statement = client.get(f"/api/documents/{FOREIGN_MINISTERS_2017}/ja/").json()
     assert statement["signatories"][1] == {"name": "岸田 文雄", "title": "日本国外務大臣"}

@@ -1,36 +1,283 @@
-"""Reading pages render every clause of every seed text, in a constant number of queries."""
+"""The reading room: browse, document pages, side by side, permalinks, citations, downloads."""
+
+import json
+import re
+from html import unescape
 
 import pytest
 
-from archive.models import Document
+from archive.importing import align_work
+from archive.models import Clause, Document, Work
+from tests.conftest import FILES, FOREIGN_MINISTERS_2017, TOKYO_DECLARATION, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 
 
+def page(client, url, status=200, **params):
+    response = client.get(url, params)
+    assert response.status_code == status, (url, response.status_code)
+    return unescape(response.content.decode())
+
+
+def visible(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_home_page_says_what_the_archive_holds_and_offers_ways_in(client, seeded):
+    html = page(client, "/")
+    assert "4 texts in 5 language versions" in html
+    assert 'name="q"' in html
+    for way in (
+        "Central Asia + Japan Dialogue Summit",
+        "?year=2017",
+        "?country=KZ",
+        "?kind=declaration",
+    ):
+        assert way in html
+    newest = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', html)
+    assert newest == sorted(newest, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("params", "slugs"),
+    [
+        ({"year": "2017"}, {FOREIGN_MINISTERS_2017}),
+        ({"country": "TM"}, {TURKMENISTAN, TOKYO_DECLARATION, FOREIGN_MINISTERS_2017}),
+        ({"kind": "declaration"}, {TOKYO_DECLARATION}),
+        ({"series": "Central Asia + Japan Dialogue Summit"}, {TOKYO_DECLARATION}),
+        ({"lang": "en"}, {TURKMENISTAN}),
+    ],
+)
+def test_document_list_filters(client, seeded, params, slugs):
+    html = page(client, "/documents/", **params)
+    shown = set(re.findall(r'href="/documents/([a-z0-9-]+)/(?:ja|en)/"', html))
+    assert shown == slugs
+
+
 def test_every_seed_document_renders_every_clause(client, seeded):
     for document in Document.objects.select_related("work"):
-        html = client.get(document.get_absolute_url()).content.decode()
+        html = page(client, document.get_absolute_url())
         for clause in document.clauses.all():
             assert f'id="{clause.anchor}"' in html
             for paragraph in clause.paragraphs:
-                assert paragraph.replace("「", "").replace("」", "")[:20] in html.replace(
-                    "「", ""
-                ).replace("」", "")
+                assert f"<p>{paragraph}</p>" in html
 
 
-def test_document_list_links_to_every_version(client, seeded):
-    html = client.get("/documents/").content.decode()
-    for document in Document.objects.select_related("work"):
-        assert document.get_absolute_url() in html
-
-
-def test_document_page_query_count_does_not_grow_with_clauses(
-    client, seeded, django_assert_max_num_queries
+def test_document_page_title_block_marks_provisional_translation_and_authentic_language(
+    client, seeded
 ):
+    html = page(client, f"/documents/{TURKMENISTAN}/ja/")
+    assert "Provisional translation" in html and "the authentic text is the “en” version" in html
+    assert "2025-12-20" in html and "Tokyo" in html and "Turkmenistan" in html
+    assert f'href="/documents/{TURKMENISTAN}/parallel/"' in html
+    assert f'href="/documents/{TURKMENISTAN}/en/"' in html
+    statement = page(client, f"/documents/{FOREIGN_MINISTERS_2017}/ja/")
+    assert "中央アジア諸国と日本との間の多年にわたる協力と更なる関係強化" in statement
+    assert "岸田 文雄" in statement and "Ashgabat" in statement
+
+
+def test_multi_paragraph_clauses_keep_their_paragraphs(client, seeded):
+    html = page(client, f"/documents/{FOREIGN_MINISTERS_2017}/ja/")
+    clause_14 = html.split('id="c14"')[1].split("</section>")[0]
+    assert clause_14.count("<p>") == 3
+
+
+def test_work_url_redirects_to_the_readers_language(client, seeded):
+    response = client.get(f"/documents/{TURKMENISTAN}/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 302 and response["Location"].endswith("/ja/")
+    response = client.get(f"/documents/{TURKMENISTAN}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Location"].endswith("/en/")
+    response = client.get(f"/documents/{TOKYO_DECLARATION}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Location"].endswith("/ja/")  # the only version
+
+
+def rows_of(html):
+    rows = {}
+    for number, body in re.findall(r'<tr id="row-(\d+)"[^>]*>(.*?)</tr>', html, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
+        rows[int(number)] = [visible(cell).strip() for cell in cells]
+    return rows
+
+
+def test_side_by_side_aligns_all_33_clauses_and_puts_gosat_in_row_17(client, seeded):
+    html = page(client, f"/documents/{TURKMENISTAN}/parallel/")
+    rows = rows_of(html)
+    assert "温室効果ガス観測技術衛星（GOSAT）" in rows[17][0]
+    assert "Greenhouse gases Observing SATellite (GOSAT)" in rows[17][1]
+    clause_rows = [r for r in rows.values() if "—" not in r]
+    assert len(rows) == 1 + 3 + 33  # titles, three headings, 33 clauses
+    assert len(clause_rows) == len(rows)  # no empty cell anywhere: 33 of 33 aligned
+    assert "経済分野" in rows[4][0] and "Economic field" in rows[4][1]
+    swapped = rows_of(page(client, f"/documents/{TURKMENISTAN}/parallel/", left="en", right="ja"))
+    assert "Greenhouse" in swapped[17][0]
+
+
+def test_a_version_with_one_paragraph_split_in_two_still_aligns_every_other_row(client, seeded):
+    japanese = Document.objects.get(work__slug=TURKMENISTAN, language="ja")
+    caspian = japanese.clauses.get(label="12")
+    first, second = caspian.text.split("双方は、この協力の一環として")
+    tail = list(japanese.clauses.filter(sequence__gt=caspian.sequence).order_by("-sequence"))
+    for clause in tail:  # make room: relabel the following paragraphs one up, as a re-parse would
+        clause.label = str(int(clause.label) + 1)
+        clause.sequence += 1
+        clause.save()
+    caspian.text = first
+    caspian.save()
+    Clause.objects.create(
+        document=japanese,
+        section=caspian.section,
+        label="13",
+        sequence=caspian.sequence + 1,
+        text="双方は、この協力の一環として" + second,
+        source_offset=caspian.source_offset + 1,
+    )
+    align_work(Work.objects.get(slug=TURKMENISTAN))
+    rows = rows_of(page(client, f"/documents/{TURKMENISTAN}/parallel/"))
+    split_row = next(r for r in rows.values() if "Trans-Caspian" in r[1])
+    assert "カスピ海横断国際輸送ルート" in split_row[0] and "この協力の一環として" in split_row[0]
+    assert len(rows) == 37
+    assert all("—" not in cells for cells in rows.values())
+    assert "GOSAT" in rows[17][0] and "GOSAT" in rows[17][1]
+
+
+def test_clause_permalink_shows_the_clause_its_translation_and_citations(client, seeded):
+    html = page(client, f"/documents/{TURKMENISTAN}/en/15/")
+    assert "Greenhouse gases Observing SATellite" in html
+    assert "温室効果ガス観測技術衛星" in html and "provisional translation" in html
+    assert "Economic field" in html
+    assert f'href="/documents/{TURKMENISTAN}/en/#c15"' in html
+    assert 'rel="prev"' in html and f"/documents/{TURKMENISTAN}/en/14/" in html
+    assert f"/documents/{TURKMENISTAN}/en/16/" in html
+    assert '<meta name="citation_title" content="Joint Press Release' in html
+    assert '<meta name="citation_publication_date" content="2025/12/20">' in html
+    plain = html.split('id="cite-plain">')[1].split("</pre>")[0]
+    assert "Joint Press Release on the outcomes" in plain and "20 December 2025" in plain
+    assert "para. 15" in plain and "Tokyo" in plain
+    bibtex = html.split('id="cite-bibtex">')[1].split("</pre>")[0]
+    assert bibtex.startswith("@misc{") and "date = {2025-12-20}" in bibtex and "para. 15" in bibtex
+    ris = html.split('id="cite-ris">')[1].split("</pre>")[0]
+    assert "TY  - GOVDOC" in ris and "DA  - 2025/12/20" in ris and "N1  - para. 15" in ris
+    csl = json.loads(html.split('id="cite-csl">')[1].split("</pre>")[0])
+    assert csl[0]["issued"]["date-parts"] == [[2025, 12, 20]] and csl[0]["locator"] == "15"
+
+
+def test_japanese_citation_names_title_date_place_and_paragraph(client, seeded):
+    html = page(client, f"/documents/{TOKYO_DECLARATION}/ja/14/")
+    plain = html.split('id="cite-plain">')[1].split("</pre>")[0]
+    assert plain.startswith("「中央アジア＋日本」対話・首脳会合 東京宣言（2025年12月20日、東京）")
+    assert "第14項" in plain and "（仮訳）" in plain
+
+
+def test_clause_across_versions_is_one_identifier_for_every_language(client, seeded):
+    html = page(client, f"/documents/{TURKMENISTAN}/clauses/15/")
+    assert "GOSAT" in html and "温室効果ガス" in html
+    assert (
+        f"/documents/{TURKMENISTAN}/ja/15/" in html and f"/documents/{TURKMENISTAN}/en/15/" in html
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/documents/no-such-text/ja/",
+        f"/documents/{TURKMENISTAN}/ru/",
+        "/documents/no-such-text/",
+        "/documents/no-such-text/parallel/",
+        f"/documents/{TOKYO_DECLARATION}/parallel/",  # one version only
+        "/documents/no-such-text/ja/1/",
+    ],
+)
+def test_unknown_slug_language_or_label_is_a_404_page(client, seeded, url):
+    html = page(client, url, status=404)
+    assert "<main" in html
+
+
+def test_unknown_label_404_links_to_the_document(client, seeded):
+    html = page(client, f"/documents/{TURKMENISTAN}/ja/99/", status=404)
+    assert f'href="/documents/{TURKMENISTAN}/ja/"' in html and "“99”" in html
+    html = page(client, f"/documents/{TURKMENISTAN}/clauses/99/", status=404)
+    assert f'href="/documents/{TURKMENISTAN}/' in html
+
+
+def test_permalinks_survive_reimport(client, seeded, workdir):
+    from django.core.management import call_command
+
+    before = page(client, f"/documents/{TOKYO_DECLARATION}/ja/14/")
+    path = workdir / FILES["002"]
+    path.write_text(path.read_text(encoding="utf-8").replace("東京宣言", "東京宣言 "), "utf-8")
+    call_command("import_documents", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    after = page(client, f"/documents/{TOKYO_DECLARATION}/ja/14/")
+    assert "ネット・ゼロ／カーボンニュートラル" in after
+    assert before.split("<main")[1].count("ネット・ゼロ") == after.split("<main")[1].count(
+        "ネット・ゼロ"
+    )
+
+
+def test_text_and_json_downloads_round_trip_all_clause_text(client, seeded):
     for document in Document.objects.select_related("work"):
-        with django_assert_max_num_queries(6):
-            assert client.get(document.get_absolute_url()).status_code == 200
+        slug, language = document.work.slug, document.language
+        text = page(client, f"/documents/{slug}/{language}.txt")
+        data = json.loads(page(client, f"/documents/{slug}/{language}.json"))
+        clauses = list(document.clauses.all())
+        assert [c["text"] for c in data["clauses"]] == [c.text for c in clauses]
+        for clause in clauses:
+            for paragraph in clause.paragraphs:
+                assert paragraph in text
 
 
-def test_unknown_document_is_a_404_page(client, seeded):
-    assert client.get("/documents/no-such-text/ja/").status_code == 404
+def test_source_download_is_the_file_exactly_as_received(client, seeded):
+    from tests.conftest import FIXTURES
+
+    response = client.get(f"/documents/{FOREIGN_MINISTERS_2017}/ja/source/")
+    assert response.content == (FIXTURES / FILES["004"]).read_bytes()
+    assert FILES["004"] in response["Content-Disposition"]
+
+
+def test_interface_language_switches_to_japanese(client, seeded):
+    response = client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    assert response.status_code == 302
+    html = page(client, "/")
+    assert '<html lang="ja">' in html
+    assert "文書" in html and "検索" in html
+
+
+def test_japanese_and_english_text_blocks_carry_lang_attributes(client, seeded):
+    html = page(client, f"/documents/{TURKMENISTAN}/parallel/")
+    assert html.count('<td lang="ja"') == html.count('<td lang="en"') == 37
+    document = page(client, f"/documents/{TURKMENISTAN}/ja/")
+    assert '<section class="clause" id="c1" lang="ja">' in document
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/documents/",
+        f"/documents/{TURKMENISTAN}/ja/",
+        f"/documents/{TOKYO_DECLARATION}/ja/",
+        f"/documents/{FOREIGN_MINISTERS_2017}/ja/",
+        f"/documents/{TURKMENISTAN}/parallel/",
+        f"/documents/{TURKMENISTAN}/en/15/",
+        f"/documents/{TOKYO_DECLARATION}/ja/41/",
+        f"/documents/{TURKMENISTAN}/clauses/15/",
+        f"/documents/{TURKMENISTAN}/ja.txt",
+        f"/documents/{TURKMENISTAN}/ja.json",
+    ],
+)
+def test_pages_run_a_fixed_number_of_queries(client, seeded, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        client.get(url)
+
+
+def test_document_page_query_count_is_the_same_for_short_and_long_documents(
+    client, seeded, django_assert_num_queries
+):
+    counts = set()
+    for document in Document.objects.select_related("work"):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(document.get_absolute_url())
+        counts.add(len(queries))
+    assert len(counts) == 1
