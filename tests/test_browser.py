@@ -1,0 +1,135 @@
+"""A reader's path through the archive in a real headless Chromium (Debian's, via Playwright).
+
+Screenshots of each page land in test-artifacts/ for a person to look at.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import TURKMENISTAN, build_search_index, import_fixtures
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the tests touch the database
+    # only before pages load, so Django's async guard can stand down while they run.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield from _chromium()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install it: apt-get install chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def archive_server(live_server, transactional_db, search_index_path):
+    import_fixtures()
+    build_search_index()
+    return live_server.url
+
+
+def shoot(page, name):
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_cites_a_clause(
+    browser, archive_server
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page.goto(archive_server + "/")
+    expect(page.locator("h1")).to_contain_text("Central Asia + Japan Diplomatic Texts")
+    shoot(page, "01-home")
+
+    page.get_by_label("Search the texts").first.fill("GOSAT")
+    page.get_by_role("button", name="Search").first.click()
+    expect(page.locator(".hit")).to_have_count(4)
+    expect(page.locator(".hit mark").first).to_have_text("GOSAT")
+    shoot(page, "02-search-gosat")
+
+    page.goto(archive_server + "/documents/?country=TM")
+    page.get_by_role("link", name="Joint Press Release on the outcomes").click()
+    expect(page.locator("h1")).to_contain_text("Joint Press Release")
+    shoot(page, "03-document-en")
+
+    page.get_by_role("link", name="Side by side").first.click()
+    row = page.locator("#row-17")
+    expect(row.locator('td[lang="ja"]')).to_contain_text("温室効果ガス観測技術衛星（GOSAT）")
+    expect(row.locator('td[lang="en"]')).to_contain_text("Observing SATellite (GOSAT)")
+    expect(page.locator("tbody tr")).to_have_count(37)
+    shoot(page, "04-side-by-side")
+
+    row.locator('td[lang="en"] a.clause-label').click()
+    expect(page.locator("h1")).to_have_text("Paragraph 15")
+    expect(page.locator("#cite-plain")).to_contain_text("20 December 2025, para. 15")
+    expect(page.locator('meta[name="citation_title"]')).to_have_attribute(
+        "content",
+        "Joint Press Release on the outcomes of the Summit Meeting between Her "
+        "Excellency Prime Minister of Japan Sanae Takaichi and His Excellency President of "
+        "Turkmenistan Serdar Berdimuhamedov",
+    )
+    shoot(page, "05-clause-permalink")
+
+    page.get_by_label("Interface language").select_option("ja")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("h1")).to_have_text("第15項")
+    expect(page.get_by_role("heading", name="この項を引用する")).to_be_visible()
+    shoot(page, "06-clause-permalink-ja")
+    page.close()
+
+
+def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/parallel/")
+    cells = page.locator("#row-17 td")
+    ja_box, en_box = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert en_box["y"] >= ja_box["y"] + ja_box["height"] - 1  # stacked, not side by side
+    shoot(page, "07-side-by-side-narrow")
+    page.close()
+
+
+def test_documents_read_without_javascript_and_by_keyboard(browser, archive_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/ja/")
+    expect(page.locator("section.clause")).to_have_count(33)
+    expect(page.locator("#c15")).to_contain_text("GOSAT")
+    expect(page.locator("button.copy-link").first).to_be_hidden()  # needs JS, so not shown
+    context.close()
+
+    page = browser.new_page()
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/ja/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    copy = page.locator("#c15 button.copy-link")
+    copy.focus()
+    expect(copy).to_be_visible()
+    assert copy.evaluate("b => getComputedStyle(b).opacity") == "1"
+    shoot(page, "08-copy-link-on-focus")
+    page.close()
