@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DEBUG=1 $(PY) manage.py
 
-.PHONY: run test lint format install migrate import index serve bench check-deploy
+.PHONY: run test lint format install migrate import index bench bench-corpus
 
 install: $(VENV)/.installed
 
@@ -21,7 +21,7 @@ import: migrate
 	$(MANAGE) import_documents
 
 index: import
-	$(MANAGE) rebuild_index --noinput
+	$(MANAGE) rebuild_index --noinput --batch-size 200000
 
 run: index
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -40,4 +40,8 @@ test: lint
 	DEBUG=1 $(PY) -m pytest
 
 bench: install
-	DEBUG=1 $(PY) bench/run.py
+	$(PY) bench/run.py
+
+N ?= 100000
+bench-corpus: install
+	$(PY) bench/corpus.py $(N) bench/out/corpus-$(N)

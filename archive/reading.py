@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import get_language
 
-from archive.models import Clause, Document, Section, Work
+from archive.models import Clause, Country, Document, Kind, Section, Work
 
 
 def get_version(slug: str, language: str) -> Document | None:
@@ -113,29 +113,32 @@ def browse(params) -> tuple[list[Work], dict[str, str]]:
     return list(works), active
 
 
-def browse_facets() -> dict[str, list[tuple[str, int]]]:
-    """Ways into the archive: series, years, countries and kinds with their counts."""
+def browse_facets() -> dict[str, list[tuple[str, str, int]]]:
+    """Ways into the archive: (value, label, count) for series, years, countries and kinds."""
+    japanese = (get_language() or "en").startswith("ja")
+    countries = {c.code: c.name_ja if japanese else c.name_en for c in Country.objects.all()}
+    kinds = dict(Kind.choices)
     return {
-        "series": list(
-            Work.objects.exclude(series="")
-            .values_list("series")
-            .annotate(n=Count("id"))
-            .order_by("series")
-        ),
-        "year": [
-            (str(year), n)
-            for year, n in Work.objects.exclude(date=None)
-            .values_list("date__year")
-            .annotate(n=Count("id"))
-            .order_by("-date__year")
+        "series": [
+            (series, series, n)
+            for series, n in Work.objects.exclude(series="").values_list("series")
+            .annotate(n=Count("id")).order_by("series")
         ],
-        "country": list(
-            Work.objects.values_list("countries__code")
-            .exclude(countries=None)
-            .annotate(n=Count("id"))
-            .order_by("countries__code")
-        ),
-        "kind": list(Work.objects.values_list("kind").annotate(n=Count("id")).order_by("kind")),
+        "year": [
+            (str(year), str(year), n)
+            for year, n in Work.objects.exclude(date=None).values_list("date__year")
+            .annotate(n=Count("id")).order_by("-date__year")
+        ],
+        "country": [
+            (code, countries.get(code, code), n)
+            for code, n in Work.objects.values_list("countries__code").exclude(countries=None)
+            .annotate(n=Count("id")).order_by("countries__code")
+        ],
+        "kind": [
+            (kind, kinds.get(kind, kind), n)
+            for kind, n in Work.objects.values_list("kind").annotate(n=Count("id"))
+            .order_by("kind")
+        ],
     }
 
 

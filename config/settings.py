@@ -104,7 +104,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "ENGINE": "search.backend.ArchiveWhooshEngine",
         "PATH": str(SEARCH_INDEX_PATH),
     }
 }

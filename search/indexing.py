@@ -11,11 +11,9 @@ from haystack import connections
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
-from archive.models import Clause
 from search.search_indexes import ClauseIndex
 
 log = logging.getLogger(__name__)
-LOCK_TIMEOUT = 120.0  # seconds a writer waits for another to finish
 
 
 def index_path() -> str:
@@ -45,24 +43,15 @@ def reindex_documents(document_ids) -> int:
     backend.setup()
     clause_index = ClauseIndex()
     clauses = clause_index.index_queryset().filter(document_id__in=document_ids)
-    prepared = []
-    for clause in clauses:
-        fields = clause_index.full_prepare(clause)
-        fields.pop("boost", None)
-        prepared.append({key: backend._from_python(value) for key, value in fields.items()})
+    documents = backend.prepare_documents(clause_index, clauses)
     try:
-        writer = backend.index.refresh().writer(timeout=LOCK_TIMEOUT)
+        writer = backend.writer(len(documents))
     except LockError:
-        log.error("The search index stayed locked for %ss; run `make index`.", LOCK_TIMEOUT)
+        log.error("The search index stayed locked; run `make index` once the other writer ends.")
         raise
     with writer:
         for document_id in document_ids:
             writer.delete_by_term("document", str(document_id))
-        for fields in prepared:
-            writer.update_document(**fields)
-    return len(prepared)
-
-
-def reindex_clause_documents(clause_ids) -> int:
-    ids = Clause.objects.filter(pk__in=clause_ids).values_list("document_id", flat=True)
-    return reindex_documents(ids)
+        for fields in documents:
+            writer.add_document(**fields)
+    return len(documents)

@@ -6,10 +6,11 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from whoosh import query as wq
 
-from search.analysis import analyze_alternatives
+from search.analysis import analyze_alternatives, pair_term
 from search.highlight import phrase_terms
 
 MAX_QUERY_LENGTH = 500
@@ -306,9 +307,13 @@ class _Builder:
         if not negated:
             self.highlight |= phrase_terms(node.alternatives[0])
         fields = (node.target,) if node.target else self.fields
-        # Several tokens from one word or quote must stay adjacent and in order: a Phrase.
+        # Several tokens from one word or quote must stay adjacent and in order: each
+        # adjacent pair is an indexed term (search.analysis.PairFilter), so a phrase is the
+        # AND of its pairs.
         queries = [
-            wq.Term(name, words[0]) if len(words) == 1 else wq.Phrase(name, words)
+            wq.Term(name, words[0])
+            if len(words) == 1
+            else _combine(wq.And, [wq.Term(name, pair_term(a, b)) for a, b in pairwise(words)])
             for name in fields
             for words in node.alternatives
         ]

@@ -3,7 +3,7 @@
 from haystack import indexes
 
 from archive.models import Clause
-from search.analysis import bilingual_analyzer
+from search.analysis import indexing_analyzer
 
 
 def keyword(value) -> list[str]:
@@ -14,9 +14,9 @@ def keyword(value) -> list[str]:
 
 class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
     # Clause text only: a word in the title must not make every clause of a document a hit.
-    text = indexes.CharField(document=True, model_attr="text", analyzer=bilingual_analyzer())
-    title = indexes.CharField(analyzer=bilingual_analyzer())
-    section = indexes.CharField(analyzer=bilingual_analyzer(), default="")
+    text = indexes.CharField(document=True, model_attr="text", analyzer=indexing_analyzer())
+    title = indexes.CharField(analyzer=indexing_analyzer())
+    section = indexes.CharField(analyzer=indexing_analyzer(), default="")
     date = indexes.DateField(null=True)
     sequence = indexes.IntegerField(model_attr="sequence")
     # Multi-valued fields become Whoosh KEYWORD fields: exact terms for filters and facets.

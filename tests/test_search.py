@@ -338,7 +338,7 @@ def test_missing_index_page_names_the_command_that_fixes_it(client, seeded, tmp_
     with override_settings(
         HAYSTACK_CONNECTIONS={
             "default": {
-                "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+                "ENGINE": "search.backend.ArchiveWhooshEngine",
                 "PATH": str(tmp_path / "no"),
             }
         }
@@ -357,7 +357,7 @@ def test_unreadable_index_page_names_the_command_that_fixes_it(client, seeded, t
     with override_settings(
         HAYSTACK_CONNECTIONS={
             "default": {
-                "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+                "ENGINE": "search.backend.ArchiveWhooshEngine",
                 "PATH": str(broken),
             }
         }

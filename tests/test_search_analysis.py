@@ -3,6 +3,7 @@
 import pickle
 import re
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,15 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from search.analysis import (
+    PAIR_SEPARATOR,
     BilingualTokenizer,
     analyze_alternatives,
     analyze_spans,
     analyze_terms,
     bilingual_analyzer,
+    indexing_analyzer,
     normalize,
+    pair_term,
 )
 from search.highlight import highlight, mark_spans
 from search.query import MAX_QUERY_LENGTH, parse_query
@@ -31,6 +35,22 @@ def fixture_text(prefix: str) -> str:
 
 def paragraph_with(prefix: str, needle: str) -> str:
     return next(part for part in fixture_text(prefix).split("\n\n") if needle in part)
+
+
+def phrase(fieldname: str, words: list[str]) -> wq.Query:
+    """What a phrase becomes: the AND of its adjacent pairs, each an indexed term."""
+    pairs = [wq.Term(fieldname, pair_term(a, b)) for a, b in pairwise(words)]
+    return pairs[0] if len(pairs) == 1 else wq.And(pairs)
+
+
+def phrase_words(query: wq.Query) -> list[str]:
+    """The words of a phrase query, read back from its pair terms."""
+    pairs = [leaf.text.split(PAIR_SEPARATOR) for leaf in leaves(query)]
+    return [pairs[0][0]] + [second for _, second in pairs]
+
+
+def first_alternative(query: wq.Query) -> wq.Query:
+    return query.subqueries[0] if isinstance(query, wq.Or) else query
 
 
 def leaves(query: wq.Query) -> list[wq.Query]:
@@ -203,7 +223,7 @@ def test_alternatives_spell_the_same_characters_as_the_word():
 @pytest.fixture(scope="module")
 def paragraph_index():
     """Every fixture paragraph in a Whoosh index in memory, with the real analyzer."""
-    analyzer = bilingual_analyzer()
+    analyzer = indexing_analyzer()
     schema = Schema(key=ID(stored=True), text=TEXT(analyzer=analyzer, stored=True))
     index = RamStorage().create_index(schema)  # pickles the schema, analyzer included
     writer = index.writer()
@@ -249,6 +269,19 @@ def test_search_finds_exactly_the_paragraphs_containing_the_word(paragraph_index
     assert found_keys(paragraph_index, raw) == expected
 
 
+def test_a_phrase_does_not_match_its_words_apart():
+    schema = Schema(key=ID(stored=True), text=TEXT(analyzer=indexing_analyzer()))
+    index = RamStorage().create_index(schema)
+    with index.writer() as writer:
+        writer.add_document(key="together", text="温室効果ガスの排出量を削減する。")
+        writer.add_document(key="apart", text="温室の効果を高め、ガスを削減する。")
+        writer.add_document(key="reversed", text="ガス効果温室という順の語。")
+        writer.add_document(key="english", text="the energy of a transition")
+    assert found_keys(index, "温室効果ガス") == {"together"}
+    assert found_keys(index, '"energy transition"') == set()
+    assert found_keys(index, "温室 効果 ガス") == {"together", "apart", "reversed"}
+
+
 def test_and_or_and_exclusion_select_the_expected_paragraphs(paragraph_index):
     gas = found_keys(paragraph_index, "ガス")
     greenhouse = found_keys(paragraph_index, "温室")
@@ -265,9 +298,9 @@ def test_and_or_and_exclusion_select_the_expected_paragraphs(paragraph_index):
 def test_a_word_the_analyzer_splits_is_searched_as_a_phrase():
     parsed = parse_query("温室効果ガス")
     assert isinstance(parsed.query, wq.Or)
-    assert parsed.query.subqueries[0] == wq.Phrase("text", ["温室", "効果", "ガス"])
-    assert all(isinstance(leaf, wq.Phrase) for leaf in leaves(parsed.query))
-    assert {"".join(leaf.words) for leaf in leaves(parsed.query)} == {"温室効果ガス"}
+    assert parsed.query.subqueries[0] == phrase("text", ["温室", "効果", "ガス"])
+    # Every alternative segmentation spells the same characters, adjacent and in order.
+    assert {"".join(phrase_words(alt)) for alt in parsed.query.subqueries} == {"温室効果ガス"}
 
 
 def test_separate_words_must_all_match():
@@ -280,7 +313,7 @@ def test_separate_words_must_all_match():
 
 
 def test_mixed_script_word_is_a_phrase():
-    assert leaves(parse_query("GOSAT協力").query)[0] == wq.Phrase("text", ["gosat", "協力"])
+    assert first_alternative(parse_query("GOSAT協力").query) == phrase("text", ["gosat", "協力"])
 
 
 @pytest.mark.parametrize(
@@ -293,7 +326,7 @@ def test_mixed_script_word_is_a_phrase():
     ],
 )
 def test_quoted_text_is_a_phrase(raw, words):
-    assert leaves(parse_query(raw).query)[0] == wq.Phrase("text", words)
+    assert first_alternative(parse_query(raw).query) == phrase("text", words)
 
 
 def test_or_exclusion_and_grouping():
@@ -317,10 +350,8 @@ def test_or_exclusion_and_grouping():
 
 def test_field_prefixes_use_the_aliases_and_unknown_prefixes_are_text():
     assert {leaf.fieldname for leaf in leaves(parse_query("title:エネルギー").query)} == {"title"}
-    assert leaves(parse_query('section:"net zero"').query) == [
-        wq.Phrase("section", ["net", "zero"])
-    ]
-    assert leaves(parse_query("foo:bar").query) == [wq.Phrase("text", ["foo", "bar"])]
+    assert parse_query('section:"net zero"').query == phrase("section", ["net", "zero"])
+    assert parse_query("foo:bar").query == phrase("text", ["foo", "bar"])
     aliased = parse_query("heading:ガス", field_aliases={"heading": "section"})
     assert {leaf.fieldname for leaf in leaves(aliased.query)} == {"section"}
     grouped = parse_query("title:(ガス OR 石油) ODA").query
@@ -433,10 +464,8 @@ def test_malformed_or_hostile_queries_never_raise_and_explain_repairs(raw, searc
 
 def test_markup_in_a_query_is_searched_as_its_words():
     parsed = parse_query("<script>alert(1)</script>")
-    assert {leaf.text for leaf in leaves(parsed.query) if isinstance(leaf, wq.Term)} == {
-        "1",
-        "script",
-    }
+    words = {w for leaf in leaves(parsed.query) for w in leaf.text.split(PAIR_SEPARATOR)}
+    assert words == {"1", "script", "alert"}
 
 
 # --- highlighting --------------------------------------------------------------------------

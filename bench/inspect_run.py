@@ -1,0 +1,130 @@
+"""Part of `make bench`, run inside the benchmark's Django settings: counts, SQL queries per
+page, and the alternatives (stock Whoosh, FTS5 trigram) against our hits. Prints JSON."""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from archive.models import Clause, Document  # noqa: E402
+from bench.alternatives import Fts5Trigram, StockWhoosh, compare  # noqa: E402
+from bench.run import QUERIES, percentile  # noqa: E402
+from search.searching import SearchRequest, all_matches  # noqa: E402
+
+FILTERS = {
+    "lang": "document__language",
+    "year": "document__date__year",
+    "kind": "document__work__kind",
+}
+
+
+def sample_pages() -> dict[str, str]:
+    """A 60-clause document with two versions: its page, side by side, one clause."""
+    document = (
+        Document.objects.annotate(n=Count("clauses"))
+        .filter(n=60, language="ja", work__documents__language="en")
+        .select_related("work")
+        .first()
+        or Document.objects.annotate(n=Count("clauses")).order_by("-n").first()
+    )
+    slug = document.work.slug
+    return {
+        "document page": document.get_absolute_url(),
+        "side-by-side page": f"/documents/{slug}/parallel/",
+        "clause page": f"/documents/{slug}/{document.language}/30/",
+    }
+
+
+def queries_per_page(pages: dict[str, str]) -> dict[str, int]:
+    client = Client(HTTP_HOST="127.0.0.1")
+    paths = {
+        **pages,
+        "search page (協力)": "/search/?q=%E5%8D%94%E5%8A%9B",
+        "search API (協力)": "/api/search?q=%E5%8D%94%E5%8A%9B",
+    }
+    counts = {}
+    for name, path in paths.items():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200, path
+        counts[name] = len(captured)
+    return counts
+
+
+def ours(query: str, params: dict) -> set[int]:
+    names = {"lang": "language"}
+    request = SearchRequest(q=query, filters=tuple((names.get(k, k), v) for k, v in params.items()))
+    return {hit.clause.pk for hit in all_matches(request, limit=10_000_000)[1]}
+
+
+def alternatives(workdir: Path) -> dict:
+    rows = list(Clause.objects.values_list("pk", "text").iterator())
+    engines = {
+        "stock_whoosh": StockWhoosh(workdir / "stock-whoosh"),
+        "fts5_trigram": Fts5Trigram(workdir / "fts5.sqlite3"),
+    }
+    built = {name: engine.add(rows) for name, engine in engines.items()}
+    report, timings = {}, {name: [] for name in engines}
+    recalls = {name: [] for name in engines}
+    for query, params in QUERIES:
+        allowed = None
+        if params:
+            lookup = {FILTERS[k]: v for k, v in params.items()}
+            allowed = set(Clause.objects.filter(**lookup).values_list("pk", flat=True))
+        reference = ours(query, params)
+        row = {"ours": len(reference)}
+        for name, engine in engines.items():
+            start = time.perf_counter()
+            found = set(engine.search(query))
+            timings[name].append((time.perf_counter() - start) * 1000)
+            if allowed is not None:
+                found &= allowed
+            row[name] = compare(reference, found)
+            if row[name]["recall"] is not None:
+                recalls[name].append(row[name]["recall"])
+        row["fts5_like"] = engines["fts5_trigram"].last_used_like_fallback
+        report[query + (f" {params}" if params else "")] = row
+    summary = {
+        name: {
+            "build_s": round(built[name], 1),
+            "p50": round(percentile(timings[name], 50), 1),
+            "p95": round(percentile(timings[name], 95), 1),
+            "recall": round(sum(recalls[name]) / max(len(recalls[name]), 1), 2),
+        }
+        for name in engines
+    }
+    return {"engines": summary, "queries": report}
+
+
+def main() -> None:
+    workdir = Path(os.environ["SEARCH_INDEX_PATH"]).parent
+    pages = sample_pages()
+    print(
+        json.dumps(
+            {
+                "clauses": Clause.objects.count(),
+                "documents": Document.objects.count(),
+                "pages": pages,
+                "queries": queries_per_page(pages),
+                "alternatives": alternatives(workdir),
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
