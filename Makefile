@@ -21,7 +21,7 @@ import: migrate
 	$(MANAGE) import_documents
 
 index: import
-	$(MANAGE) rebuild_index --noinput --batch-size 200000
+	$(MANAGE) build_search_index
 
 run: index
 	$(MANAGE) runserver 127.0.0.1:8000

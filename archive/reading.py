@@ -121,23 +121,28 @@ def browse_facets() -> dict[str, list[tuple[str, str, int]]]:
     return {
         "series": [
             (series, series, n)
-            for series, n in Work.objects.exclude(series="").values_list("series")
-            .annotate(n=Count("id")).order_by("series")
+            for series, n in Work.objects.exclude(series="")
+            .values_list("series")
+            .annotate(n=Count("id"))
+            .order_by("series")
         ],
         "year": [
             (str(year), str(year), n)
-            for year, n in Work.objects.exclude(date=None).values_list("date__year")
-            .annotate(n=Count("id")).order_by("-date__year")
+            for year, n in Work.objects.exclude(date=None)
+            .values_list("date__year")
+            .annotate(n=Count("id"))
+            .order_by("-date__year")
         ],
         "country": [
             (code, countries.get(code, code), n)
-            for code, n in Work.objects.values_list("countries__code").exclude(countries=None)
-            .annotate(n=Count("id")).order_by("countries__code")
+            for code, n in Work.objects.values_list("countries__code")
+            .exclude(countries=None)
+            .annotate(n=Count("id"))
+            .order_by("countries__code")
         ],
         "kind": [
             (kind, kinds.get(kind, kind), n)
-            for kind, n in Work.objects.values_list("kind").annotate(n=Count("id"))
-            .order_by("kind")
+            for kind, n in Work.objects.values_list("kind").annotate(n=Count("id")).order_by("kind")
         ],
     }
 

@@ -27,6 +27,28 @@ def index_exists() -> bool:
         return False
 
 
+def rebuild_all(chunk_size: int = 2000) -> int:
+    """Build the index from scratch: clauses streamed in chunks to one writer.
+
+    haystack's `rebuild_index` works too, but it loads every clause before writing and gives
+    each batch its own writer; at 100,000 clauses this takes a third of the time and a tenth of
+    the memory (bench/).
+    """
+    backend = connections["default"].get_backend()
+    backend.setup()
+    backend.index = backend.storage.create_index(backend.schema)
+    clause_index = ClauseIndex()
+    queryset = clause_index.index_queryset().order_by("pk")  # pk order is document order
+    written, last = 0, 0
+    with backend.writer(queryset.count()) as writer:
+        while chunk := list(queryset.filter(pk__gt=last)[:chunk_size]):
+            for fields in backend.prepare_documents(clause_index, chunk):
+                writer.add_document(**fields)
+            written += len(chunk)
+            last = chunk[-1].pk
+    return written
+
+
 def reindex_documents(document_ids) -> int:
     """Replace the index entries of these documents with their current clauses.
 

@@ -36,9 +36,30 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
             "document__work__countries"
         )
 
-    def prepare_title(self, clause):
+    def document_facts(self, clause) -> dict:
+        """The document-level values of a clause's entry, computed once per document: the
+        index queryset comes in document order, so one remembered document is enough."""
         document = clause.document
-        return f"{document.title} {document.subtitle}".strip()
+        cached = getattr(self, "_facts", None)
+        if cached and cached[0] == document.pk:
+            return cached[1]
+        date = document.date or document.work.date
+        facts = {
+            "title": f"{document.title} {document.subtitle}".strip(),
+            "date": date,
+            "document": keyword(document.pk),
+            "slug": keyword(document.work.slug),
+            "language": keyword(document.language),
+            "year": keyword(date.year if date else None),
+            "kind": keyword(document.work.kind),
+            "series": keyword(document.work.series),
+            "country": keyword([c.code for c in document.work.countries.all()]),
+        }
+        self._facts = (document.pk, facts)
+        return facts
+
+    def prepare_title(self, clause):
+        return self.document_facts(clause)["title"]
 
     def prepare_section(self, clause):
         section = clause.section
@@ -48,26 +69,25 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
         return " ".join([*headings, section.heading])
 
     def prepare_date(self, clause):
-        return clause.document.date or clause.document.work.date
+        return self.document_facts(clause)["date"]
 
     def prepare_document(self, clause):
-        return keyword(clause.document_id)
+        return self.document_facts(clause)["document"]
 
     def prepare_slug(self, clause):
-        return keyword(clause.document.work.slug)
+        return self.document_facts(clause)["slug"]
 
     def prepare_language(self, clause):
-        return keyword(clause.document.language)
+        return self.document_facts(clause)["language"]
 
     def prepare_year(self, clause):
-        date = self.prepare_date(clause)
-        return keyword(date.year if date else None)
+        return self.document_facts(clause)["year"]
 
     def prepare_kind(self, clause):
-        return keyword(clause.document.work.kind)
+        return self.document_facts(clause)["kind"]
 
     def prepare_series(self, clause):
-        return keyword(clause.document.work.series)
+        return self.document_facts(clause)["series"]
 
     def prepare_country(self, clause):
-        return keyword([c.code for c in clause.document.work.countries.all()])
+        return self.document_facts(clause)["country"]
