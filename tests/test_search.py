@@ -371,3 +371,21 @@ def test_about_page_documents_the_query_syntax(client):
     html = client.get("/search/about/").content.decode()
     for example in ("温室効果ガス", "OR", "NOT", "title:", "ネット・ゼロ"):
         assert example in html
+
+
+def test_build_search_index_command_builds_the_same_index_as_rebuild_index(seeded, tmp_path):
+    from django.conf import settings
+    from haystack import connections
+
+    session_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    before = {q: found(q) for q in ("GOSAT", "温室効果ガス", "ammonia", "テロ")}
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(tmp_path / "built")
+    connections.reload("default")
+    try:
+        out = io.StringIO()
+        call_command("build_search_index", stdout=out)
+        assert f"Indexed {Clause.objects.count()} clauses" in out.getvalue()
+        assert {q: found(q) for q in before} == before
+    finally:
+        settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = session_path
+        connections.reload("default")
