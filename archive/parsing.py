@@ -67,13 +67,9 @@ class ParsedDocument:
 
     @property
     def title(self) -> str:
-        parts = self._lines("title")
-        joiner = "" if self.language == "ja" else " "
-        return (
-            " ".join(p.text for p in parts)
-            if len(parts) > 1
-            else joiner.join(p.text for p in parts)
-        )
+        # Title lines a blank line apart are parts (「…」対話・首脳会合 / 東京宣言); wrapped
+        # lines were already joined into one part.
+        return " ".join(part.text for part in self._lines("title"))
 
     @property
     def subtitle(self) -> str:
@@ -131,16 +127,13 @@ class ParseError(ValueError):
     """The text has no body the archive could store."""
 
 
-PROVISIONAL = re.compile(
-    r"^[(（]\s*(?:仮訳|暫定訳|provisional translation|unofficial translation|tentative "
-    r"translation|provisional)\s*[)）]$|仮訳",
-    re.I,
+_PROVISIONAL_MARK = (
+    r"[(（]\s*(?:仮訳|暫定訳|provisional translation|unofficial translation|"
+    r"tentative translation)\s*[)）]"
 )
-_PROVISIONAL_SUFFIX = re.compile(
-    r"\s*[(（]\s*(?:仮訳|暫定訳|provisional translation|unofficial translation|tentative "
-    r"translation)\s*[)）]\s*$",
-    re.I,
-)
+# (仮訳) on a line of its own, or 仮訳 in a [備考] note; and the mark at the end of a title line.
+PROVISIONAL = re.compile(rf"^{_PROVISIONAL_MARK}$|仮訳", re.I)
+_PROVISIONAL_SUFFIX = re.compile(rf"\s*{_PROVISIONAL_MARK}\s*$", re.I)
 AUTHENTIC_LANGUAGE = [
     (re.compile(r"英語で.*署名|in the English language|in English"), "en"),
     (re.compile(r"ロシア語で.*署名|in the Russian language"), "ru"),
