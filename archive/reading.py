@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from archive.models import Clause, Country, Document, Kind, Section, Work
 
@@ -113,38 +114,57 @@ def browse(params) -> tuple[list[Work], dict[str, str]]:
     return list(works), active
 
 
-def browse_facets() -> dict[str, list[tuple[str, str, int]]]:
-    """Ways into the archive: (value, label, count) for series, years, countries and kinds."""
+def browse_facets(active: dict[str, str] | None = None) -> list[dict]:
+    """Ways into the archive: series, years, countries and kinds, each value with its label
+    and count of texts, and which value is chosen now."""
+    active = active or {}
     japanese = (get_language() or "en").startswith("ja")
     countries = {c.code: c.name_ja if japanese else c.name_en for c in Country.objects.all()}
     kinds = dict(Kind.choices)
-    return {
-        "series": [
-            (series, series, n)
-            for series, n in Work.objects.exclude(series="")
+    groups = [
+        (
+            "series",
+            _("By series"),
+            Work.objects.exclude(series="")
             .values_list("series")
             .annotate(n=Count("id"))
-            .order_by("series")
-        ],
-        "year": [
-            (str(year), str(year), n)
-            for year, n in Work.objects.exclude(date=None)
+            .order_by("series"),
+            str,
+        ),
+        (
+            "year",
+            _("By year"),
+            Work.objects.exclude(date=None)
             .values_list("date__year")
             .annotate(n=Count("id"))
-            .order_by("-date__year")
-        ],
-        "country": [
-            (code, countries.get(code, code), n)
-            for code, n in Work.objects.values_list("countries__code")
-            .exclude(countries=None)
+            .order_by("-date__year"),
+            str,
+        ),
+        (
+            "country",
+            _("By country"),
+            Work.objects.exclude(countries=None)
+            .values_list("countries__code")
             .annotate(n=Count("id"))
-            .order_by("countries__code")
-        ],
-        "kind": [
-            (kind, kinds.get(kind, kind), n)
-            for kind, n in Work.objects.values_list("kind").annotate(n=Count("id")).order_by("kind")
-        ],
-    }
+            .order_by("countries__code"),
+            lambda code: countries.get(code, code),
+        ),
+        (
+            "kind",
+            _("By kind"),
+            Work.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"),
+            lambda kind: kinds.get(kind, kind),
+        ),
+    ]
+    return [
+        {
+            "param": param,
+            "title": title,
+            "active": active.get(param, ""),
+            "values": [(str(value), label(value), n) for value, n in rows],
+        }
+        for param, title, rows, label in groups
+    ]
 
 
 def archive_counts() -> dict[str, int]:

@@ -29,7 +29,7 @@ def home(request):
 
 def document_list(request):
     works, active = browse(request.GET)
-    context = {"works": works, "active": active, "facets": browse_facets()}
+    context = {"works": works, "active": active, "facets": browse_facets(active)}
     return render(request, "archive/document_list.html", context)
 
 

@@ -58,8 +58,10 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
         self._facts = (document.pk, facts)
         return facts
 
-    def prepare_title(self, clause):
-        return self.document_facts(clause)["title"]
+    def prepare(self, clause):
+        data = super().prepare(clause)
+        data.update(self.document_facts(clause))
+        return data
 
     def prepare_section(self, clause):
         section = clause.section
@@ -67,27 +69,3 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
             return ""
         headings = [section.parent.heading] if section.parent else []
         return " ".join([*headings, section.heading])
-
-    def prepare_date(self, clause):
-        return self.document_facts(clause)["date"]
-
-    def prepare_document(self, clause):
-        return self.document_facts(clause)["document"]
-
-    def prepare_slug(self, clause):
-        return self.document_facts(clause)["slug"]
-
-    def prepare_language(self, clause):
-        return self.document_facts(clause)["language"]
-
-    def prepare_year(self, clause):
-        return self.document_facts(clause)["year"]
-
-    def prepare_kind(self, clause):
-        return self.document_facts(clause)["kind"]
-
-    def prepare_series(self, clause):
-        return self.document_facts(clause)["series"]
-
-    def prepare_country(self, clause):
-        return self.document_facts(clause)["country"]
