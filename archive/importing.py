@@ -141,10 +141,6 @@ def import_prepared(prepared: list[PreparedDocument]) -> list[ImportResult]:
     return results
 
 
-def import_paths(paths: list[Path], manifest_path: Path | None = None) -> list[ImportResult]:
-    return import_prepared(prepare_imports(paths, manifest_path))
-
-
 def _write_document(item: PreparedDocument) -> ImportResult:
     entry, parsed = item.entry, item.parsed
     work, _ = Work.objects.update_or_create(

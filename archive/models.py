@@ -109,10 +109,6 @@ class Document(models.Model):
     def get_absolute_url(self):
         return reverse("archive:document", args=[self.work.slug, self.language])
 
-    @property
-    def is_authentic(self) -> bool:
-        return not self.is_provisional and self.work.authentic_language in ("", self.language)
-
 
 class Section(models.Model):
     """A heading in a document, nested (◆ 総論 › 日本と中央アジアとの間の協力のレビュー)."""
