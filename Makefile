@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DEBUG=1 $(PY) manage.py
 
-.PHONY: run test lint format install migrate import index bench bench-corpus
+.PHONY: run test lint format install migrate import index bench bench-corpus bench-profile
 
 install: $(VENV)/.installed
 
@@ -45,3 +45,8 @@ bench: install
 N ?= 100000
 bench-corpus: install
 	$(PY) bench/corpus.py $(N) bench/out/corpus-$(N)
+
+# Profile of index building on the 100k bench run (make bench first).
+bench-profile: install
+	DATABASE_URL=sqlite:///$(CURDIR)/bench/out/run-100000/archive.sqlite3 \
+	SEARCH_INDEX_PATH=$(CURDIR)/bench/out/run-100000/index DEBUG=1 $(PY) bench/profile_index.py
