@@ -191,8 +191,9 @@ def test_2017_statement_sections_signatories_and_wrapped_lines():
         "タジキスタン共和国外務大臣",
         "ウズベキスタン共和国外務大臣",
     ]
-    # No PDF line break survives inside a sentence.
+    # No PDF line break survives inside a sentence: every paragraph ends one.
     assert "中央アジア諸国の麻薬対策官の訓練に関する日本の支援" in clauses["10"].text
+    assert all(p.endswith("。") for c in doc.clauses for p in c.paragraphs)
 
 
 WORLD_AND_JAPAN = """[文書名] 日本・中央アジア外相会合共同声明
