@@ -14,10 +14,11 @@ from django.db import transaction
 from archive import gazetteer
 from archive.alignment import Item, align_versions
 from archive.models import Clause, Country, Document, Section, Signatory, Work
-from archive.parsing import ParsedDocument, ParseError, parse_document
+from archive.parsing import ParsedDocument, ParseError, ParseHints, parse_document
 from archive.signals import send_documents_changed
 from archive.sources import (
     MANIFEST_NAME,
+    SOURCE_SUFFIXES,
     ManifestEntry,
     Source,
     SourceError,
@@ -46,18 +47,30 @@ class ImportResult:
 
 
 def source_files(paths: list[Path]) -> list[Path]:
-    """The .txt files named, or found in the folders named, in a stable order."""
+    """The source files named, or found in the folders named (.txt, .pdf, .html), in order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.txt") if p.is_file()))
+            files.extend(
+                sorted(
+                    p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+                )
+            )
         elif path.is_file():
             files.append(path)
         else:
             raise SourceError(f"{path}: no such file or folder.")
     if not files:
-        raise SourceError(f"{', '.join(map(str, paths))}: no .txt source files to import.")
+        raise SourceError(
+            f"{', '.join(map(str, paths))}: no source files to import "
+            f"({', '.join(sorted(SOURCE_SUFFIXES))})."
+        )
     return files
+
+
+def hints_from(entry: ManifestEntry) -> ParseHints:
+    """What the manifest tells the parser about structure the text leaves ambiguous."""
+    return ParseHints(labels=entry.labels, preamble=entry.preamble)
 
 
 def prepare_imports(paths: list[Path], manifest_path: Path | None = None) -> list[PreparedDocument]:
@@ -76,7 +89,7 @@ def prepare_imports(paths: list[Path], manifest_path: Path | None = None) -> lis
             )
         source = read_source(path)
         try:
-            parsed = parse_document(source.text, entry.language)
+            parsed = parse_document(source.text, entry.language, hints_from(entry))
         except ParseError as error:
             raise SourceError(
                 f"{path}: {error}; check that this is the full text of the document."
@@ -155,8 +168,8 @@ def _write_document(item: PreparedDocument) -> ImportResult:
     status = "new" if document is None else "updated"
     document = document or Document(work=work, language=entry.language)
     place_printed = entry.place or parsed.place_as_printed
-    document.title = parsed.title
-    document.subtitle = parsed.subtitle
+    document.title = entry.title or parsed.title
+    document.subtitle = entry.subtitle or parsed.subtitle
     document.date = entry.date or parsed.date
     document.place = gazetteer.canonical_place(place_printed) if place_printed else ""
     document.place_as_printed = place_printed
@@ -175,6 +188,8 @@ def _write_document(item: PreparedDocument) -> ImportResult:
     document.source_sha256 = item.source.sha256
     document.source_encoding = item.source.encoding
     document.source_bytes = item.source.data
+    document.source_format = item.source.format
+    document.extracted_text = item.source.text if item.source.format != "text" else ""
     document.fingerprint = item.fingerprint
     document.save()
     changed, removed = _write_body(document, parsed)

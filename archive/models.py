@@ -93,6 +93,14 @@ class Document(models.Model):
     source_sha256 = models.CharField(max_length=64)
     source_encoding = models.CharField(max_length=20, default="utf-8")
     source_bytes = models.BinaryField(help_text="The source file exactly as received.")
+    source_format = models.CharField(
+        max_length=10, default="text", help_text="text, pdf or html: how the source was read."
+    )
+    extracted_text = models.TextField(
+        blank=True,
+        help_text="For PDF and HTML sources, the text extracted from them, which was parsed "
+        "(offsets refer to it). Empty for text files: their bytes are the text.",
+    )
     imported_at = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()

@@ -123,6 +123,14 @@ class ParsedDocument:
         return [c for c in self.clauses if not c.is_preamble]
 
 
+@dataclass(frozen=True)
+class ParseHints:
+    """A curator's corrections from the manifest, for structure the text leaves ambiguous."""
+
+    labels: str = ""  # "order": ignore printed numbers, label paragraphs 1, 2, …
+    preamble: int | None = None  # the first N body paragraphs are preamble (p1…pN)
+
+
 class ParseError(ValueError):
     """The text has no body the archive could store."""
 
@@ -201,8 +209,9 @@ class _Paragraph:
     major: bool = False
 
 
-def parse_document(text: str, language: str) -> ParsedDocument:
+def parse_document(text: str, language: str, hints: ParseHints | None = None) -> ParsedDocument:
     """Parse one source text; raises ParseError when there is no body to store."""
+    hints = hints or ParseHints()
     doc = ParsedDocument(language=language)
     lines = _split_lines(text)
     body_lines = _read_front_matter(lines, doc)

@@ -4,6 +4,7 @@ Plain Python, no Django. Every problem raises `SourceError` with one sentence th
 (and line where it helps) and says how to fix it; the import command shows it as is.
 """
 
+import datetime
 import hashlib
 import re
 import tomllib
@@ -26,6 +27,16 @@ KINDS = {
 }
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        return bool(_ISO_DATE.match(text)) and bool(datetime.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
 REQUIRED = ("file", "slug", "language", "kind")
 OPTIONAL = (
     "series",
@@ -36,7 +47,15 @@ OPTIONAL = (
     "source_url",
     "place",
     "date",
+    "title",
+    "subtitle",
+    "labels",
+    "preamble",
 )
+# How clause labels are given when the text's numbering cannot be trusted (see ParseHints).
+LABEL_MODES = {"printed", "order"}
+# The kinds of source file the importer reads; anything else is refused with a sentence.
+SOURCE_SUFFIXES = {".txt": "text", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
 class SourceError(ValueError):
@@ -46,11 +65,12 @@ class SourceError(ValueError):
 @dataclass(frozen=True)
 class Source:
     name: str
-    data: bytes
-    text: str
+    data: bytes  # exactly as received
+    text: str  # what the parser reads: the decoded file, or the text extracted from PDF/HTML
     encoding: str
     sha256: str
     warnings: tuple[str, ...] = ()
+    format: str = "text"  # text, pdf or html
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,10 @@ class ManifestEntry:
     source_url: str = ""
     place: str = ""
     date: str = ""
+    title: str = ""
+    subtitle: str = ""
+    labels: str = ""  # "order": number paragraphs by order; "printed": trust printed numbers
+    preamble: int | None = None  # how many paragraphs before the first clause are preamble
     line: int = 0  # where the entry starts in the manifest, for error messages
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -132,11 +156,34 @@ def _decode_cp932(data: bytes) -> str | None:
 
 
 def read_source(path: Path) -> Source:
+    """Read a .txt, .pdf or .html source; PDF and HTML go through `archive.extraction`."""
+    source_format = SOURCE_SUFFIXES.get(path.suffix.lower())
+    if source_format is None:
+        raise SourceError(
+            f"{path}: '{path.suffix or path.name}' files cannot be imported; give the text as "
+            f"{', '.join(sorted(SOURCE_SUFFIXES))}."
+        )
     try:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror}).") from None
-    return decode_source(path.name, data)
+    if source_format == "text":
+        return decode_source(path.name, data)
+    from archive import extraction  # imports this module for SourceError
+
+    if not data.strip():
+        raise SourceError(f"{path.name}: the file is empty; download it again and re-import it.")
+    extract = extraction.pdf_text if source_format == "pdf" else extraction.html_text
+    text = extract(path.name, data)
+    return Source(
+        path.name,
+        data,
+        text,
+        "binary" if source_format == "pdf" else "utf-8",
+        hashlib.sha256(data).hexdigest(),
+        (),
+        source_format,
+    )
 
 
 def load_manifest(path: Path) -> dict[str, ManifestEntry]:
@@ -184,8 +231,21 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
             f"{where}: unknown field {', '.join(unknown)}; the fields are "
             f"{', '.join(REQUIRED + OPTIONAL)}."
         )
-    if not all(isinstance(item[key], str) for key in item if key != "countries"):
-        raise SourceError(f"{where}: every field but countries must be a quoted string.")
+    if not all(isinstance(item[key], str) for key in item if key not in ("countries", "preamble")):
+        raise SourceError(
+            f"{where}: every field but countries and preamble must be a quoted string."
+        )
+    preamble = item.get("preamble")
+    if preamble is not None and (
+        not isinstance(preamble, int) or isinstance(preamble, bool) or preamble < 0
+    ):
+        raise SourceError(f"{where}: preamble must be a whole number like 2 (no quotes).")
+    if item.get("labels") and item["labels"] not in LABEL_MODES:
+        raise SourceError(
+            f"{where}: labels '{item['labels']}' must be one of {', '.join(sorted(LABEL_MODES))}."
+        )
+    if item.get("date") and not _is_iso_date(item["date"]):
+        raise SourceError(f"{where}: date '{item['date']}' must be a real date, YYYY-MM-DD.")
     if not _SLUG.match(item["slug"]):
         raise SourceError(
             f"{where}: slug '{item['slug']}' must be lowercase letters, digits and hyphens."

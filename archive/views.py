@@ -72,13 +72,16 @@ def document_json(request, slug: str, language: str):
     return JsonResponse(document_data(document), json_dumps_params={"ensure_ascii": False})
 
 
+SOURCE_CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html"}
+
+
 def document_source(request, slug: str, language: str):
     """The source file exactly as received, in its own encoding."""
     document = version_or_404(slug, language)
-    response = HttpResponse(
-        bytes(document.source_bytes),
-        content_type=f"text/plain; charset={document.source_encoding}",
+    content_type = SOURCE_CONTENT_TYPES.get(
+        document.source_format, f"text/plain; charset={document.source_encoding}"
     )
+    response = HttpResponse(bytes(document.source_bytes), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.source_name}"'
     response["Digest"] = f"sha-256={document.source_sha256}"
     return response
