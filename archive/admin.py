@@ -1,8 +1,12 @@
 """Django admin for the archive's records."""
 
 from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.outline import stored_outline
 from archive.signals import send_documents_changed
 
 
@@ -46,14 +50,73 @@ class SignatoryInline(admin.TabularInline):
     extra = 0
 
 
+class HasWarningsFilter(admin.SimpleListFilter):
+    title = _("has warnings")
+    parameter_name = "has_warnings"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        # warnings is a JSON list; the importer stores [] when the parser had nothing to say.
+        if self.value() == "yes":
+            return queryset.exclude(warnings=[])
+        if self.value() == "no":
+            return queryset.filter(warnings=[])
+        return queryset
+
+
 @admin.register(Document)
 class DocumentAdmin(NotifyChangesMixin, admin.ModelAdmin):
-    list_display = ("__str__", "title", "date", "place", "is_provisional", "source_name")
-    list_filter = ("language", "is_provisional", "work__kind")
+    list_display = (
+        "__str__",
+        "title",
+        "date",
+        "place",
+        "is_provisional",
+        "warning_count",
+        "source_name",
+    )
+    list_filter = (HasWarningsFilter, "language", "is_provisional", "work__kind")
+    list_select_related = ("work",)  # __str__ shows the work's slug
     search_fields = ("title", "work__slug")
-    readonly_fields = ("source_name", "source_sha256", "source_encoding", "fingerprint")
-    exclude = ("source_bytes",)
+    # The curator's review (issue 8 §2) comes first; warnings are the importer's, so a
+    # re-import, not an edit, is what changes them.
+    review_fields = ("warning_list", "outline")
+    readonly_fields = (
+        *review_fields,
+        "source_name",
+        "source_sha256",
+        "source_encoding",
+        "fingerprint",
+    )
+    exclude = ("source_bytes", "warnings")
+    # Sources are https pages; also what Django 6 assumes (silences its deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [SectionInline, SignatoryInline]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [*self.review_fields, *(f for f in fields if f not in self.review_fields)]
+
+    @admin.display(description=_("Warnings"))
+    def warning_count(self, document):
+        return len(document.warnings)
+
+    @admin.display(description=_("Import warnings"))
+    def warning_list(self, document):
+        if not document.warnings:
+            return _("No warnings")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", zip(document.warnings))
+        )
+
+    @admin.display(description=_("Outline"))
+    def outline(self, document):
+        if document.pk is None:  # the add page: nothing stored yet
+            return "—"
+        # Long headings wrap instead of widening the admin's form.
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', stored_outline(document))
 
 
 @admin.register(Clause)

@@ -1,0 +1,186 @@
+"""A curator's review: `import_documents --dry-run` outlines without writing; admin and staff
+see each document's outline and import warnings; readers never see the warnings (issue 8 §2–§3)."""
+
+import io
+from html import unescape
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from archive.importing import prepare_imports
+from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.outline import stored_outline
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+# Made up for these tests. The second "1." makes the parser warn (numbering that repeats).
+REPEATED_NUMBERING = """\
+日本国外務大臣とカザフスタン共和国外務大臣の会談に関する共同声明
+
+2024年8月9日、アスタナ
+
+◆ 総論
+1. 双方は、両国間の拡大戦略的パートナーシップの進展を歓迎した。
+2. 双方は、「中央アジア＋日本」対話の枠組みにおける協力を一層強化することで一致した。
+◆ 経済
+1. 双方は、重要鉱物の安定供給に向けた協力を強化することで一致した。
+
+2024年8月9日にアスタナにて、日本語で2通作成した。
+"""
+CLEAN = """\
+Joint Statement by the Foreign Ministers of Japan and Kyrgyzstan
+
+May 12, 2023
+
+1. Both sides welcomed the steady growth of trade and investment between the two countries.
+
+2. Both sides concurred on strengthening cooperation in disaster risk reduction.
+"""
+ENTRY = '[[document]]\nfile = "{file}"\nslug = "{slug}"\nlanguage = "{language}"\nkind = "{kind}"\n'
+WARNED_SLUG = "2024-japan-kazakhstan-foreign-ministers-joint-statement"
+CLEAN_SLUG = "2023-japan-kyrgyzstan-foreign-ministers-joint-statement"
+CORRECTED_TITLE = "Joint Statement of the Foreign Ministers of Japan and the Kyrgyz Republic"
+
+
+@pytest.fixture
+def incoming(tmp_path):
+    """A folder with two new texts and their manifest: one that warns, one corrected by title."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "kazakhstan.txt").write_text(REPEATED_NUMBERING, encoding="utf-8")
+    (folder / "kyrgyzstan.txt").write_text(CLEAN, encoding="utf-8")
+    (folder / "manifest.toml").write_text(
+        ENTRY.format(file="kazakhstan.txt", slug=WARNED_SLUG, language="ja", kind="joint-statement")
+        + ENTRY.format(file="kyrgyzstan.txt", slug=CLEAN_SLUG, language="en", kind="other")
+        + f'title = "{CORRECTED_TITLE}"\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def run_import(*paths, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_documents", *map(str, paths), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def row_counts():
+    models = (Work, Country, Document, Section, Clause, Signatory)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_dry_run_prints_an_outline_of_a_new_file_and_writes_nothing(seeded, incoming):
+    path = incoming / "kazakhstan.txt"
+    before = row_counts()
+    out, _ = run_import(path, dry_run=True)
+    assert row_counts() == before
+    assert not Work.objects.filter(slug=WARNED_SLUG).exists()
+    assert f"kazakhstan.txt: {WARNED_SLUG} [ja]" in out
+    assert "日本国外務大臣とカザフスタン共和国外務大臣の会談に関する共同声明" in out
+    assert "    ◆ 総論: 1–2\n    ◆ 経済: 3\n" in out  # the tree, with the labels each holds
+    assert "2024-08-09" in out and "provisional   no" in out
+    assert "date_place   2024年8月9日、アスタナ" in out
+    parsed = prepare_imports([path])[0].parsed
+    assert all(f"{c.label}  {c.text[:30]}…" in out for c in parsed.clauses)
+    assert parsed.warnings  # repeated numbering
+    assert all(warning in out for warning in parsed.warnings)
+    assert out.rstrip().endswith(
+        f"Dry run: 1 file parsed, {len(parsed.warnings)} warning"
+        f"{'s' if len(parsed.warnings) > 1 else ''}; nothing was written."
+    )
+
+
+def test_dry_run_of_the_seed_texts_changes_nothing(seeded):
+    before = row_counts()
+    fingerprints = list(Document.objects.values_list("fingerprint", "imported_at"))
+    out, _ = run_import(FIXTURES, dry_run=True)
+    assert row_counts() == before
+    assert list(Document.objects.values_list("fingerprint", "imported_at")) == fingerprints
+    assert out.count(" files parsed") == 1 and "Dry run: 5 files parsed" in out
+    assert "signatories\n    日本国総理大臣 高市早苗" in out
+
+
+def test_dry_run_of_a_bad_file_is_refused_with_one_line(seeded, incoming):
+    (incoming / "kazakhstan.txt").write_text("[文書名] 共同声明\n", encoding="utf-8")
+    before = row_counts()
+    with pytest.raises(CommandError) as error:
+        run_import(incoming, dry_run=True)
+    assert "kazakhstan.txt" in str(error.value) and "\n" not in str(error.value)
+    assert row_counts() == before
+
+
+def test_manifest_title_correction_shows_in_the_dry_run_and_in_the_import(seeded, incoming):
+    path = incoming / "kyrgyzstan.txt"
+    out, _ = run_import(path, dry_run=True)
+    assert f"title         {CORRECTED_TITLE} (manifest)" in out
+    assert "title        Joint Statement by the Foreign Ministers" in out  # the printed line
+    run_import(path)
+    document = Document.objects.get(work__slug=CLEAN_SLUG)
+    assert document.title == CORRECTED_TITLE
+
+
+def test_the_admin_outline_is_what_the_dry_run_promised(seeded, incoming):
+    out, _ = run_import(incoming, dry_run=True)
+    run_import(incoming)
+    for slug in (WARNED_SLUG, CLEAN_SLUG):
+        assert stored_outline(Document.objects.get(work__slug=slug)) in out
+
+
+def test_admin_change_page_shows_warnings_and_outline(admin_client, seeded, incoming):
+    run_import(incoming)
+    document = Document.objects.get(work__slug=WARNED_SLUG)
+    assert document.warnings
+    url = reverse("admin:archive_document_change", args=[document.pk])
+    html = unescape(admin_client.get(url).content.decode())
+    assert all(warning in html for warning in document.warnings)
+    assert "◆ 経済: 3" in html
+    for clause in document.clauses.all():
+        assert clause.text.replace("\n", " ")[:30] in html
+    assert html.index("Import warnings") < html.index('name="title"')  # near the top
+
+
+def test_admin_changelist_filters_documents_that_have_warnings(admin_client, seeded, incoming):
+    run_import(incoming)
+    url = reverse("admin:archive_document_changelist")
+    warned = set(admin_client.get(url, {"has_warnings": "yes"}).context["cl"].queryset)
+    clean = set(admin_client.get(url, {"has_warnings": "no"}).context["cl"].queryset)
+    assert warned == set(Document.objects.exclude(warnings=[]))
+    assert Document.objects.get(work__slug=WARNED_SLUG) in warned
+    assert Document.objects.get(work__slug=CLEAN_SLUG) in clean
+    assert warned.isdisjoint(clean) and len(warned | clean) == Document.objects.count()
+
+
+def test_admin_changelist_query_count_does_not_grow_with_documents(admin_client, seeded, incoming):
+    url = reverse("admin:archive_document_changelist")
+    admin_client.get(url)  # the session and content types are loaded once
+    with CaptureQueriesContext(connection) as five:
+        admin_client.get(url)
+    run_import(incoming)
+    with CaptureQueriesContext(connection) as seven:
+        admin_client.get(url)
+    assert len(seven) == len(five)
+
+
+def test_document_page_shows_import_warnings_to_staff_only(
+    client, admin_client, django_user_model, seeded, incoming
+):
+    run_import(incoming)
+    document = Document.objects.get(work__slug=WARNED_SLUG)
+    url = document.get_absolute_url()
+
+    def page(visitor):
+        return unescape(visitor.get(url).content.decode())
+
+    staff = page(admin_client)
+    assert "Import warnings (visible to staff)" in staff
+    assert all(warning in staff for warning in document.warnings)
+    assert reverse("admin:archive_document_change", args=[document.pk]) in staff
+    anonymous = page(client)
+    client.force_login(django_user_model.objects.create_user("reader", password="not-staff"))
+    for html in (anonymous, page(client)):
+        assert "Import warnings" not in html
+        assert not any(warning in html for warning in document.warnings)
