@@ -54,6 +54,66 @@ EN_DATE_DMY = re.compile(
 )
 
 
+_DASH = r"(?:-|–|—|―|‐|－|~|〜|～|to|through|until)"
+# 2013年5月14日から16日まで, 2013年5月14日～6月2日, 2013年5月14日から2013年5月16日まで
+JA_RANGE = re.compile(
+    rf"{JA_DATE.pattern}\s*(?:から|{_DASH})\s*(?:(?P<year2>{_NUM})\s*年)?\s*"
+    rf"(?:(?P<month2>{_NUM})\s*月)?\s*(?P<day2>{_NUM})\s*日(?:まで)?"
+)
+# from May 14 to 16, 2013; May 30 - June 2, 2013
+EN_RANGE_MDY = re.compile(
+    rf"\b(?:from\s+)?(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}})\s*{_DASH}\s*"
+    rf"(?:(?P<month2>{_MONTH_NAMES})\s+)?(?P<day2>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b"
+)
+# 14–16 May 2013; from 30 May to 2 June 2013
+EN_RANGE_DMY = re.compile(
+    rf"\b(?:from\s+)?(?P<day>\d{{1,2}})(?:\s+(?P<month1>{_MONTH_NAMES}))?\s*{_DASH}\s*"
+    rf"(?P<day2>\d{{1,2}})\s+(?P<month>{_MONTH_NAMES}),?\s+(?P<year>\d{{4}})\b"
+)
+
+
+def find_range(text: str) -> tuple[datetime.date, datetime.date, re.Match] | None:
+    """The first span of days printed in `text` (a visit, a meeting over several days)."""
+    folded = unicodedata.normalize("NFKC", text)
+    found = []
+    for pattern in (JA_RANGE, EN_RANGE_MDY, EN_RANGE_DMY):
+        for match in pattern.finditer(folded):
+            span = _to_range(match)
+            if span:
+                found.append((match.start(), span, match))
+                break
+    if not found:
+        return None
+    _, (start, end), match = min(found, key=lambda item: item[0])
+    return start, end, match
+
+
+def _to_range(match: re.Match) -> tuple[datetime.date, datetime.date] | None:
+    groups = match.groupdict()
+    start = _to_date(match)
+    if start is None:
+        return None
+    try:
+        if groups["month"].isalpha():
+            month1 = groups.get("month1")
+            if month1:  # 30 May to 2 June: the first month is printed with the first day
+                start = start.replace(month=MONTHS[month1.lower()])
+            month2 = groups.get("month2")
+            end_month = MONTHS[month2.lower()] if month2 else start.month
+            if month1:
+                end_month = MONTHS[groups["month"].lower()]
+            end = datetime.date(start.year, end_month, int(groups["day2"]))
+        else:
+            year = kanji_number(groups["year2"]) if groups.get("year2") else start.year
+            if groups.get("year2") and groups.get("era"):
+                year += ERAS[groups["era"]]
+            month = kanji_number(groups["month2"]) if groups.get("month2") else start.month
+            end = datetime.date(year, month, kanji_number(groups["day2"]))
+    except (KeyError, ValueError):
+        return None
+    return (start, end) if start < end <= start + datetime.timedelta(days=31) else None
+
+
 def kanji_number(text: str) -> int:
     """Read 22, 二十二, 二二, 元 (the first year of an era) as an integer."""
     if text == "元":
@@ -79,6 +139,17 @@ def find_date(text: str) -> tuple[datetime.date, re.Match] | None:
         if date:
             return date, match
     return None
+
+
+def find_all(text: str) -> list[tuple[datetime.date, re.Match]]:
+    """Every date printed in `text`, in order (matches on the NFKC form)."""
+    folded = unicodedata.normalize("NFKC", text)
+    found = []
+    for pattern in (JA_DATE, EN_DATE_MDY, EN_DATE_DMY):
+        for match in pattern.finditer(folded):
+            if date := _to_date(match):
+                found.append((date, match))
+    return sorted(found, key=lambda item: item[1].start())
 
 
 def parse_date(text: str) -> datetime.date | None:

@@ -1,447 +1,209 @@
 """Turning one source text into structure: metadata lines, sections, clauses, closing, signatories.
 
-Plain Python, no Django: `parse_document(text, language)` returns a `ParsedDocument`. Every piece
-keeps the offset where it starts in the source, so the "no text lost" promise can be checked:
-the pieces in offset order hold every non-space character of the source except removed markup.
+Plain Python, no Django: `parse_document(text, language, hints)` returns a `ParsedDocument`
+(archive/parsed.py). The stages, in order: residue lines out (archive/residue.py), the wrap
+width of the file, the title block and the signature block (archive/frontmatter.py),
+paragraphs (rejoining lines a wrap or a page break cut), numbering and headings, then the
+date and the self-checks (archive/checks.py) that turn every doubtful decision into a warning.
 """
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from archive import dates, gazetteer
-from archive.repairs import ends_paragraph, join_wrapped, normalize_label, strip_markup
+from archive import checks
+from archive.frontmatter import CLOSING, read_back_matter, read_front_matter
+from archive.lines import (
+    CONTINUES,
+    Line,
+    display_width,
+    is_japanese,
+    looks_like_heading,
+    marked_heading,
+    numbering,
+    split_lines,
+)
+from archive.parsed import (
+    MetadataLine,
+    ParsedClause,
+    ParsedDocument,
+    ParsedSection,
+    ParseHints,
+    ParseWarning,
+)
+from archive.repairs import ends_paragraph, join_wrapped, normalize_label
+from archive.residue import residue_role
 
+__all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_document"]
 
-@dataclass(frozen=True)
-class MetadataLine:
-    role: str  # title, subtitle, provisional, date, date_place, label, place, source, note, ...
-    text: str  # as printed, markup removed
-    offset: int
-
-
-@dataclass(frozen=True)
-class ParsedSection:
-    label: str  # as printed: ◆, I., Ⅱ., Ⅰ． or ""
-    heading: str
-    level: int
-    parent: int | None  # index into ParsedDocument.sections
-    offset: int
-
-
-@dataclass(frozen=True)
-class ParsedClause:
-    label: str  # normalized: "41", "a", or an ordinal for unnumbered paragraphs
-    printed_label: str  # "(4 1)", "１", "" when unnumbered
-    paragraphs: tuple[str, ...]
-    section: int | None  # index into ParsedDocument.sections
-    is_preamble: bool
-    offset: int
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.paragraphs)
-
-
-@dataclass(frozen=True)
-class ParsedSignatory:
-    name: str
-    title: str
-    name_offset: int | None
-    title_offset: int | None
-
-
-@dataclass
-class ParsedDocument:
-    language: str
-    metadata_lines: list[MetadataLine] = field(default_factory=list)
-    sections: list[ParsedSection] = field(default_factory=list)
-    clauses: list[ParsedClause] = field(default_factory=list)
-    closing: str = ""
-    closing_offset: int | None = None
-    signatories: list[ParsedSignatory] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    body_order: list[tuple[str, int]] = field(default_factory=list)  # ("section"|"clause", i)
-
-    def _lines(self, *roles: str) -> list[MetadataLine]:
-        return [line for line in self.metadata_lines if line.role in roles]
-
-    @property
-    def title(self) -> str:
-        # Title lines a blank line apart are parts (「…」対話・首脳会合 / 東京宣言); wrapped
-        # lines were already joined into one part.
-        return " ".join(part.text for part in self._lines("title"))
-
-    @property
-    def subtitle(self) -> str:
-        return " ".join(line.text for line in self._lines("subtitle"))
-
-    @property
-    def is_provisional(self) -> bool:
-        return bool(self._lines("provisional")) or any(
-            PROVISIONAL.search(line.text) for line in self._lines("note")
-        )
-
-    @property
-    def date(self):
-        for line in self._lines("date", "date_place"):
-            if found := dates.parse_date(line.text):
-                return found
-        body = self.clauses[:1] + [c for c in self.clauses if c.is_preamble]
-        for clause in body[:2]:
-            if found := dates.parse_date(clause.paragraphs[0]):
-                return found
-        return dates.parse_date(self.closing) if self.closing else None
-
-    @property
-    def place_as_printed(self) -> str:
-        for line in self._lines("place"):
-            return line.text
-        for line in self._lines("date_place"):
-            found = dates.find_date(line.text)
-            rest = line.text[found[1].end() :] if found else line.text
-            return rest.strip(" ，,、　")
-        for clause in self.clauses[:2]:
-            if place := gazetteer.find_meeting_place(clause.paragraphs[0]):
-                return place
-        return gazetteer.find_meeting_place(self.closing) or ""
-
-    @property
-    def place(self) -> str:
-        printed = self.place_as_printed
-        return gazetteer.canonical_place(printed) if printed else ""
-
-    @property
-    def authentic_language(self) -> str:
-        """The language the closing formula says the text was signed in, when it says so."""
-        for pattern, language in AUTHENTIC_LANGUAGE:
-            if pattern.search(self.closing):
-                return language
-        return ""
-
-    @property
-    def body_clauses(self) -> list[ParsedClause]:
-        return [c for c in self.clauses if not c.is_preamble]
-
-
-@dataclass(frozen=True)
-class ParseHints:
-    """A curator's corrections from the manifest, for structure the text leaves ambiguous."""
-
-    labels: str = ""  # "order": ignore printed numbers, label paragraphs 1, 2, …
-    preamble: int | None = None  # the first N body paragraphs are preamble (p1…pN)
+# Heading ranks: a heading closes every open heading of the same or a lower rank.
+RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_PLAIN = 0, 1, 2, 3
+# In a hard-wrapped file, a line at least this share of the wrap width was cut by the wrap.
+AT_WIDTH = 0.85
 
 
 class ParseError(ValueError):
     """The text has no body the archive could store."""
 
 
-_PROVISIONAL_MARK = (
-    r"[(（]\s*(?:仮訳|暫定訳|provisional translation|unofficial translation|"
-    r"tentative translation)\s*[)）]"
-)
-# (仮訳) on a line of its own, or 仮訳 in a [備考] note; and the mark at the end of a title line.
-PROVISIONAL = re.compile(rf"^{_PROVISIONAL_MARK}$|仮訳", re.I)
-_PROVISIONAL_SUFFIX = re.compile(rf"\s*{_PROVISIONAL_MARK}\s*$", re.I)
-AUTHENTIC_LANGUAGE = [
-    (re.compile(r"英語で.*署名|in the English language|in English"), "en"),
-    (re.compile(r"ロシア語で.*署名|in the Russian language"), "ru"),
-    (re.compile(r"日本語で.*署名|in the Japanese language"), "ja"),
-]
-CLOSING = re.compile(r"署名した。$|作成した。$|^Done at|^Signed (?:at|in)|signed in .+ copies")
-
-# [文書名] …, [場所] …, [年月日] …: the World and Japan database's metadata block.
-BRACKET_META = re.compile(r"^[\[［](?P<key>[^\]］]{1,12})[\]］]\s*(?P<value>.*)$")
-BRACKET_ROLES = {
-    "文書名": "title",
-    "title": "title",
-    "場所": "place",
-    "place": "place",
-    "年月日": "date",
-    "date": "date",
-    "出典": "source",
-    "source": "source",
-    "備考": "note",
-    "notes": "note",
-    "note": "note",
-    "全文": "body_start",
-    "full text": "body_start",
-}
-
-# Clause numbering styles, tried in order. Each gives the printed label as group "label".
-NUMBERING = [
-    ("paren-number", re.compile(r"^(?P<label>[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*")),
-    ("dotted-number", re.compile(r"^(?P<label>[0-9０-９]{1,3}[.．])(?![0-9０-９])\s*")),
-    ("bare-number", re.compile(r"^(?P<label>[0-9０-９]{1,3})[ 　\t]+(?=\S)")),
-    ("circled-number", re.compile(r"^(?P<label>[①-⑳㉑-㉟])\s*")),
-    ("paren-roman", re.compile(r"^(?P<label>[(（](?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[)）])\s*")),
-    ("paren-letter", re.compile(r"^(?P<label>[(（][a-zａ-ｚ][)）])\s*")),
-]
-# Section marks: ◆ and friends open a top-level section; Roman numerals number sections.
-MAJOR_MARK = re.compile(r"^(?P<label>[◆◇■□●])\s*(?P<heading>\S.*)$")
-ROMAN_HEADING = re.compile(
-    r"^(?P<label>(?:[IVX]{1,5}|[Ⅰ-Ⅻ]{1,3}|[ⅩⅠ-Ⅻ]{2,4})\s*[.．])\s*(?P<heading>\S.*)$"
-)
-# A line with sentence punctuation is text, not a heading or a title.
-SENTENCE_PUNCTUATION = re.compile(r"[。、，,．；;]|[.](?:\s|$)")
-TITLE_SUFFIX = re.compile(
-    r"(?:大臣|大統領|首相|総理|長官|議長|大使|代表|首長|国王|総裁|委員長|事務総長|事務局長|外相)$"
-    r"|^(?:Prime Minister|President|Minister|Secretary|Ambassador|Chair(?:man|person)?)\b"
-)
-
-
-@dataclass
-class _Line:
-    text: str
-    offset: int  # where the line's text starts in the source
-    blank_before: int
-    bold: bool
-    md_heading: bool
-    bullet: bool
-
-
 @dataclass
 class _Paragraph:
     text: str
     offset: int
-    lines: list[_Line]
+    lines: list[Line]
     numbering: tuple[str, str] | None = None  # (style, printed label)
     heading: tuple[str, str] | None = None  # (label, heading) when this is a heading
-    major: bool = False
+    rank: int = RANK_PLAIN
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_document(text: str, language: str, hints: ParseHints | None = None) -> ParsedDocument:
     """Parse one source text; raises ParseError when there is no body to store."""
     hints = hints or ParseHints()
     doc = ParsedDocument(language=language)
-    lines = _split_lines(text)
-    body_lines = _read_front_matter(lines, doc)
-    body_lines = _read_back_matter(body_lines, doc)
-    paragraphs = _build_paragraphs(body_lines, language)
+    lines = _set_residue_aside(split_lines(text), doc)
+    width = wrap_width(lines)
+    doc.hard_wrapped = width is not None
+    body_lines = read_front_matter(lines, doc)
+    body_lines = read_back_matter(body_lines, doc)
+    paragraphs = _build_paragraphs(body_lines, language, width)
     if not paragraphs:
         raise ParseError("no body text was found after the title and metadata lines")
     last = paragraphs[-1]
     if CLOSING.search(last.text) and not last.numbering and len(paragraphs) > 1:
         doc.closing, doc.closing_offset = last.text, last.offset
         paragraphs.pop()
-    _structure(paragraphs, doc)
+    _structure(paragraphs, doc, hints)
     if not doc.clauses:
         raise ParseError("no clause or paragraph was found, only headings")
+    doc.metadata_lines.sort(key=lambda line: line.offset)
+    checks.settle_date(doc)
+    checks.check(doc)
     return doc
 
 
-def _split_lines(text: str) -> list[_Line]:
-    lines, blank, offset = [], 0, 0
-    for raw in text.splitlines(keepends=True):
-        content, bold, md_heading, bullet = strip_markup(raw)
-        if content:
-            start = offset + (len(raw) - len(raw.lstrip()))
-            lines.append(_Line(content, start, blank, bold, md_heading, bullet))
-            blank = 0
-        else:
-            blank += 1
-        offset += len(raw)
-    return lines
-
-
-def _is_title_like(text: str) -> bool:
-    return (
-        len(text) <= 120
-        and not SENTENCE_PUNCTUATION.search(text)
-        and not MAJOR_MARK.match(text)
-        and not ROMAN_HEADING.match(text)
-        and not _numbering(text)
-    )
-
-
-def _read_front_matter(lines: list[_Line], doc: ParsedDocument) -> list[_Line]:
-    """Title, subtitle, provisional mark, date and bracketed metadata before the body."""
-    index, seen_date = 0, False
-    previous_title: _Line | None = None
-    while index < len(lines):
-        line = lines[index]
-        text = line.text
-        meta = BRACKET_META.match(text)
-        if meta and meta.group("key").strip().lower() in BRACKET_ROLES:
-            role = BRACKET_ROLES[meta.group("key").strip().lower()]
-            value = meta.group("value")
-            value_offset = line.offset + meta.start("value")
-            doc.metadata_lines.append(
-                MetadataLine("label", text[: meta.start("value")].strip(), line.offset)
-            )
-            index += 1
-            if role == "body_start":
-                if value:
-                    lines[index - 1] = _Line(value, value_offset, 0, False, False, False)
-                    index -= 1
-                break
-            if value:
-                doc.metadata_lines.append(MetadataLine(role, value, value_offset))
+def _set_residue_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
+    """Link words, images, table rules and page numbers become metadata; the line after one
+    counts it as a blank line, so a page number between two halves of a paragraph is a gap."""
+    kept: list[Line] = []
+    carried = 0
+    for line in lines:
+        role = residue_role(line.text)
+        if role:
+            doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
+            carried += line.blank_before + 1
             continue
-        if PROVISIONAL.match(text):
-            doc.metadata_lines.append(MetadataLine("provisional", text, line.offset))
-        elif _is_date_line(text):
-            doc.metadata_lines.append(MetadataLine("date", text, line.offset))
-            seen_date = True
-        elif _is_date_line(text, with_place=True):
-            doc.metadata_lines.append(MetadataLine("date_place", text, line.offset))
-            seen_date = True
-        elif not seen_date and (line.bold or _is_title_like(text)):
-            _add_title_line(
-                doc, line, wrapped=previous_title is not None and line.blank_before == 0
-            )
-            previous_title = line
-        else:
-            break
-        index += 1
-    return lines[index:]
+        line.blank_before += carried
+        carried = 0
+        kept.append(line)
+    return kept
 
 
-def _add_title_line(doc: ParsedDocument, line: _Line, wrapped: bool) -> None:
-    """A title line: a new title part, a wrapped continuation, or the subtitle."""
-    suffix = _PROVISIONAL_SUFFIX.search(line.text)
-    text = line.text[: suffix.start()] if suffix else line.text
-    titles = [m for m in doc.metadata_lines if m.role in ("title", "subtitle")]
-    if text and wrapped and titles:
-        last = doc.metadata_lines.index(titles[-1])
-        joined = join_wrapped(titles[-1].text, text, doc.language)
-        doc.metadata_lines[last] = MetadataLine(titles[-1].role, joined, titles[-1].offset)
-    elif text:
-        enclosed = text.startswith("「") and text.endswith("」")
-        role = "subtitle" if titles and (enclosed or line.blank_before >= 3) else "title"
-        doc.metadata_lines.append(MetadataLine(role, text, line.offset))
-    if suffix:
-        marker = suffix.group().strip()
-        doc.metadata_lines.append(
-            MetadataLine("provisional", marker, line.offset + line.text.index(marker, len(text)))
-        )
+def wrap_width(lines: list[Line]) -> int | None:
+    """The width a PDF wrapped the text at, or None when lines end where paragraphs do.
 
-
-def _is_date_line(text: str, with_place: bool = False) -> bool:
-    found = dates.find_date(text)
-    if not found:
-        return False
-    _, match = found
-    before, after = text[: match.start()].strip(), text[match.end() :].strip(" ，,、　")
-    if with_place:
-        return not before and 0 < len(after) <= 20 and not SENTENCE_PUNCTUATION.search(after)
-    return not before and not after
-
-
-def _read_back_matter(lines: list[_Line], doc: ParsedDocument) -> list[_Line]:
-    """A trailing date/place line and the signature block (names paired with titles)."""
-    end = len(lines)
-    trailing_meta: list[MetadataLine] = []
-    while end > 0 and (
-        _is_date_line(lines[end - 1].text, with_place=True) or _is_date_line(lines[end - 1].text)
-    ):
-        line = lines[end - 1]
-        role = "date" if _is_date_line(line.text) else "date_place"
-        trailing_meta.insert(0, MetadataLine(role, line.text, line.offset))
-        end -= 1
-    block_start = end
-    while block_start > 0 and _is_signature_line(lines[block_start - 1].text):
-        block_start -= 1
-    block = lines[block_start:end]
-    titles = [line for line in block if _titles_in(line.text)]
-    names = [line for line in block if not _titles_in(line.text)]
-    if titles and names:
-        doc.signatories = _pair_signatories(names, titles)
-        end = block_start
-    doc.metadata_lines.extend(trailing_meta)
-    return lines[:end] if (titles and names) or trailing_meta else lines
-
-
-def _is_signature_line(text: str) -> bool:
-    if _titles_in(text):
-        return True
-    return (
-        len(text) <= 30
-        and not SENTENCE_PUNCTUATION.search(text)
-        and not re.search(r"[0-9０-９:：「」()（）]", text)
-        and not MAJOR_MARK.match(text)
-    )
-
-
-def _titles_in(text: str) -> list[str]:
-    """The titles on a signature line: one, or several side by side from a two-column layout."""
-    if TITLE_SUFFIX.search(text) and not SENTENCE_PUNCTUATION.search(text):
-        parts = text.split()
-        if len(parts) > 1 and all(TITLE_SUFFIX.search(p) for p in parts):
-            return parts
-        return [text]
-    return []
-
-
-def _pair_signatories(names: list[_Line], titles: list[_Line]) -> list[ParsedSignatory]:
-    title_pieces: list[tuple[str, int]] = []
-    for line in titles:
-        cursor = 0
-        for part in _titles_in(line.text):
-            at = line.text.index(part, cursor)
-            title_pieces.append((part, line.offset + at))
-            cursor = at + len(part)
-    signatories = []
-    for i in range(max(len(names), len(title_pieces))):
-        name = names[i] if i < len(names) else None
-        title = title_pieces[i] if i < len(title_pieces) else None
-        signatories.append(
-            ParsedSignatory(
-                name=name.text if name else "",
-                title=title[0] if title else "",
-                name_offset=name.offset if name else None,
-                title_offset=title[1] if title else None,
-            )
-        )
-    return signatories
-
-
-def _numbering(text: str) -> tuple[str, str] | None:
-    for style, pattern in NUMBERING:
-        match = pattern.match(text)
-        if match:
-            return style, match.group("label")
+    In a hard-wrapped file most lines are nearly as wide as the widest ordinary line, and
+    hardly any line is wider; in a file of one paragraph per line widths vary freely.
+    """
+    widths = sorted(display_width(line.text) for line in lines if display_width(line.text) >= 20)
+    if len(widths) < 6:
+        return None
+    width = widths[int(len(widths) * 0.9) - 1]
+    near = sum(1 for w in widths if AT_WIDTH * width <= w <= width * 1.05)
+    wider = sum(1 for w in widths if w > width * 1.1)
+    if near >= 0.4 * len(widths) and wider <= 0.1 * len(widths) and width <= 200:
+        return width
     return None
 
 
-def _heading(line: _Line, previous: _Paragraph | None) -> tuple[str, str, bool] | None:
-    """(label, heading, major) when the line is a section heading."""
-    text = line.text
-    if match := MAJOR_MARK.match(text):
-        return match.group("label"), match.group("heading"), True
-    if match := ROMAN_HEADING.match(text):
-        return match.group("label"), match.group("heading"), False
-    after_closed = previous is None or previous.heading or ends_paragraph(previous.text)
-    plain = len(text) <= 60 and not SENTENCE_PUNCTUATION.search(text) and not _numbering(text)
-    if after_closed and plain and (line.bold or line.md_heading or not ends_paragraph(text)):
-        return "", text, False
-    return None
-
-
-def _build_paragraphs(lines: list[_Line], language: str) -> list[_Paragraph]:
+def _build_paragraphs(lines: list[Line], language: str, width: int | None) -> list[_Paragraph]:
     """Join wrapped lines and page-broken paragraphs; mark numbered ones and headings."""
     paragraphs: list[_Paragraph] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         previous = paragraphs[-1] if paragraphs else None
-        numbering = _numbering(line.text)
-        marked_heading = MAJOR_MARK.match(line.text) or ROMAN_HEADING.match(line.text)
-        open_previous = (
-            previous is not None
-            and not previous.heading
-            and not ends_paragraph(previous.text)
-            and not line.md_heading
-            and not line.bullet
-        )
-        if open_previous and not numbering and not marked_heading:
+        if previous is not None and _continues(previous, line, width):
             previous.text = join_wrapped(previous.text, line.text, language)
             previous.lines.append(line)
             continue
-        paragraph = _Paragraph(line.text, line.offset, [line], numbering=numbering)
-        if not numbering and (heading := _heading(line, previous)):
-            paragraph.heading = (heading[0], heading[1])
-            paragraph.major = heading[2]
-            paragraph.offset = line.offset
+        paragraph = _Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if not paragraph.numbering and (heading := _heading(line, previous, following, width)):
+            paragraph.heading = heading[:2]
+            paragraph.rank = heading[2]
         paragraphs.append(paragraph)
     return paragraphs
+
+
+def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
+    """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
+    if previous.heading or line.md_heading or line.bullet or line.bold:
+        return False
+    if numbering(line.text) or marked_heading(line.text) or ends_paragraph(previous.text):
+        return False
+    last = previous.lines[-1].text
+    lowercase = line.text[0].isascii() and line.text[0].islower()
+    if width is not None:
+        # Hard-wrapped: a line as wide as the wrap was cut by it; a shorter one that ends
+        # with 、 or , ended its paragraph (a recital) where the text stopped.
+        return display_width(last) >= AT_WIDTH * width or lowercase or not CONTINUES.search(last)
+    if CONTINUES.search(last):
+        return lowercase  # recitals printed one per line: …を再確認し、 / Noting …,
+    if line.blank_before == 0:
+        return True
+    # A blank line between: only a page break that cut a sentence or a word joins across it:
+    # English goes on in lower case; Japanese stops on a kana or kanji, with no 。 or 、.
+    cut_japanese = is_japanese(last[-1:]) and unicodedata.category(last[-1]) == "Lo"
+    return lowercase or (cut_japanese and is_japanese(line.text[:1]))
+
+
+def _heading(
+    line: Line, previous: _Paragraph | None, following: Line | None, width: int | None
+) -> tuple[str, str, int] | None:
+    """(label, heading, rank) when the line is a section heading."""
+    if marked := marked_heading(line.text):
+        return marked
+    if following is None:
+        return None  # a heading is followed by body text
+    after_closed = previous is None or previous.heading or ends_paragraph(previous.text)
+    if not after_closed:
+        return None
+    if width is not None and display_width(line.text) >= AT_WIDTH * width:
+        return None  # a line cut by the wrap is never a heading
+    if (line.bold or line.md_heading) and len(line.text) <= 120 and not line.text.endswith("。"):
+        return "", line.text, RANK_PLAIN
+    if looks_like_heading(line.text) and not ends_paragraph(line.text):
+        return "", line.text, RANK_PLAIN
+    return None
+
+
+def _numbered_headings(paragraphs: list[_Paragraph]) -> None:
+    """`2.経済分野における協力` followed by body text: a numbering style whose every item is a
+    short line without sentence punctuation, each followed by other text, numbers headings."""
+    styles: dict[str, list[int]] = {}
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.numbering:
+            styles.setdefault(paragraph.numbering[0], []).append(index)
+    for style, indexes in styles.items():
+        if len(indexes) < 2:
+            continue
+        items = [paragraphs[i] for i in indexes]
+        if not all(len(p.lines) == 1 and looks_like_heading(_rest(p)) for p in items):
+            continue
+        followed = all(
+            i + 1 < len(paragraphs)
+            and (paragraphs[i + 1].numbering or ("", ""))[0] != style
+            and not paragraphs[i + 1].heading
+            for i in indexes
+        )
+        if followed:
+            for paragraph in items:
+                paragraph.heading = (paragraph.numbering[1], _rest(paragraph))
+                paragraph.rank = RANK_NUMBERED
+                paragraph.numbering = None
+            return
+
+
+def _rest(paragraph: _Paragraph) -> str:
+    return paragraph.text[len(paragraph.numbering[1]) :].lstrip() if paragraph.numbering else ""
 
 
 def _primary_style(paragraphs: list[_Paragraph]) -> str | None:
@@ -453,11 +215,20 @@ def _primary_style(paragraphs: list[_Paragraph]) -> str | None:
     return None
 
 
-def _accept_numbering(paragraphs: list[_Paragraph], doc: ParsedDocument) -> str | None:
-    """Keep the numbering of the primary style; a bare number must continue the sequence."""
+def _accept_numbering(paragraphs: list[_Paragraph], doc: ParsedDocument) -> tuple[str, bool]:
+    """Keep the numbering of the primary style; a bare number must continue the sequence.
+
+    Returns (style or "", restarts): `restarts` when the numbers start again at 1 under each
+    heading, so labels are qualified by the heading (2-1, 2-2, 3-1).
+    """
     style = _primary_style(paragraphs)
-    expected, seen = 1, set()
+    expected, seen, restarts = 1, set(), False
     for paragraph in paragraphs:
+        if paragraph.heading and expected > 1 and paragraph.rank <= RANK_PLAIN:
+            following = _next_number(paragraphs, paragraph, style)
+            if following == "1":
+                expected, seen, restarts = 1, set(), True
+            continue
         if not paragraph.numbering:
             continue
         if paragraph.numbering[0] != style:
@@ -468,79 +239,88 @@ def _accept_numbering(paragraphs: list[_Paragraph], doc: ParsedDocument) -> str 
             paragraph.numbering = None  # a wrapped line that starts with a number
             continue
         if label in seen:
-            doc.warnings.append(
+            doc.warn(
+                "structure",
                 f"clause number {paragraph.numbering[1]} appears twice; the text was imported "
-                "as unnumbered paragraphs"
+                "as unnumbered paragraphs",
             )
             for p in paragraphs:
                 p.numbering = None
-            return None
+            return "", False
         seen.add(label)
         if label.isdigit():
             if int(label) != expected:
-                doc.warnings.append(f"clause {label} follows clause {expected - 1}")
+                doc.warn("structure", f"clause {label} follows clause {expected - 1}")
             expected = int(label) + 1
-    return style if seen else None
+    return (style or "") if seen or restarts else "", restarts
 
 
-def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument) -> None:
-    style = _accept_numbering(paragraphs, doc)
-    current_section: int | None = None
-    current_major: int | None = None
+def _next_number(paragraphs: list[_Paragraph], after: _Paragraph, style: str | None) -> str:
+    for paragraph in paragraphs[paragraphs.index(after) + 1 :]:
+        if paragraph.heading:
+            return ""
+        if paragraph.numbering and paragraph.numbering[0] == style:
+            return normalize_label(paragraph.numbering[1])
+    return ""
+
+
+def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHints) -> None:
+    if hints.labels == "order":
+        for paragraph in paragraphs:
+            paragraph.numbering = None
+    else:
+        _numbered_headings(paragraphs)
+    style, restarts = _accept_numbering(paragraphs, doc)
+    numbered_headings = any(p.heading and p.rank == RANK_NUMBERED for p in paragraphs)
+    open_headings: list[tuple[int, int]] = []  # (rank, section index)
+    clauses: list[dict] = []
     clause: dict | None = None
     ordinal = preamble = 0
-    clauses: list[dict] = []
+    in_preamble = True
+    body_paragraphs = 0
 
     for paragraph in paragraphs:
-        if paragraph.heading and not paragraph.numbering:
+        if paragraph.heading:
             label, heading = paragraph.heading
-            if paragraph.major:
-                parent, level = None, 1
-            else:
-                parent = current_major
-                level = 2 if current_major is not None else 1
+            while open_headings and open_headings[-1][0] >= paragraph.rank:
+                open_headings.pop()
+            parent = open_headings[-1][1] if open_headings else None
+            level = len(open_headings) + 1
             doc.sections.append(ParsedSection(label, heading, level, parent, paragraph.offset))
-            current_section = len(doc.sections) - 1
-            if paragraph.major:
-                current_major = current_section
-            doc.body_order.append(("section", current_section))
+            open_headings.append((paragraph.rank, len(doc.sections) - 1))
+            doc.body_order.append(("section", len(doc.sections) - 1))
+            if paragraph.rank == RANK_NUMBERED:
+                in_preamble = False
             clause = None
             continue
-        if paragraph.numbering:
+        current_section = open_headings[-1][1] if open_headings else None
+        body_paragraphs += 1
+        if hints.preamble is not None:
+            in_preamble = body_paragraphs <= hints.preamble
+        if paragraph.numbering and not (hints.preamble and in_preamble):
+            in_preamble = False
             printed = paragraph.numbering[1]
-            text = paragraph.text[len(printed) :].lstrip()
-            clause = {
-                "label": normalize_label(printed),
-                "printed": printed,
-                "paras": [text],
-                "section": current_section,
-                "preamble": False,
-                "offset": paragraph.offset,
-            }
-        elif style and clause is not None:
+            clause = _clause(
+                _qualified(normalize_label(printed), doc, current_section, restarts),
+                printed,
+                paragraph.text[len(printed) :].lstrip(),
+                current_section,
+                False,
+                paragraph,
+            )
+        elif clause is not None and style and not (hints.preamble and in_preamble):
             clause["paras"].append(paragraph.text)
+            clause["notes"].append(paragraph)
             continue
-        elif style:
-            is_preamble = not doc.sections and not any(c["printed"] for c in clauses)
+        elif in_preamble and (style or numbered_headings or hints.preamble):
             preamble += 1
-            clause = {
-                "label": f"p{preamble}",
-                "printed": "",
-                "paras": [paragraph.text],
-                "section": current_section,
-                "preamble": is_preamble,
-                "offset": paragraph.offset,
-            }
+            clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
+        elif style:
+            preamble += 1  # an unnumbered paragraph between a heading and its first clause
+            clause = _clause(f"p{preamble}", "", paragraph.text, current_section, False, paragraph)
         else:
             ordinal += 1
-            clause = {
-                "label": str(ordinal),
-                "printed": "",
-                "paras": [paragraph.text],
-                "section": current_section,
-                "preamble": False,
-                "offset": paragraph.offset,
-            }
+            clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
         clauses.append(clause)
         doc.body_order.append(("clause", len(clauses) - 1))
         # Only a numbered clause takes the unnumbered paragraphs that follow it.
@@ -552,5 +332,42 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument) -> None:
         )
         for c in clauses
     ]
+    for c in clauses:
+        for extra in c["notes"]:
+            if looks_like_heading(extra.text) and len(extra.lines) == 1:
+                doc.warn(
+                    "structure",
+                    f"clause {c['label']} contains a line that looks like a heading "
+                    f"(“{extra.text[:40]}”); check whether a new section starts there.",
+                )
     if not style and any(p.numbering for p in paragraphs):
-        doc.warnings.append("numbering could not be followed; paragraphs are labelled by order")
+        doc.warn("structure", "numbering could not be followed; paragraphs are labelled by order")
+
+
+def _clause(label, printed, text, section, is_preamble, paragraph) -> dict:
+    return {
+        "label": label,
+        "printed": printed,
+        "paras": [text],
+        "section": section,
+        "preamble": is_preamble,
+        "offset": paragraph.offset,
+        "notes": [],
+    }
+
+
+def _qualified(label: str, doc: ParsedDocument, section: int | None, restarts: bool) -> str:
+    """(1) under heading 2 is cited as 2-1 when the numbers start again under each heading."""
+    if not restarts or section is None:
+        return label
+    index = section
+    while index is not None:
+        printed = normalize_label(doc.sections[index].label)
+        if printed.isascii() and printed.isalnum():
+            return f"{printed}-{label}"
+        index = doc.sections[index].parent
+    top = [i for i, s in enumerate(doc.sections) if s.parent is None]
+    root = section
+    while doc.sections[root].parent is not None:
+        root = doc.sections[root].parent
+    return f"s{top.index(root) + 1}-{label}"

@@ -17,7 +17,8 @@ from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
-# Made up for these tests. The second "1." makes the parser warn (numbering that repeats).
+# Made up for these tests. The second "2." makes the parser warn (numbering that repeats
+# within one section; numbers that start again under a new heading are two-level numbering).
 REPEATED_NUMBERING = """\
 日本国外務大臣とカザフスタン共和国外務大臣の会談に関する共同声明
 
@@ -26,8 +27,9 @@ REPEATED_NUMBERING = """\
 ◆ 総論
 1. 双方は、両国間の拡大戦略的パートナーシップの進展を歓迎した。
 2. 双方は、「中央アジア＋日本」対話の枠組みにおける協力を一層強化することで一致した。
+2. 双方は、人的交流の拡大に向けて査証手続の円滑化を進めることで一致した。
 ◆ 経済
-1. 双方は、重要鉱物の安定供給に向けた協力を強化することで一致した。
+3. 双方は、重要鉱物の安定供給に向けた協力を強化することで一致した。
 
 2024年8月9日にアスタナにて、日本語で2通作成した。
 """
@@ -81,7 +83,7 @@ def test_dry_run_prints_an_outline_of_a_new_file_and_writes_nothing(seeded, inco
     assert not Work.objects.filter(slug=WARNED_SLUG).exists()
     assert f"kazakhstan.txt: {WARNED_SLUG} [ja]" in out
     assert "日本国外務大臣とカザフスタン共和国外務大臣の会談に関する共同声明" in out
-    assert "    ◆ 総論: 1–2\n    ◆ 経済: 3\n" in out  # the tree, with the labels each holds
+    assert "    ◆ 総論: 1–3\n    ◆ 経済: 4\n" in out  # the tree, with the labels each holds
     assert "2024-08-09" in out and "provisional   no" in out
     assert "date_place   2024年8月9日、アスタナ" in out
     parsed = prepare_imports([path])[0].parsed
@@ -137,7 +139,7 @@ def test_admin_change_page_shows_warnings_and_outline(admin_client, seeded, inco
     url = reverse("admin:archive_document_change", args=[document.pk])
     html = unescape(admin_client.get(url).content.decode())
     assert all(warning in html for warning in document.warnings)
-    assert "◆ 経済: 3" in html
+    assert "◆ 経済: 4" in html
     for clause in document.clauses.all():
         assert clause.text.replace("\n", " ")[:30] in html
     assert html.index("Import warnings") < html.index('name="title"')  # near the top

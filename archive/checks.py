@@ -1,0 +1,178 @@
+"""The parser's self-checks: the document's date, chosen from what the text prints, and a
+warning for every decision a curator should look at (a silent wrong structure is the worst
+outcome for an archive).
+
+Plain Python. `settle_date(doc)` sets `doc.date` / `doc.date_range`; `check(doc)` adds warnings
+about the title, headings, sections, labels and a truncated end.
+"""
+
+import datetime
+import re
+import unicodedata
+
+from archive import dates
+from archive.lines import is_japanese
+from archive.parsed import ParsedDocument
+from archive.repairs import ends_paragraph
+from archive.residue import is_link_words
+
+_LINK_IN_TITLE = re.compile(r"はこちら|PDF|英語版|日本語版|English version|click here", re.I)
+# A Japanese heading that ends in a particle or a cut verb stops mid-phrase (…を強化するた).
+_JA_CUT = re.compile(r"(?:[をにがはのでやしたと]|及び|並びに|ため|ので)$")
+_EN_CUT = re.compile(r"(?:\b(?:of|and|the|to|for|in|on|with|a|an|by|between|or)|-)$", re.I)
+_MEETING_LEAD = re.compile(r"^(?:on|at|in)?$", re.I)
+
+
+def settle_date(doc: ParsedDocument) -> None:
+    """The signing or meeting day: the closing formula's, else the printed date line's, else
+    one the body names; a span of days with no single day named is kept as `date_range`."""
+    printed, printed_range = None, None
+    for line in doc.lines("date", "date_place"):
+        if span := dates.find_range(line.text):
+            printed_range = printed_range or span[:2]
+        elif found := dates.find_date(line.text):
+            printed = printed or found[0]
+    signed = dates.parse_date(doc.closing) if doc.closing else None
+    opening = [c.paragraphs[0] for c in doc.clauses[:3]]
+    body_range = next((span[:2] for p in opening if (span := dates.find_range(p))), None)
+    body_day = next((day for p in opening if (day := _meeting_day(p))), None)
+
+    if signed:
+        doc.date = signed
+        if printed and printed != signed:
+            doc.warn(
+                "date",
+                f"the date printed above the text ({printed}) differs from the signing date in "
+                f"the closing formula ({signed}); the signing date was used.",
+            )
+    elif printed and not _earlier(body_day, printed) and not _before(body_range, printed):
+        doc.date = printed
+    elif printed:
+        doc.date = body_day or _day_named_in(doc, body_range)
+        doc.date_range = None if doc.date else body_range
+        doc.warn(
+            "date",
+            f"the date printed above the text ({printed}) looks like a posting date: the text "
+            f"is about a meeting on {_span(doc.date, body_range)}, "
+            + (
+                "which was used."
+                if doc.date
+                else "so no single date was set; set date in the manifest."
+            ),
+        )
+    elif span := printed_range or body_range:
+        doc.date = _day_named_in(doc, span)
+        if doc.date:
+            doc.warn(
+                "date",
+                f"the text spans {span[0]} to {span[1]}; {doc.date}, the day it names for the "
+                "meeting, was used. Set date in the manifest if the text was signed on "
+                "another day.",
+            )
+        else:
+            doc.date_range = span
+            doc.warn(
+                "date",
+                f"the text gives a range of days ({span[0]} to {span[1]}) and no single date; "
+                'set date = "YYYY-MM-DD" in the manifest.',
+            )
+    elif body_day:
+        doc.date = body_day
+        doc.warn(
+            "date",
+            f"no date line; the date {body_day} was taken from the body. Set date in the "
+            "manifest if the document is dated otherwise.",
+        )
+    else:
+        doc.warn("date", 'no date found; set date = "YYYY-MM-DD" in the manifest.')
+
+
+def _meeting_day(paragraph: str) -> datetime.date | None:
+    """A date the paragraph opens with: `2009年3月5日、…`, `On 5 March 2009, …`."""
+    found = dates.find_date(paragraph)
+    if not found:
+        return None
+    day, match = found
+    before = unicodedata.normalize("NFKC", paragraph)[: match.start()].strip(" ,、，")
+    return day if _MEETING_LEAD.match(before) else None
+
+
+def _earlier(day: datetime.date | None, printed: datetime.date) -> bool:
+    """A meeting day the text opens with, some days before the date printed above it."""
+    return bool(day) and day < printed and (printed - day).days <= 400
+
+
+def _before(span, day: datetime.date) -> bool:
+    return bool(span) and span[1] < day
+
+
+def _span(day, span) -> str:
+    return str(day) if day else f"{span[0]} to {span[1]}"
+
+
+def _day_named_in(doc: ParsedDocument, span) -> datetime.date | None:
+    """A single day inside `span` that the body names apart from the span itself."""
+    if not span:
+        return None
+    for clause in doc.clauses:
+        for paragraph in clause.paragraphs:
+            folded = unicodedata.normalize("NFKC", paragraph)
+            ranges = [m.span() for m in _all_ranges(folded)]
+            for day, match in dates.find_all(folded):
+                inside_range = any(a <= match.start() < b for a, b in ranges)
+                if not inside_range and span[0] <= day <= span[1]:
+                    return day
+    return None
+
+
+def _all_ranges(text: str):
+    for pattern in (dates.JA_RANGE, dates.EN_RANGE_MDY, dates.EN_RANGE_DMY):
+        yield from pattern.finditer(text)
+
+
+def check(doc: ParsedDocument) -> None:
+    """Warnings for what a curator should look at before the text is trusted."""
+    title = doc.title
+    if not title:
+        doc.warn("title", 'no title was found; set title = "…" in the manifest.')
+    elif len(title) > (120 if is_japanese(title) else 200):
+        # ~120 characters of Japanese; English takes about twice the letters for a title.
+        doc.warn("title", f"the title is {len(title)} characters long; check where it ends.")
+    if title and (_LINK_IN_TITLE.search(title) or is_link_words(title.split()[-1])):
+        doc.warn("title", f"the title contains link words (“{title[:60]}”); check it.")
+    _check_sections(doc)
+    _check_end(doc)
+    if doc.clauses and not any(c.printed_label for c in doc.clauses):
+        doc.warn(
+            "labels",
+            "no printed paragraph numbers; paragraphs are labelled by their order (1, 2, …).",
+        )
+
+
+def _check_sections(doc: ParsedDocument) -> None:
+    holding = {c.section for c in doc.clauses} | {s.parent for s in doc.sections}
+    for index, section in enumerate(doc.sections):
+        heading = section.heading
+        name = f"{section.label} {heading}".strip()[:40]
+        if index not in holding:
+            doc.warn("structure", f"section “{name}” has no clauses.")
+        too_long = len(heading) > (70 if is_japanese(heading) else 160)
+        if too_long or "。" in heading or ends_paragraph(heading) and not section.label:
+            doc.warn("structure", f"heading “{name}” reads like a sentence; check it.")
+        elif (_JA_CUT if is_japanese(heading[-1:]) else _EN_CUT).search(heading):
+            doc.warn("structure", f"heading “{name}” ends mid-phrase; check for a broken line.")
+
+
+def _check_end(doc: ParsedDocument) -> None:
+    """A last clause that stops mid-sentence, where the others end theirs, was cut off."""
+    if not doc.clauses or doc.closing or doc.signatories:
+        return
+    last = doc.clauses[-1]
+    others = doc.clauses[:-1]
+    ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
+    if not ends_paragraph(last.paragraphs[-1]) and (not others or ending >= 0.6 * len(others)):
+        doc.warn(
+            "structure",
+            f"text appears truncated after clause {last.label}: it stops mid-sentence "
+            f"(“…{last.paragraphs[-1][-30:]}”); check that the source is complete.",
+        )

@@ -1,0 +1,297 @@
+"""Everything around the body of a text: the title block above it (title, subtitle, issuer,
+genre, provisional mark, date and place), and the closing date, signature block and any
+text after it below.
+
+Plain Python. `read_front_matter` and `read_back_matter` take the source lines, move what they
+recognise into `doc.metadata_lines` / `doc.signatories`, and return the lines of the body.
+"""
+
+import re
+
+from archive import dates
+from archive.lines import (
+    SENTENCE_END,
+    SENTENCE_PUNCTUATION,
+    Line,
+    display_width,
+    marked_heading,
+    numbering,
+)
+from archive.parsed import (
+    PROVISIONAL,
+    PROVISIONAL_SUFFIX,
+    MetadataLine,
+    ParsedDocument,
+    ParsedSignatory,
+)
+from archive.repairs import join_wrapped
+from archive.residue import split_link_suffix
+
+# [文書名] …, [場所] …, [年月日] …: the World and Japan database's metadata block.
+BRACKET_META = re.compile(r"^[\[［](?P<key>[^\]］]{1,12})[\]］]\s*(?P<value>.*)$")
+BRACKET_ROLES = {
+    "文書名": "title",
+    "title": "title",
+    "場所": "place",
+    "place": "place",
+    "年月日": "date",
+    "date": "date",
+    "出典": "source",
+    "source": "source",
+    "備考": "note",
+    "notes": "note",
+    "note": "note",
+    "全文": "body_start",
+    "full text": "body_start",
+}
+ISSUER = re.compile(
+    r"^(?:(?:the\s+)?Ministry of Foreign Affairs(?: of Japan)?|MOFA(?: Japan)?|外務省"
+    r"|(?:外務)?報道官|Press Secretary|Embassy of Japan in [A-Z][\w ]+|在.{1,20}日本国大使館"
+    r"|Prime Minister'?s Office(?: of Japan)?|首相官邸)$",
+    re.I,
+)
+GENRE = re.compile(r"^(?:press releases?|報道発表|プレスリリース|news release|お知らせ)$", re.I)
+# A subtitle framed by matching dashes or brackets: -…-, －…－, ―…―, 「…」, 〜…〜.
+SUBTITLE = re.compile(r"^(?:([-－―—–‐~〜～])\s*.+?\s*\1|「[^「」]+」|『[^『』]+』|〈.+〉|＜.+＞)$")
+# Date and place printed in brackets after a title: …共同ステートメント（2009年3月5日、アスタナ）
+_TRAILING_DATELINE = re.compile(r"\s*[(（][^()（）]{6,60}[)）]\s*$")
+# A title part that ends like this goes on in the next line, even across a blank line.
+_CONNECTIVE = re.compile(
+    r"(?:の|と|及び|並びに|における|に関する|に対する|による|との間の|間の|ならびに|、|，|,)$"
+    r"|\b(?:of|on|and|the|for|between|to|in|by|with|at|a|an)$",
+    re.I,
+)
+CLOSING = re.compile(
+    r"署名した。$|作成した。$|^Done at|^Signed (?:at|in)|signed in .+ copies|in duplicate"
+)
+TITLE_SUFFIX = re.compile(
+    r"(?:大臣|大統領|首相|総理|長官|議長|大使|代表|首長|国王|総裁|委員長|事務総長|事務局長|外相)$"
+    r"|^(?:Prime Minister|President|Minister|Secretary|Ambassador|Chair(?:man|person)?)\b"
+    r"|^For (?:the )?[A-Z]"
+)
+
+
+def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
+    """Title, subtitle, issuer, genre, provisional mark, date and bracketed metadata."""
+    index, seen_date, seen_subtitle = 0, False, False
+    while index < len(lines):
+        line = lines[index]
+        text = line.text
+        meta = BRACKET_META.match(text)
+        if meta and meta.group("key").strip().lower() in BRACKET_ROLES:
+            role = BRACKET_ROLES[meta.group("key").strip().lower()]
+            value = meta.group("value")
+            value_offset = line.offset + meta.start("value")
+            doc.metadata_lines.append(
+                MetadataLine("label", text[: meta.start("value")].strip(), line.offset)
+            )
+            index += 1
+            if role == "body_start":
+                if value:
+                    lines[index - 1] = Line(value, value_offset, 0)
+                    index -= 1
+                break
+            if value:
+                doc.metadata_lines.append(MetadataLine(role, value, value_offset))
+            continue
+        titles = doc.lines("title")
+        if PROVISIONAL.match(text):
+            doc.metadata_lines.append(MetadataLine("provisional", text, line.offset))
+        elif ISSUER.match(text):
+            doc.metadata_lines.append(MetadataLine("issuer", text, line.offset))
+        elif GENRE.match(text):
+            doc.metadata_lines.append(MetadataLine("genre", text, line.offset))
+        elif is_dateline(text):
+            role = "date" if is_dateline(text, place=False) else "date_place"
+            doc.metadata_lines.append(MetadataLine(role, text, line.offset))
+            seen_date = True
+        elif titles and SUBTITLE.match(text) and not seen_subtitle:
+            doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
+            seen_subtitle = True
+        elif not seen_date and not seen_subtitle and _is_title_line(line, titles, lines, index):
+            _add_title_line(doc, line, titles)
+        else:
+            break
+        index += 1
+    return lines[index:]
+
+
+def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], index: int) -> bool:
+    text = _strip_title_suffixes(line.text)[0]
+    if not text or numbering(text) or marked_heading(text) or len(text) > 150:
+        return False
+    if SENTENCE_END.search(text) or dates.find_date(text):
+        return False
+    if line.bold:
+        return True
+    if not titles:
+        # The first line: a title may contain 、 or , (友好、協力及び対話の深化に関する…),
+        # but one that runs on into the next line as a sentence is the body.
+        following = lines[index + 1].text if index + 1 < len(lines) else ""
+        return not (SENTENCE_PUNCTUATION.search(text) and _ends_sentence_soon(following))
+    if len(titles) >= 4:
+        return False
+    goes_on = _CONNECTIVE.search(titles[-1].text)
+    if line.blank_before == 0 or goes_on:
+        return True  # a wrapped title line, commas and all
+    return not SENTENCE_PUNCTUATION.search(text)
+
+
+def _ends_sentence_soon(text: str) -> bool:
+    return bool(text) and bool(SENTENCE_END.search(text)) and display_width(text) > 40
+
+
+def _strip_title_suffixes(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The title text, and (role, text) pieces printed after it: a provisional mark,
+    a link word, a bracketed date and place."""
+    pieces: list[tuple[str, str]] = []
+    for _ in range(3):
+        if suffix := PROVISIONAL_SUFFIX.search(text):
+            pieces.insert(0, ("provisional", suffix.group().strip()))
+            text = text[: suffix.start()]
+            continue
+        stripped, link = split_link_suffix(text)
+        if link:
+            pieces.insert(0, ("link", link))
+            text = stripped
+            continue
+        dateline = _TRAILING_DATELINE.search(text)
+        if dateline and dateline.start() > 0 and is_dateline(dateline.group()):
+            pieces.insert(0, ("date_place", dateline.group().strip()))
+            text = text[: dateline.start()]
+            continue
+        break
+    return text.rstrip(), pieces
+
+
+def _add_title_line(doc: ParsedDocument, line: Line, titles: list[MetadataLine]) -> None:
+    """A title line: a new title part, or a wrapped continuation of the last one."""
+    text, suffixes = _strip_title_suffixes(line.text)
+    wrapped = titles and (line.blank_before == 0 or _CONNECTIVE.search(titles[-1].text))
+    if text and wrapped:
+        last = doc.metadata_lines.index(titles[-1])
+        joined = join_wrapped(titles[-1].text, text, doc.language)
+        doc.metadata_lines[last] = MetadataLine("title", joined, titles[-1].offset)
+    elif text:
+        doc.metadata_lines.append(MetadataLine("title", text, line.offset))
+    cursor = len(text)
+    for role, piece in suffixes:
+        at = line.text.index(piece, cursor)
+        doc.metadata_lines.append(MetadataLine(role, piece, line.offset + at))
+        cursor = at + len(piece)
+
+
+def is_dateline(text: str, place: bool = True) -> bool:
+    """A line that is a date (or a span of days), with at most a place beside it."""
+    inner = text.strip().strip("()（）[]［］")
+    found = dates.find_range(inner) or dates.find_date(inner)
+    if not found:
+        return False
+    match = found[-1]
+    before = inner[: match.start()].strip(" ，,、　")
+    after = inner[match.end() :].strip(" ，,、　.")
+    after = re.sub(r"^(?:にて|において|於|in|at)\s*|\s*(?:にて|において)$", "", after)
+    if not place:
+        return not before and not after
+    if before and after:
+        return False
+    rest = before or after
+    return (
+        len(rest) <= 30
+        and not SENTENCE_PUNCTUATION.search(rest.strip(" ."))
+        and (not rest or not rest[0].islower())
+    )
+
+
+def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
+    """The closing date line and the signature block (names paired with titles); lines
+    after a signature block are kept as `after_signatures` with a warning."""
+    end = _signature_end(lines)
+    if end < len(lines):
+        trailing = lines[end:]
+        for line in trailing:
+            doc.metadata_lines.append(MetadataLine("after_signatures", line.text, line.offset))
+        doc.warn(
+            "structure",
+            f"text after the signatures ({len(trailing)} line(s), from "
+            f"“{trailing[0].text[:30]}”) was kept apart from the body; check that it is not "
+            "part of the text.",
+        )
+        lines = lines[:end]
+    end = len(lines)
+    trailing_meta: list[MetadataLine] = []
+    while end > 0 and is_dateline(lines[end - 1].text):
+        line = lines[end - 1]
+        role = "date" if is_dateline(line.text, place=False) else "date_place"
+        trailing_meta.insert(0, MetadataLine(role, line.text, line.offset))
+        end -= 1
+    block_start = end
+    while block_start > 0 and _is_signature_line(lines[block_start - 1].text):
+        block_start -= 1
+    block = lines[block_start:end]
+    titles = [line for line in block if titles_in(line.text)]
+    names = [line for line in block if not titles_in(line.text)]
+    if titles and names:
+        doc.signatories = _pair_signatories(names, titles)
+        end = block_start
+    doc.metadata_lines.extend(trailing_meta)
+    return lines[:end] if (titles and names) or trailing_meta else lines
+
+
+def _signature_end(lines: list[Line]) -> int:
+    """Where the signature block after a closing formula ends (len(lines) when it ends the
+    text, or when there is no closing formula near the end)."""
+    for index in range(len(lines) - 1, max(-1, len(lines) - 40), -1):
+        if CLOSING.search(lines[index].text):
+            end = index + 1
+            while end < len(lines) and (
+                _is_signature_line(lines[end].text) or is_dateline(lines[end].text)
+            ):
+                end += 1
+            signed = any(titles_in(line.text) for line in lines[index + 1 : end])
+            return end if signed else len(lines)
+    return len(lines)
+
+
+def _is_signature_line(text: str) -> bool:
+    if titles_in(text):
+        return True
+    return (
+        len(text) <= 30
+        and not SENTENCE_PUNCTUATION.search(text)
+        and not re.search(r"[0-9０-９:：「」()（）]", text)
+        and not marked_heading(text)
+    )
+
+
+def titles_in(text: str) -> list[str]:
+    """The titles on a signature line: one, or several side by side from a two-column layout."""
+    if TITLE_SUFFIX.search(text) and not SENTENCE_PUNCTUATION.search(text.rstrip(":：")):
+        parts = text.split()
+        if len(parts) > 1 and all(TITLE_SUFFIX.search(p) for p in parts):
+            return parts
+        return [text]
+    return []
+
+
+def _pair_signatories(names: list[Line], titles: list[Line]) -> list[ParsedSignatory]:
+    title_pieces: list[tuple[str, int]] = []
+    for line in titles:
+        cursor = 0
+        for part in titles_in(line.text):
+            at = line.text.index(part, cursor)
+            title_pieces.append((part, line.offset + at))
+            cursor = at + len(part)
+    signatories = []
+    for i in range(max(len(names), len(title_pieces))):
+        name = names[i] if i < len(names) else None
+        title = title_pieces[i] if i < len(title_pieces) else None
+        signatories.append(
+            ParsedSignatory(
+                name=name.text if name else "",
+                title=title[0] if title else "",
+                name_offset=name.offset if name else None,
+                title_offset=title[1] if title else None,
+            )
+        )
+    return signatories

@@ -1,0 +1,107 @@
+"""One source line and what it looks like: markup flags, numbering, heading marks, width.
+
+Plain Python. The parser's stages (front matter, body, back matter) all ask these questions of
+lines, so the answers live in one place.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from archive.repairs import strip_markup
+
+
+@dataclass
+class Line:
+    text: str  # markup removed, stripped
+    offset: int  # where the line's text starts in the source
+    blank_before: int  # blank lines (or removed residue lines) just before it
+    bold: bool = False
+    md_heading: bool = False
+    bullet: bool = False
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, blank, offset = [], 0, 0
+    for raw in text.splitlines(keepends=True):
+        content, bold, md_heading, bullet = strip_markup(raw)
+        if content:
+            start = offset + (len(raw) - len(raw.lstrip()))
+            lines.append(Line(content, start, blank, bold, md_heading, bullet))
+            blank = 0
+        else:
+            blank += 1
+        offset += len(raw)
+    return lines
+
+
+# Clause numbering styles, tried in order. Each gives the printed label as group "label".
+NUMBERING = [
+    ("paren-number", re.compile(r"^(?P<label>[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*")),
+    ("dotted-number", re.compile(r"^(?P<label>[0-9０-９]{1,3}[.．])(?![0-9０-９])\s*")),
+    ("bare-number", re.compile(r"^(?P<label>[0-9０-９]{1,3})[ 　\t]+(?=\S)")),
+    ("circled-number", re.compile(r"^(?P<label>[①-⑳㉑-㉟])\s*")),
+    ("paren-roman", re.compile(r"^(?P<label>[(（](?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[)）])\s*")),
+    ("paren-letter", re.compile(r"^(?P<label>[(（][a-zａ-ｚ][)）])\s*")),
+]
+# Section marks: ◆ and friends open a top-level section; Roman numerals number sections,
+# with a period (I., Ⅱ．) or a space (Ⅱ 地域協力, III Regional Cooperation); 第1章 too.
+MAJOR_MARK = re.compile(r"^(?P<label>[◆◇■□●])\s*(?P<heading>\S.*)$")
+ROMAN_HEADING = re.compile(
+    r"^(?P<label>(?:[IVX]{1,5}|[Ⅰ-Ⅻ]{1,3}|[ⅩⅠ-Ⅻ]{2,4})\s*[.．])\s*(?P<heading>\S.*)$"
+    r"|^(?P<label2>[Ⅰ-Ⅻ]{1,3}|[IVX]{1,5})[ 　]+(?P<heading2>\S.*)$"
+    r"|^(?P<label3>第[0-9０-９一二三四五六七八九十]{1,3}[章部節編])[ 　]*(?P<heading3>\S.*)$"
+)
+# Sentence punctuation inside or at the end of a line.
+SENTENCE_PUNCTUATION = re.compile(r"[。、，,．；;]|[.](?:\s|$)")
+SENTENCE_END = re.compile(r"[。．！？!?]|[.](?:\s|$)")
+# A line that ends like this goes on: a list of recitals, or a wrapped clause.
+CONTINUES = re.compile(r"[、，,;；:：]$")
+
+
+def numbering(text: str) -> tuple[str, str] | None:
+    """(style, printed label) when the line starts with a clause number."""
+    for style, pattern in NUMBERING:
+        match = pattern.match(text)
+        if match:
+            return style, match.group("label")
+    return None
+
+
+def marked_heading(text: str) -> tuple[str, str, int] | None:
+    """(label, heading, rank) for a line with a section mark; rank 0 is ◆, 1 Roman or 第N章."""
+    if match := MAJOR_MARK.match(text):
+        return match.group("label"), match.group("heading"), 0
+    if match := ROMAN_HEADING.match(text):
+        label = match.group("label") or match.group("label2") or match.group("label3")
+        heading = match.group("heading") or match.group("heading2") or match.group("heading3")
+        if match.group("label2") and not looks_like_heading(heading):
+            return None  # "I would like …" is a sentence, not heading I
+        return label, heading, 1
+    return None
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a fixed-width layout: full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def is_japanese(text: str) -> bool:
+    return any(display_width(c) == 2 for c in text[:40])
+
+
+def looks_like_heading(text: str) -> bool:
+    """Short, with no sentence punctuation at its end or inside: 経済分野, Outcome of the Talks.
+
+    English commas are allowed (Peace, Stability and Security); a trailing comma is not,
+    since a recital or a wrapped sentence ends that way.
+    """
+    text = text.strip()
+    if not text or SENTENCE_END.search(text) or CONTINUES.search(text):
+        return False
+    if "。" in text:
+        return False
+    if is_japanese(text):
+        # Japanese headings list with ・, not 、: a short line with 、 is a cut sentence.
+        return len(text) <= 50 and "、" not in text and "，" not in text
+    return len(text) <= 90 and len(text.split()) <= 14 and not text[0].islower()

@@ -1,0 +1,185 @@
+"""The structure a source text is parsed into: metadata lines, sections, clauses, signatories,
+and the warnings the parser raises where it is unsure. Plain dataclasses, no Django.
+
+Every piece keeps the offset where it starts in the source, so the "no text lost" promise can
+be checked: the pieces in offset order hold every non-space character of the source except
+removed markup.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from archive import gazetteer
+
+
+@dataclass(frozen=True)
+class MetadataLine:
+    # title, subtitle, provisional, date, date_place, place, issuer, genre, label, source,
+    # note, link, furniture, after_signatures
+    role: str
+    text: str  # as printed, markup removed
+    offset: int
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    label: str  # as printed: ◆, I., Ⅱ., 2. or ""
+    heading: str
+    level: int
+    parent: int | None  # index into ParsedDocument.sections
+    offset: int
+
+
+@dataclass(frozen=True)
+class ParsedClause:
+    label: str  # normalized: "41", "a", "p1" (preamble), "2-1" ((1) under heading 2)
+    printed_label: str  # "(4 1)", "１", "" when unnumbered
+    paragraphs: tuple[str, ...]
+    section: int | None  # index into ParsedDocument.sections
+    is_preamble: bool
+    offset: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class ParsedSignatory:
+    name: str
+    title: str
+    name_offset: int | None
+    title_offset: int | None
+
+
+class ParseWarning(str):
+    """A doubtful decision, in a sentence; `kind` says what about (date, title, structure…),
+    so a manifest correction can retire the warnings it answers."""
+
+    kind: str
+
+    def __new__(cls, kind: str, message: str):
+        warning = super().__new__(cls, message)
+        warning.kind = kind
+        return warning
+
+    def __reduce__(self):
+        return ParseWarning, (self.kind, str(self))
+
+
+@dataclass(frozen=True)
+class ParseHints:
+    """A curator's corrections from the manifest, for structure the text leaves ambiguous."""
+
+    labels: str = ""  # "order": ignore printed numbers and label paragraphs 1, 2, …
+    preamble: int | None = None  # the first N body paragraphs are preamble (p1…pN)
+
+
+_PROVISIONAL_MARK = (
+    r"[(（\[［【]\s*(?:仮訳|暫定訳|参考訳|provisional translation|unofficial translation|"
+    r"tentative translation)\s*[)）\]］】]"
+)
+# (仮訳) on a line of its own, or 仮訳 in a [備考] note; and the mark at the end of a title line.
+PROVISIONAL = re.compile(
+    rf"^{_PROVISIONAL_MARK}$|^(?:provisional|unofficial|tentative) translation$|仮訳", re.I
+)
+PROVISIONAL_SUFFIX = re.compile(rf"\s*{_PROVISIONAL_MARK}\s*$", re.I)
+AUTHENTIC_LANGUAGE = [
+    (re.compile(r"英語で.*署名|in the English language|in English"), "en"),
+    (re.compile(r"ロシア語で.*署名|in the Russian language"), "ru"),
+    (re.compile(r"日本語で.*署名|in the Japanese language"), "ja"),
+]
+_DASH_FRAME = re.compile(r"^([-－―—–‐~〜～])\s*(.+?)\s*\1$")
+
+
+@dataclass
+class ParsedDocument:
+    language: str
+    metadata_lines: list[MetadataLine] = field(default_factory=list)
+    sections: list[ParsedSection] = field(default_factory=list)
+    clauses: list[ParsedClause] = field(default_factory=list)
+    closing: str = ""
+    closing_offset: int | None = None
+    signatories: list[ParsedSignatory] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    body_order: list[tuple[str, int]] = field(default_factory=list)  # ("section"|"clause", i)
+    date: datetime.date | None = None
+    date_range: tuple[datetime.date, datetime.date] | None = None
+    hard_wrapped: bool = False  # lines were wrapped at a fixed width (a PDF)
+
+    def warn(self, kind: str, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(ParseWarning(kind, message))
+
+    def lines(self, *roles: str) -> list[MetadataLine]:
+        return [line for line in self.metadata_lines if line.role in roles]
+
+    @property
+    def title(self) -> str:
+        # Title lines a blank line apart are parts (「…」対話・首脳会合 / 東京宣言); wrapped
+        # lines were already joined into one part.
+        return " ".join(part.text for part in self.lines("title"))
+
+    @property
+    def subtitle(self) -> str:
+        """The subtitle, without the dashes that frame it as printed (-…-, ―…―)."""
+        parts = []
+        for line in self.lines("subtitle"):
+            framed = _DASH_FRAME.match(line.text)
+            parts.append(framed.group(2) if framed else line.text)
+        return " ".join(parts)
+
+    @property
+    def is_provisional(self) -> bool:
+        return bool(self.lines("provisional")) or any(
+            PROVISIONAL.search(line.text) for line in self.lines("note")
+        )
+
+    @property
+    def place_as_printed(self) -> str:
+        for line in self.lines("place"):
+            return line.text
+        for line in self.lines("date_place"):
+            if place := place_in_dateline(line.text):
+                return place
+        for clause in self.clauses[:2]:
+            if place := gazetteer.find_meeting_place(clause.paragraphs[0]):
+                return place
+        return gazetteer.find_meeting_place(self.closing) or ""
+
+    @property
+    def place(self) -> str:
+        printed = self.place_as_printed
+        return gazetteer.canonical_place(printed) if printed else ""
+
+    @property
+    def authentic_language(self) -> str:
+        """The language the closing formula says the text was signed in, when it says so."""
+        for pattern, language in AUTHENTIC_LANGUAGE:
+            if pattern.search(self.closing):
+                return language
+        return ""
+
+    @property
+    def body_clauses(self) -> list[ParsedClause]:
+        return [c for c in self.clauses if not c.is_preamble]
+
+
+def place_in_dateline(text: str) -> str:
+    """The place printed beside a date: `２０１７年５月１日，アシガバット市`,
+    `Dushanbe, March 5, 2009`, `（2009年3月5日、アスタナ）`."""
+    from archive import dates
+
+    inner = text.strip().strip("()（）[]［］")
+    found = dates.find_range(inner) or dates.find_date(inner)
+    if not found:
+        return ""
+    match = found[-1]
+    before, after = inner[: match.start()], inner[match.end() :]
+    for piece in (after, before):
+        piece = piece.strip(" ，,、　.")
+        piece = re.sub(r"^(?:にて|において|in|at)\s*|\s*(?:にて|において)$", "", piece).strip()
+        if piece:
+            return piece
+    return ""

@@ -1,0 +1,118 @@
+"""What a web page or a PDF leaves in a copied text that is not the text: link words,
+navigation, image and table markup, rules, page numbers and end marks.
+
+Pure Python. `residue_role(line)` says whether a whole line is such residue ("link" or
+"furniture"); the parser keeps those lines as metadata with that role, so no character is
+lost and none of them becomes a title, a heading or a clause. `split_link_suffix` takes a
+link word off the end of a title line (`…共同声明（英語版はこちら）`).
+"""
+
+import re
+import unicodedata
+
+# Words a page uses for links to other versions and formats. Matched against the whole line
+# once brackets, file sizes and "PDF" are taken off, so "（英語版はこちら）", "[PDF]",
+# "英文（PDF／120KB）" and "PDF形式" all qualify, and a heading that merely contains one
+# of these words does not.
+_LINK_WORDS = {
+    "英文",
+    "和文",
+    "英語",
+    "英語版",
+    "日本語",
+    "日本語版",
+    "露文",
+    "ロシア語",
+    "ロシア語版",
+    "形式",
+    "版",
+    "english",
+    "japanese",
+    "russian",
+    "englishversion",
+    "japaneseversion",
+    "englishtext",
+    "japanesetext",
+    "fulltext",
+    "clickhere",
+    "here",
+    "download",
+    "pagetop",
+    "backtotop",
+    "top",
+    "ページのトップへ戻る",
+    "トップへ戻る",
+    "目次へ戻る",
+    "前のページへ戻る",
+    "印刷",
+    "print",
+    "関連リンク",
+    "relatedlinks",
+    "別ウィンドウで開きます",
+    "外部リンク",
+}
+# Words that are link residue only inside brackets: bare, 本文 or 概要 can be a heading.
+_BRACKETED_LINK_WORDS = {"本文", "概要", "骨子", "全文", "要旨", "summary", "outline", "pdf"}
+_BRACKETS = "()（）[]［］【】<>＜＞〈〉《》「」"
+_SIZE = re.compile(r"\d[\d,.]*\s*(?:kb|mb|kbyte|キロバイト|メガバイト|ページ|頁|pages?)", re.I)
+_PDF = re.compile(r"pdf", re.I)
+_SEPARATORS = re.compile(r"[\s/／|｜:：・,、]+")
+_HERE = re.compile(r"(?:はこちら|こちら|click here|here)$", re.I)
+
+_IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)\s*)+$")
+_MD_LINK = re.compile(r"^\[[^\]]+\]\([^)]*\)$")
+_URL = re.compile(r"^<?https?://\S+>?$")
+_TABLE_RULE = re.compile(r"^(?=.*[|｜])[\s|｜:\-ー─]+$")
+_RULE = re.compile(r"^(?:[-_*=─━―＿＊※・]\s*){3,}$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-－―‐–—]\s*[0-9０-９]{1,3}\s*[-－―‐–—]"
+    r"|[0-9０-９]{1,3}\s*[/／]\s*[0-9０-９]{1,3}"
+    r"|page\s+\d{1,3}(?:\s+of\s+\d{1,3})?)$",
+    re.I,
+)
+_END_MARK = re.compile(r"^(?:[(（]\s*了\s*[)）]|了|以上|[(（]?\s*end\s*[)）]?)$", re.I)
+
+
+def residue_role(line: str) -> str | None:
+    """ "link", "furniture", or None when the line is text of the document."""
+    text = line.strip()
+    if not text:
+        return None
+    if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
+        return "furniture"
+    if _PAGE_NUMBER.match(text) or _END_MARK.match(text):
+        return "furniture"
+    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text):
+        return "link"
+    return None
+
+
+def is_link_words(text: str) -> bool:
+    """True when `text` is nothing but link words: 骨子はこちら, (English), [PDF], PDF形式."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if len(folded) > 40:
+        return False
+    bracketed = folded[:1] in _BRACKETS and folded[-1:] in _BRACKETS
+    core = _SIZE.sub("", folded)
+    had_pdf = bool(_PDF.search(core))
+    core = _PDF.sub("", core)
+    core = core.translate({ord(c): None for c in _BRACKETS})
+    core = _SEPARATORS.sub("", core).lower()
+    if not core:
+        return had_pdf or bracketed and not folded.strip(_BRACKETS)
+    if _HERE.search(core):
+        return len(core) <= 20
+    if core in _LINK_WORDS:
+        return True
+    return core in _BRACKETED_LINK_WORDS and (bracketed or had_pdf)
+
+
+_TRAILING_BRACKET = re.compile(r"\s*[(（\[［【][^()（）\[\]［］【】]{1,30}[)）\]］】]\s*$")
+
+
+def split_link_suffix(text: str) -> tuple[str, str]:
+    """(text, link) where link is a bracketed link word at the end: `…声明（英文）`."""
+    match = _TRAILING_BRACKET.search(text)
+    if match and match.start() > 0 and is_link_words(match.group()):
+        return text[: match.start()].rstrip(), match.group().strip()
+    return text, ""
