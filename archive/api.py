@@ -60,6 +60,9 @@ def document_data(document: Document) -> dict:
         "title": document.title,
         "subtitle": document.subtitle,
         "date": document.date.isoformat() if document.date else None,
+        "date_range": [document.date_start.isoformat(), document.date_end.isoformat()]
+        if document.date_start and document.date_end
+        else None,
         "place": document.place,
         "place_as_printed": document.place_as_printed,
         "is_provisional": document.is_provisional,

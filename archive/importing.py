@@ -12,7 +12,13 @@ from pathlib import Path
 from django.db import transaction
 
 from archive import gazetteer
-from archive.alignment import Item, align_versions
+from archive.alignment import (
+    Item,
+    LabelledClause,
+    align_versions,
+    labelled,
+    reconcile_version_labels,
+)
 from archive.models import Clause, Country, Document, Section, Signatory, Work
 from archive.parsing import ParsedDocument, ParseError, ParseHints, parse_document
 from archive.signals import send_documents_changed
@@ -94,10 +100,58 @@ def prepare_imports(paths: list[Path], manifest_path: Path | None = None) -> lis
             raise SourceError(
                 f"{path}: {error}; check that this is the full text of the document."
             ) from None
-        digest = hashlib.sha256(f"{source.sha256}{entry!r}{parsed!r}".encode()).hexdigest()
-        prepared.append(PreparedDocument(entry, source, parsed, digest))
+        retire_answered_warnings(parsed, entry)
+        prepared.append(PreparedDocument(entry, source, parsed, ""))
     _check_consistency(prepared)
+    compare_versions(prepared)
+    for item in prepared:
+        fingerprint = f"{item.source.sha256}{item.entry!r}{item.parsed!r}"
+        item.fingerprint = hashlib.sha256(fingerprint.encode()).hexdigest()
     return prepared
+
+
+# Which warnings a manifest field answers: once the curator has said, the doubt is settled.
+ANSWERED_BY = {"date": "date", "title": "title", "labels": "labels", "preamble": "labels"}
+
+
+def retire_answered_warnings(parsed: ParsedDocument, entry: ManifestEntry) -> None:
+    answered = {
+        kind for name, kind in ANSWERED_BY.items() if getattr(entry, name) not in ("", None)
+    }
+    parsed.warnings = [w for w in parsed.warnings if getattr(w, "kind", "") not in answered]
+
+
+def compare_versions(prepared: list[PreparedDocument]) -> None:
+    """Check the language versions of each text against each other (those in this import and
+    those already in the archive): an unnumbered version takes the labels of a numbered one
+    with the same number of paragraphs; any other disagreement in labels is a warning."""
+    by_slug: dict[str, list[PreparedDocument]] = {}
+    for item in prepared:
+        by_slug.setdefault(item.entry.slug, []).append(item)
+    incoming = {(i.entry.slug, i.entry.language) for i in prepared}
+    stored: dict[str, dict[str, list[LabelledClause]]] = {}
+    for slug, language, label, printed, preamble in (
+        Clause.objects.filter(document__work__slug__in=by_slug)
+        .values_list(
+            "document__work__slug", "document__language", "label", "printed_label", "is_preamble"
+        )
+        .order_by("document", "sequence")
+    ):
+        if (slug, language) not in incoming:
+            stored.setdefault(slug, {}).setdefault(language, []).append(
+                LabelledClause(label, printed, preamble)
+            )
+    for slug, items in by_slug.items():
+        versions = {i.entry.language: labelled(i.parsed.clauses) for i in items}
+        versions.update(stored.get(slug, {}))
+        if len(versions) < 2:
+            continue
+        for item in items:
+            language = item.entry.language
+            others = {lang: v for lang, v in versions.items() if lang != language}
+            for warning in reconcile_version_labels(item.parsed, others):
+                item.parsed.warn("versions", warning)
+            versions[language] = labelled(item.parsed.clauses)
 
 
 def _check_consistency(prepared: list[PreparedDocument]) -> None:
@@ -171,6 +225,8 @@ def _write_document(item: PreparedDocument) -> ImportResult:
     document.title = entry.title or parsed.title
     document.subtitle = entry.subtitle or parsed.subtitle
     document.date = entry.date or parsed.date
+    span = None if entry.date else parsed.date_range
+    document.date_start, document.date_end = span or (None, None)
     document.place = gazetteer.canonical_place(place_printed) if place_printed else ""
     document.place_as_printed = place_printed
     document.is_provisional = parsed.is_provisional
@@ -273,7 +329,8 @@ def _country(code: str) -> Country:
 def _update_work_summary(work: Work, items: list[PreparedDocument]) -> None:
     """The work's date, and its authentic language: the manifest's word, else the language
     a version is translated from, else the language the closing formula says it was signed in."""
-    dates = sorted(d for d in work.documents.values_list("date", flat=True) if d)
+    days = work.documents.values_list("date", "date_start")
+    dates = sorted(date or start for date, start in days if date or start)
     hints = [i.entry.authentic_language for i in items] + [i.entry.translation_of for i in items]
     hints += [i.parsed.authentic_language for i in items]
     work.date = dates[0] if dates else None
@@ -283,15 +340,17 @@ def _update_work_summary(work: Work, items: list[PreparedDocument]) -> None:
 
 def align_work(work: Work) -> None:
     """Store the rows that line up the versions of a work (for the side-by-side view)."""
-    versions = list(work.documents.all())
+    versions = list(work.documents.defer("source_bytes", "extracted_text"))
     pivot = next((d for d in versions if d.language == work.authentic_language), None)
     pivot = pivot or next((d for d in versions if not d.is_provisional), versions[0])
     ordered = [pivot] + [d for d in versions if d.pk != pivot.pk]
     bodies, rows_by_pk = [], {}
     for document in ordered:
         sections, clauses = list(document.sections.all()), list(document.clauses.all())
-        section_index = {s.pk: n for n, s in enumerate(sections)}
-        items = [(s.sequence, Item("section", ("section", s.pk))) for s in sections]
+        items = [
+            (s.sequence, Item("section", ("section", s.pk), length=len(s.heading)))
+            for s in sections
+        ]
         items += [
             (
                 c.sequence,
@@ -301,7 +360,6 @@ def align_work(work: Work) -> None:
                     c.label,
                     bool(c.printed_label),
                     len(c.text),
-                    section_index.get(c.section_id),
                 ),
             )
             for c in clauses

@@ -70,6 +70,12 @@ class Document(models.Model):
     title = models.TextField()
     subtitle = models.TextField(blank=True)
     date = models.DateField(null=True, blank=True)
+    date_start = models.DateField(
+        null=True, blank=True, help_text="First day, when the text gives only a span of days."
+    )
+    date_end = models.DateField(
+        null=True, blank=True, help_text="Last day, when the text gives only a span of days."
+    )
     place = models.CharField(max_length=200, blank=True)
     place_as_printed = models.CharField(max_length=200, blank=True)
     is_provisional = models.BooleanField(

@@ -14,7 +14,7 @@ class LanguageConverter:
 
 
 class LabelConverter(LanguageConverter):
-    regex = "[0-9a-z]{1,20}"
+    regex = "[0-9a-z]{1,20}(?:-[0-9a-z]{1,20})?"  # 41, p1, a, and 2-1 for (1) under heading 2
 
 
 register_converter(LanguageConverter, "lang")
