@@ -65,9 +65,9 @@ def settle_date(doc: ParsedDocument) -> None:
         if doc.date:
             doc.warn(
                 "date",
-                f"the text spans {span[0]} to {span[1]}; {doc.date}, the day it names for the "
-                "meeting, was used. Set date in the manifest if the text was signed on "
-                "another day.",
+                f"the text spans {span[0]} to {span[1]}; {doc.date}, the day the body names "
+                "for the meeting, was used. Set date in the manifest if the text was signed "
+                "on another day.",
             )
         else:
             doc.date_range = span

@@ -108,7 +108,11 @@ def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         elif titles and SUBTITLE.match(text) and not seen_subtitle:
             doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
             seen_subtitle = True
-        elif not seen_date and not seen_subtitle and _is_title_line(line, titles, lines, index):
+        elif (
+            not (seen_date and titles)  # a posting date may stand above the title
+            and not seen_subtitle
+            and _is_title_line(line, titles, lines, index)
+        ):
             _add_title_line(doc, line, titles)
         else:
             break

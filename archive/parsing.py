@@ -7,6 +7,7 @@ paragraphs (rejoining lines a wrap or a page break cut), numbering and headings,
 date and the self-checks (archive/checks.py) that turn every doubtful decision into a warning.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -37,8 +38,13 @@ __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_
 
 # Heading ranks: a heading closes every open heading of the same or a lower rank.
 RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_PLAIN = 0, 1, 2, 3
+# Headings that carry a number (Ⅱ, 第2章, 2.): paragraphs before the first are the preamble.
+NUMBERED_RANKS = (RANK_ROMAN, RANK_NUMBERED)
 # In a hard-wrapped file, a line at least this share of the wrap width was cut by the wrap.
 AT_WIDTH = 0.85
+
+
+_EN_GOES_ON = re.compile(r"\b(?:of|and|the|to|for|in|on|with|a|an|by|between|or|its|their)$|-$")
 
 
 class ParseError(ValueError):
@@ -53,7 +59,7 @@ class _Paragraph:
     numbering: tuple[str, str] | None = None  # (style, printed label)
     heading: tuple[str, str] | None = None  # (label, heading) when this is a heading
     rank: int = RANK_PLAIN
-    notes: list[str] = field(default_factory=list)
+    page_joins: list[str] = field(default_factory=list)  # pieces joined across a blank line
 
 
 def parse_document(text: str, language: str, hints: ParseHints | None = None) -> ParsedDocument:
@@ -101,16 +107,25 @@ def _set_residue_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
 def wrap_width(lines: list[Line]) -> int | None:
     """The width a PDF wrapped the text at, or None when lines end where paragraphs do.
 
-    In a hard-wrapped file most lines are nearly as wide as the widest ordinary line, and
-    hardly any line is wider; in a file of one paragraph per line widths vary freely.
+    In a hard-wrapped file most lines are nearly as wide as the widest ordinary line, hardly
+    any is wider, and most of those wide lines stop on a letter, cut mid-sentence; in a file
+    of one paragraph (or one recital) per line, lines end on 。 . 、 , instead.
     """
-    widths = sorted(display_width(line.text) for line in lines if display_width(line.text) >= 20)
-    if len(widths) < 6:
+    measured = [(display_width(line.text), line.text) for line in lines]
+    measured = [(width, text) for width, text in measured if width >= 20]
+    if len(measured) < 6:
         return None
+    widths = sorted(width for width, _ in measured)
     width = widths[int(len(widths) * 0.9) - 1]
-    near = sum(1 for w in widths if AT_WIDTH * width <= w <= width * 1.05)
+    near = [text for w, text in measured if AT_WIDTH * width <= w <= width * 1.05]
+    cut = [text for text in near if unicodedata.category(text[-1])[0] in "LN"]
     wider = sum(1 for w in widths if w > width * 1.1)
-    if near >= 0.4 * len(widths) and wider <= 0.1 * len(widths) and width <= 200:
+    if (
+        len(near) >= 0.4 * len(widths)
+        and len(cut) >= 0.5 * len(near)
+        and wider <= 0.1 * len(widths)
+        and width <= 200
+    ):
         return width
     return None
 
@@ -123,6 +138,8 @@ def _build_paragraphs(lines: list[Line], language: str, width: int | None) -> li
         if previous is not None and _continues(previous, line, width):
             previous.text = join_wrapped(previous.text, line.text, language)
             previous.lines.append(line)
+            if width is None and line.blank_before:
+                previous.page_joins.append(line.text[:20])
             continue
         paragraph = _Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -141,14 +158,24 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
         return False
     last = previous.lines[-1].text
     lowercase = line.text[0].isascii() and line.text[0].islower()
+    at_width = width is not None and display_width(last) >= AT_WIDTH * width
+    if previous.numbering and len(previous.lines) == 1 and not at_width:
+        if looks_like_heading(_rest(previous)) and not lowercase:
+            return False  # 2.経済分野における協力, with its first paragraph on the next line
     if width is not None:
         # Hard-wrapped: a line as wide as the wrap was cut by it; a shorter one that ends
         # with 、 or , ended its paragraph (a recital) where the text stopped.
-        return display_width(last) >= AT_WIDTH * width or lowercase or not CONTINUES.search(last)
+        return at_width or lowercase or not CONTINUES.search(last)
+    # A paragraph that itself starts in lower case is an item of a list, which a blank line ends.
+    in_list = previous.text[0].isascii() and previous.text[0].islower()
+    if line.blank_before and in_list:
+        return False
     if CONTINUES.search(last):
         return lowercase  # recitals printed one per line: …を再確認し、 / Noting …,
     if line.blank_before == 0:
-        return True
+        # Japanese cut with no punctuation goes on; an English line goes on when the next
+        # starts in lower case, or when it stops on a word that cannot end a phrase.
+        return is_japanese(last[-1:]) or lowercase or bool(_EN_GOES_ON.search(last))
     # A blank line between: only a page break that cut a sentence or a word joins across it:
     # English goes on in lower case; Japanese stops on a kana or kanji, with no 。 or 、.
     cut_japanese = is_japanese(last[-1:]) and unicodedata.category(last[-1]) == "Lo"
@@ -164,8 +191,8 @@ def _heading(
     if following is None:
         return None  # a heading is followed by body text
     after_closed = previous is None or previous.heading or ends_paragraph(previous.text)
-    if not after_closed:
-        return None
+    if not after_closed or previous and previous.text.endswith((":", "：")):
+        return None  # after a colon comes what it announces, not a new section
     if width is not None and display_width(line.text) >= AT_WIDTH * width:
         return None  # a line cut by the wrap is never a heading
     if (line.bold or line.md_heading) and len(line.text) <= 120 and not line.text.endswith("。"):
@@ -271,7 +298,7 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     else:
         _numbered_headings(paragraphs)
     style, restarts = _accept_numbering(paragraphs, doc)
-    numbered_headings = any(p.heading and p.rank == RANK_NUMBERED for p in paragraphs)
+    numbered_headings = any(p.heading and p.rank in NUMBERED_RANKS for p in paragraphs)
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []
     clause: dict | None = None
@@ -289,7 +316,7 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             doc.sections.append(ParsedSection(label, heading, level, parent, paragraph.offset))
             open_headings.append((paragraph.rank, len(doc.sections) - 1))
             doc.body_order.append(("section", len(doc.sections) - 1))
-            if paragraph.rank == RANK_NUMBERED:
+            if paragraph.rank in NUMBERED_RANKS:
                 in_preamble = False
             clause = None
             continue
@@ -310,7 +337,7 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             )
         elif clause is not None and style and not (hints.preamble and in_preamble):
             clause["paras"].append(paragraph.text)
-            clause["notes"].append(paragraph)
+            clause["sources"].append(paragraph)
             continue
         elif in_preamble and (style or numbered_headings or hints.preamble):
             preamble += 1
@@ -333,13 +360,19 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
         for c in clauses
     ]
     for c in clauses:
-        for extra in c["notes"]:
+        for extra in c["sources"][1:]:
             if looks_like_heading(extra.text) and len(extra.lines) == 1:
                 doc.warn(
                     "structure",
                     f"clause {c['label']} contains a line that looks like a heading "
                     f"(“{extra.text[:40]}”); check whether a new section starts there.",
                 )
+        for piece in (piece for source in c["sources"] for piece in source.page_joins):
+            doc.warn(
+                "structure",
+                f"clause {c['label']}: a paragraph cut by a page break was joined across a "
+                f"blank line (at “{piece}…”); check that they are one paragraph.",
+            )
     if not style and any(p.numbering for p in paragraphs):
         doc.warn("structure", "numbering could not be followed; paragraphs are labelled by order")
 
@@ -352,7 +385,7 @@ def _clause(label, printed, text, section, is_preamble, paragraph) -> dict:
         "section": section,
         "preamble": is_preamble,
         "offset": paragraph.offset,
-        "notes": [],
+        "sources": [paragraph],
     }
 
 

@@ -9,13 +9,16 @@ import re
 import unicodedata
 
 # Markup the importer removes; everything else in a source file ends up in the archive.
-MARKUP = re.compile(r"\*\*|</?(?:sup|sub|b|i|strong|em)>|^\s*#{1,6}\s+|^\s*[-*]\s+(?=\S)", re.M)
+MARKUP = re.compile(
+    r"\*\*|</?(?:sup|sub|b|i|strong|em)>|^\s*#{1,6}\s+|^\s*[-*]\s+(?=\S)(?!.*\s[-*][ \t]*$)", re.M
+)
 
 # A paragraph ends with a full stop, colon, question or exclamation mark, possibly followed by
 # closing quotes or brackets. Anything else (、 ， , or a letter) means the text goes on.
 _CLOSED = re.compile(r"[。．！？!?：:.;；](?:[」』）)”\"'’\]])*$")
-# A list dash is markup only when an item follows on the same line.
-_BULLET = re.compile(r"^[-*]\s+(?=\S)")
+# A list dash is markup only when an item follows on the same line, and not when a dash closes
+# the line too: "- A New Stage of Partnership -" is a subtitle framed by dashes.
+_BULLET = re.compile(r"^[-*]\s+(?=\S)(?!.*\s[-*]$)")
 _HEADING_HASHES = re.compile(r"^#{1,6}\s+")
 _INLINE_TAGS = re.compile(r"</?(?:sup|sub|b|i|strong|em)>")
 
