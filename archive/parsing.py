@@ -159,9 +159,9 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
     last = previous.lines[-1].text
     lowercase = line.text[0].isascii() and line.text[0].islower()
     at_width = width is not None and display_width(last) >= AT_WIDTH * width
-    if previous.numbering and len(previous.lines) == 1 and not at_width:
-        if looks_like_heading(_rest(previous)) and not lowercase:
-            return False  # 2.経済分野における協力, with its first paragraph on the next line
+    one_numbered_line = previous.numbering and len(previous.lines) == 1 and not at_width
+    if one_numbered_line and looks_like_heading(_rest(previous)) and not lowercase:
+        return False  # 2.経済分野における協力, with its first paragraph on the next line
     if width is not None:
         # Hard-wrapped: a line as wide as the wrap was cut by it; a shorter one that ends
         # with 、 or , ended its paragraph (a recital) where the text stopped.
