@@ -30,6 +30,7 @@ from archive.sources import (
     SourceError,
     load_manifest,
     read_source,
+    source_format_of,
 )
 
 WORK_FIELDS = ("kind", "series", "meeting", "countries")
@@ -62,7 +63,7 @@ def source_files(paths: list[Path]) -> list[Path]:
                     p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
                 )
             )
-        elif path.is_file():
+        elif path.is_file() and source_format_of(path):
             files.append(path)
         else:
             raise SourceError(f"{path}: no such file or folder.")

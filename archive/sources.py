@@ -155,14 +155,20 @@ def _decode_cp932(data: bytes) -> str | None:
     return text
 
 
-def read_source(path: Path) -> Source:
-    """Read a .txt, .pdf or .html source; PDF and HTML go through `archive.extraction`."""
+def source_format_of(path: Path) -> str:
+    """text, pdf or html, by the file's extension; any other file is refused with a sentence."""
     source_format = SOURCE_SUFFIXES.get(path.suffix.lower())
     if source_format is None:
         raise SourceError(
             f"{path}: '{path.suffix or path.name}' files cannot be imported; give the text as "
             f"{', '.join(sorted(SOURCE_SUFFIXES))}."
         )
+    return source_format
+
+
+def read_source(path: Path) -> Source:
+    """Read a .txt, .pdf or .html source; PDF and HTML go through `archive.extraction`."""
+    source_format = source_format_of(path)
     try:
         data = path.read_bytes()
     except OSError as error:

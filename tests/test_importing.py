@@ -196,6 +196,18 @@ def bad_input_cases():
         (d / "new.txt").write_text("[文書名] 共同声明\n[年月日] 2025年12月20日\n", encoding="utf-8")
         write_manifest(d, ENTRY.format(file="new.txt", slug="new-text"))
 
+    def impossible_date(d):
+        (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
+        write_manifest(d, ENTRY.format(file="new.txt", slug="new-text") + 'date = "2013-02-30"\n')
+
+    def unknown_label_mode(d):
+        (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
+        write_manifest(d, ENTRY.format(file="new.txt", slug="new-text") + 'labels = "roman"\n')
+
+    def quoted_preamble(d):
+        (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
+        write_manifest(d, ENTRY.format(file="new.txt", slug="new-text") + 'preamble = "2"\n')
+
     return {
         "empty file": (empty, "empty"),
         "binary file": (binary, "binary"),
@@ -206,6 +218,9 @@ def bad_input_cases():
         "duplicate slug and language": (duplicate_slug_language, "already has a 'ja' version"),
         "translation_of pointing nowhere": (translation_of_nowhere, "has no 'en' version"),
         "no recognisable body": (no_body, "no body"),
+        "manifest date that is no day": (impossible_date, "must be a real date"),
+        "unknown labels mode": (unknown_label_mode, "labels 'roman' must be one of"),
+        "preamble given as a string": (quoted_preamble, "preamble must be a whole number"),
     }
 
 
@@ -272,3 +287,107 @@ def test_unstructured_text_imports_as_paragraphs_with_a_warning(seeded, tmp_path
         "2",
         "3",
     ]
+
+
+def test_a_file_of_another_kind_is_refused_with_one_line(seeded, tmp_path):
+    path = tmp_path / "statement.docx"
+    path.write_bytes(b"PK\x03\x04 not a text")
+    before = archive_snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+    assert "'.docx' files cannot be imported" in str(error.value)
+    assert "\n" not in str(error.value)
+    assert archive_snapshot() == before
+
+
+# Made up for these tests: a press release that prints no date line and numbers nothing.
+UNDATED = """日本・ウズベキスタン外相会談
+
+日本国外務大臣は、ウズベキスタン共和国外務大臣と会談を行った。
+両外務大臣は、以下の点につき意見交換を行った。
+両外務大臣は、両国間の航空路線の拡充を歓迎した。
+両外務大臣は、人材育成分野の協力を継続することで一致した。
+"""
+
+
+def import_one(tmp_path, text, extra=""):
+    folder = tmp_path / "incoming"
+    folder.mkdir(exist_ok=True)
+    (folder / "new.txt").write_text(text, encoding="utf-8")
+    write_manifest(folder, ENTRY.format(file="new.txt", slug="new-text") + extra)
+    return run_import(folder)
+
+
+def test_warnings_are_stored_printed_by_the_import_and_given_by_the_api(client, seeded, tmp_path):
+    _, err = import_one(tmp_path, UNDATED)
+    document = version("new-text", "ja")
+    assert any("no date found" in w for w in document.warnings)
+    assert all(f"warning: new.txt: {w.split(': ', 1)[1]}" in err for w in document.warnings)
+    api = client.get("/api/documents/new-text/ja/").json()
+    assert api["warnings"] == document.warnings
+
+
+def test_manifest_corrects_title_subtitle_date_and_place_and_retires_the_doubt(seeded, tmp_path):
+    extra = (
+        'title = "日本・ウズベキスタン外相会談に関するプレスリリース"\n'
+        'subtitle = "人的交流の拡大に向けて"\ndate = "2024-03-11"\nplace = "タシケント"\n'
+    )
+    import_one(tmp_path, UNDATED, extra)
+    document = version("new-text", "ja")
+    assert document.title == "日本・ウズベキスタン外相会談に関するプレスリリース"
+    assert document.subtitle == "人的交流の拡大に向けて"
+    assert str(document.date) == "2024-03-11" and document.work.date == document.date
+    assert document.place == "Tashkent" and document.place_as_printed == "タシケント"
+    assert not any("date" in w for w in document.warnings)
+    assert any(
+        m["role"] == "title" and m["text"] == "日本・ウズベキスタン外相会談"
+        for m in document.metadata_lines
+    )  # what the text printed is still kept
+
+
+def test_manifest_preamble_hint_makes_the_first_paragraphs_preamble(seeded, tmp_path):
+    import_one(tmp_path, UNDATED, "preamble = 2\n")
+    clauses = version("new-text", "ja").clauses.all()
+    assert [(c.label, c.is_preamble) for c in clauses] == [
+        ("p1", True),
+        ("p2", True),
+        ("1", False),
+        ("2", False),
+    ]
+
+
+def test_manifest_labels_order_ignores_printed_numbers_and_keeps_them_in_the_text(seeded, tmp_path):
+    text = "共同声明\n\n2025年1月9日\n\n3. 第一の段落。\n\n1. 第二の段落。\n\n2. 第三の段落。\n"
+    import_one(tmp_path, text, 'labels = "order"\n')
+    clauses = version("new-text", "ja").clauses.all()
+    assert [(c.label, c.printed_label, c.text) for c in clauses] == [
+        ("1", "", "3. 第一の段落。"),
+        ("2", "", "1. 第二の段落。"),
+        ("3", "", "2. 第三の段落。"),
+    ]
+    assert not any("number" in w for w in version("new-text", "ja").warnings)
+
+
+def test_a_span_of_days_is_stored_and_shown_until_the_curator_sets_the_date(
+    client, seeded, tmp_path
+):
+    text = (
+        "日本国とキルギス共和国との間の共同声明\n\n"
+        "キルギス共和国大統領は、2013年5月14日から16日まで日本国を公式訪問した。\n\n"
+        "1．両首脳は、両国間の協力を一層強化することで一致した。\n"
+    )
+    import_one(tmp_path, text)
+    document = version("new-text", "ja")
+    assert document.date is None
+    assert (str(document.date_start), str(document.date_end)) == ("2013-05-14", "2013-05-16")
+    assert any("range of days" in w for w in document.warnings)
+    assert client.get("/api/documents/new-text/ja/").json()["date_range"] == [
+        "2013-05-14",
+        "2013-05-16",
+    ]
+    html = client.get("/documents/new-text/ja/").content.decode()
+    assert 'datetime="2013-05-14"' in html and 'datetime="2013-05-16"' in html
+    import_one(tmp_path, text, 'date = "2013-05-15"\n')
+    document = version("new-text", "ja")
+    assert str(document.date) == "2013-05-15" and document.date_start is None
+    assert not any("range" in w for w in document.warnings)
