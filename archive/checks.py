@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from archive import dates
-from archive.lines import is_japanese
+from archive.lines import is_japanese, numbering
 from archive.parsed import ParsedDocument
 from archive.repairs import ends_paragraph
 from archive.residue import is_link_words
@@ -168,6 +168,8 @@ def _check_end(doc: ParsedDocument) -> None:
     if not doc.clauses or doc.closing or doc.signatories:
         return
     last = doc.clauses[-1]
+    if len(last.paragraphs) > 1 and numbering(last.paragraphs[-1]):
+        return  # a list of sub-items (① 再生可能エネルギー) ends without a full stop
     others = doc.clauses[:-1]
     ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
     if not ends_paragraph(last.paragraphs[-1]) and (not others or ending >= 0.6 * len(others)):

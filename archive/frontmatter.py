@@ -14,6 +14,7 @@ from archive.lines import (
     SENTENCE_PUNCTUATION,
     Line,
     display_width,
+    is_japanese,
     marked_heading,
     numbering,
 )
@@ -257,6 +258,22 @@ def _signature_end(lines: list[Line]) -> int:
     return len(lines)
 
 
+def _side_by_side(text: str) -> list[str]:
+    return text.split(" ") if " " in text and is_japanese(text) else []
+
+
+def _pieces(line: Line, parts: list[str]) -> list[tuple[str, int]]:
+    """(part, offset) for each part of a line, in order; the whole line when none is given."""
+    pieces, cursor = [], 0
+    for part in parts or [line.text]:
+        if not part:
+            continue
+        at = line.text.index(part, cursor)
+        pieces.append((part, line.offset + at))
+        cursor = at + len(part)
+    return pieces
+
+
 def _is_signature_line(text: str) -> bool:
     if titles_in(text):
         return True
@@ -279,13 +296,15 @@ def titles_in(text: str) -> list[str]:
 
 
 def _pair_signatories(names: list[Line], titles: list[Line]) -> list[ParsedSignatory]:
-    title_pieces: list[tuple[str, int]] = []
-    for line in titles:
-        cursor = 0
-        for part in titles_in(line.text):
-            at = line.text.index(part, cursor)
-            title_pieces.append((part, line.offset + at))
-            cursor = at + len(part)
+    title_pieces = [piece for line in titles for piece in _pieces(line, titles_in(line.text))]
+    if len(names) < len(title_pieces):
+        # Names set side by side like their titles (山本　健一 アイベク・トクトグロフ): split each
+        # Japanese names line at its ASCII spaces; a Japanese name keeps its ideographic space.
+        names = [
+            Line(text, offset, 0)
+            for line in names
+            for text, offset in _pieces(line, _side_by_side(line.text))
+        ]
     signatories = []
     for i in range(max(len(names), len(title_pieces))):
         name = names[i] if i < len(names) else None

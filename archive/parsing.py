@@ -113,7 +113,7 @@ def wrap_width(lines: list[Line]) -> int | None:
     """
     measured = [(display_width(line.text), line.text) for line in lines]
     measured = [(width, text) for width, text in measured if width >= 20]
-    if len(measured) < 6:
+    if len(measured) < 4:
         return None
     widths = sorted(width for width, _ in measured)
     width = widths[int(len(widths) * 0.9) - 1]
@@ -361,7 +361,11 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     ]
     for c in clauses:
         for extra in c["sources"][1:]:
-            if looks_like_heading(extra.text) and len(extra.lines) == 1:
+            if (
+                looks_like_heading(extra.text)
+                and len(extra.lines) == 1
+                and not numbering(extra.text)
+            ):
                 doc.warn(
                     "structure",
                     f"clause {c['label']} contains a line that looks like a heading "

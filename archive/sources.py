@@ -185,7 +185,7 @@ def read_source(path: Path) -> Source:
         path.name,
         data,
         text,
-        "binary" if source_format == "pdf" else "utf-8",
+        "binary" if source_format == "pdf" else extraction.html_encoding(path.name, data),
         hashlib.sha256(data).hexdigest(),
         (),
         source_format,
