@@ -251,3 +251,27 @@ def test_duplicate_numbers_fall_back_to_unnumbered_paragraphs_with_a_warning():
 def test_a_text_without_body_is_refused(text):
     with pytest.raises(ParseError):
         parse_document(text, "ja")
+
+
+# Made up: a closing formula and a two-column signature block as a PDF or a table flattens it.
+SIDE_BY_SIDE_SIGNATURES = """\
+日本国とキルギス共和国との間の共同声明
+
+2024年12月25日、東京
+
+１　双方は、両国間の協力を一層強化することで一致した。
+
+2024年12月25日に東京において、日本語で本書二通を作成した。
+
+日本国総理大臣 キルギス共和国大統領
+山本　健一 アイベク・トクトグロフ
+"""
+
+
+def test_names_side_by_side_pair_with_their_titles():
+    doc = parse_document(SIDE_BY_SIDE_SIGNATURES, "ja")
+    assert [(s.title, s.name) for s in doc.signatories] == [
+        ("日本国総理大臣", "山本　健一"),
+        ("キルギス共和国大統領", "アイベク・トクトグロフ"),
+    ]
+    assert doc.closing.endswith("本書二通を作成した。") and doc.date == datetime.date(2024, 12, 25)
