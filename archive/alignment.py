@@ -5,10 +5,12 @@ and returns, for every item, the row it shares with its counterparts. One Gale�
 dynamic programme over the two bodies aligns them by length, with printed numbers as anchors, so
 a paragraph that one version splits in two shares a row with both halves, a paragraph one
 version lacks gets a row of its own, and every other row still lines up. Nothing is dropped.
-`reconcile_version_labels` compares the versions' labels at import.
+`reconcile_labels` makes the versions' labels correspond at import, or says where they cannot.
 """
 
-from dataclasses import dataclass, replace
+import re
+import unicodedata
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -18,29 +20,53 @@ class Item:
     label: str = ""  # clause label; "" for sections
     numbered: bool = False  # printed number, so the label is meaningful across versions
     length: int = 0  # characters, for length-based matching (a heading's too)
+    anchors: frozenset[str] = frozenset()  # numbers and Latin words: the same in translation
+
+
+def anchors_of(text: str) -> frozenset[str]:
+    """What a translation prints alike: numbers (1992, 30) and Latin words (ODA, JICA)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return frozenset(
+        word.lower() for word in _ANCHOR.findall(folded) if word.isdigit() or word.isupper()
+    )
+
+
+_ANCHOR = re.compile(r"[0-9]+|[A-Za-z][A-Za-z0-9]+")
 
 
 def align_versions(pivot: list[Item], others: list[list[Item]]) -> list[dict[object, int]]:
     """Row numbers (1-based) for the items of the pivot and of each other version.
 
     Returns one {key: row} mapping per version, pivot first. Rows follow the pivot's reading
-    order; an unmatched item of another version is placed right after the row of the item
-    that precedes it in its own version.
+    order; two pivot paragraphs that render one of another version's share its row; an
+    unmatched item of another version is placed right after the row of the item that precedes
+    it in its own version.
     """
-    slots: list[list[tuple[int, object]]] = [[(0, item.key)] for item in pivot]
-    for version_index, other in enumerate(others, start=1):
-        matches = _match(pivot, other)  # other item index -> pivot item index
+    matchings = [_match(pivot, other) for other in others]
+    joined = {i for _matches, merged in matchings for i in merged}
+    slots: list[list[tuple[int, object]]] = []
+    slot_of: list[int] = []  # pivot index -> slot index
+    for index, item in enumerate(pivot):
+        if index in joined and slots:
+            slots[-1].append((0, item.key))
+        else:
+            slots.append([(0, item.key)])
+        slot_of.append(len(slots) - 1)
+    for version_index, (other, (matches, _merged)) in enumerate(
+        zip(others, matchings, strict=True), start=1
+    ):
         extra_after: dict[int, list[object]] = {}
-        last_pivot = -1
+        last_slot = -1
         for index, item in enumerate(other):
             if index in matches:
-                slots[matches[index]].append((version_index, item.key))
-                last_pivot = matches[index]
+                last_slot = slot_of[matches[index]]
+                slots[last_slot].append((version_index, item.key))
             else:
-                extra_after.setdefault(last_pivot, []).append(item.key)
+                extra_after.setdefault(last_slot, []).append(item.key)
         for after in sorted(extra_after, reverse=True):
             for key in reversed(extra_after[after]):
                 slots.insert(after + 1, [(version_index, key)])
+        slot_of = _renumbered(slot_of, extra_after)
     rows: list[dict[object, int]] = [{} for _ in range(len(others) + 1)]
     for row, slot in enumerate(slots, start=1):
         for version_index, key in slot:
@@ -48,23 +74,34 @@ def align_versions(pivot: list[Item], others: list[list[Item]]) -> list[dict[obj
     return rows
 
 
-# Costs of the alignment steps. Pairing two items costs how unlike their lengths are (0–1);
-# one item against two (a paragraph one version splits) costs more; an item with no
-# counterpart costs most; two printed numbers that differ all but forbid a pair.
-SPLIT, SKIP, LABELS_DIFFER = 0.6, 1.5, 4.0
+def _renumbered(slot_of: list[int], inserted_after: dict[int, list[object]]) -> list[int]:
+    """Pivot slot indexes after rows were inserted after some slots."""
+    return [
+        slot + sum(len(keys) for after, keys in inserted_after.items() if after < slot)
+        for slot in slot_of
+    ]
+
+
+# Costs of the alignment steps, Gale–Church style. Pairing two items costs how unlike their
+# lengths are (scaled, 0–LENGTH) and how few of their numbers and Latin words they share;
+# one item against two (a paragraph one version splits) costs SPLIT more; an item with no
+# counterpart costs SKIP; printed numbers that are not the same on both sides forbid a pair.
+LENGTH, ANCHORS, SPLIT, SKIP, LABELS_DIFFER = 3.0, 1.5, 1.0, 1.2, 8.0
 BAND = 12  # how far (in items) an alignment may stray from the diagonal, beyond the size gap
 
 
-def _match(pivot: list[Item], other: list[Item]) -> dict[int, int]:
-    """Map indexes of `other` to indexes of `pivot` (several may map to one: a split).
+def _match(pivot: list[Item], other: list[Item]) -> tuple[dict[int, int], set[int]]:
+    """Map indexes of `other` to indexes of `pivot` (several may map to one: a split), and
+    the pivot indexes that share the row of the pivot item before them (a split there).
 
-    One dynamic programme over both bodies, Gale–Church style, with printed numbers as
-    anchors: 1-1, 1-2, 2-1, 1-0 and 0-1 steps, so one disagreement (a paragraph numbered in one
-    version only, split in two, or missing) costs one step and never shifts the rows after it.
+    One dynamic programme over both bodies, with printed numbers and shared numbers and Latin
+    words as anchors: 1-1, 1-2, 2-1, 1-0 and 0-1 steps, so one disagreement (a paragraph
+    numbered in one version only, split in two, or missing) costs one step and never shifts
+    the rows after it.
     """
     n, m = len(pivot), len(other)
     if not n or not m:
-        return {}
+        return {}, set()
     ratio = (sum(i.length for i in pivot) or 1) / (sum(i.length for i in other) or 1)
     band = BAND + abs(n - m)
     infinity = float("inf")
@@ -85,14 +122,16 @@ def _match(pivot: list[Item], other: list[Item]) -> dict[int, int]:
                     cost[(a, b)] = here + step
                     back[(a, b)] = (i, j)
     matches: dict[int, int] = {}
+    merged: set[int] = set()
     i, j = n, m
     while (i, j) != (0, 0):
         pi, pj = back[(i, j)]
         if i > pi and j > pj:
             for o in range(pj, j):
-                matches[o] = pi  # a 2-1 step shares the first row; a 1-2 step both halves
+                matches[o] = pi
+            merged.update(range(pi + 1, i))  # a 2-1 step: both pivot items share one row
         i, j = pi, pj
-    return matches
+    return matches, merged
 
 
 def _step_cost(left: list[Item], right: list[Item], ratio: float) -> float:
@@ -103,13 +142,18 @@ def _step_cost(left: list[Item], right: list[Item], ratio: float) -> float:
         return float("inf")  # a heading pairs only with a heading
     size_left = sum(item.length for item in left)
     size_right = sum(item.length for item in right) * ratio
-    cost = abs(size_left - size_right) / max(size_left + size_right, 1)
+    cost = LENGTH * abs(size_left - size_right) / max(size_left + size_right, 1)
     if len(left) + len(right) > 2:
         cost += SPLIT
     numbered_left = {item.label for item in left if item.numbered}
     numbered_right = {item.label for item in right if item.numbered}
-    if numbered_left and numbered_right:
-        cost += 0.0 if numbered_left & numbered_right else LABELS_DIFFER
+    if numbered_left and numbered_right and numbered_left != numbered_right:
+        cost += LABELS_DIFFER
+    anchors_left = frozenset().union(*(item.anchors for item in left))
+    anchors_right = frozenset().union(*(item.anchors for item in right))
+    if anchors_left or anchors_right:
+        shared = len(anchors_left & anchors_right) / len(anchors_left | anchors_right)
+        cost += ANCHORS * (1 - shared)
     return cost
 
 
@@ -124,32 +168,44 @@ def labelled(clauses) -> list[LabelledClause]:
     return [LabelledClause(c.label, c.printed_label, c.is_preamble) for c in clauses]
 
 
-def reconcile_version_labels(parsed, others: dict[str, list[LabelledClause]]) -> list[str]:
-    """Compare one parsed version's clause labels with the other versions' and say where they
-    disagree. A version that prints no numbers, with as many paragraphs as a version that
-    does, takes that version's labels (p1, p2, 1, 2 …), so a clause is cited alike in both."""
-    warnings = []
-    for language, theirs in sorted(others.items()):
-        mine = labelled(parsed.clauses)
-        numbered_mine = any(c.printed_label for c in mine)
-        numbered_theirs = any(c.printed_label for c in theirs)
-        if not numbered_mine and numbered_theirs and len(mine) == len(theirs):
-            parsed.clauses = [
-                replace(clause, label=other.label, is_preamble=other.is_preamble)
-                for clause, other in zip(parsed.clauses, theirs, strict=True)
-            ]
-            warnings.append(
-                f"this version prints no paragraph numbers; its {len(mine)} paragraphs take the "
-                f"labels of the '{language}' version, which numbers as many."
-            )
+def reconcile_labels(
+    versions: dict[str, list[LabelledClause]],
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Make the labels of a text's language versions correspond, and say where they cannot.
+
+    A version that prints no numbers, with as many paragraphs as a version that does, takes
+    that version's labels (p1, p2, 1, 2 …), so a clause is cited alike in both. Returns
+    ({language: language whose labels it takes}, {language: warnings}); the result does not
+    depend on the order of ``versions``.
+    """
+    numbered = sorted(lang for lang, v in versions.items() if any(c.printed_label for c in v))
+    adopted: dict[str, str] = {}
+    final = dict(versions)
+    warnings: dict[str, list[str]] = {language: [] for language in versions}
+    for language in sorted(versions):
+        clauses = versions[language]
+        if language in numbered:
             continue
-        labels, their_labels = [c.label for c in mine], [c.label for c in theirs]
-        if labels != their_labels:
+        source = next((n for n in numbered if len(versions[n]) == len(clauses)), None)
+        if source is None:
+            continue
+        adopted[language] = source
+        final[language] = [LabelledClause(c.label, "", c.is_preamble) for c in versions[source]]
+        warnings[language].append(
+            f"this version prints no paragraph numbers; its {len(clauses)} paragraphs take the "
+            f"labels of the '{source}' version, which numbers as many."
+        )
+    for language in sorted(final):
+        labels = [c.label for c in final[language]]
+        for other in sorted(final):
+            their_labels = [c.label for c in final[other]]
+            if other == language or labels == their_labels:
+                continue
             only_here = [x for x in labels if x not in set(their_labels)][:5]
             only_there = [x for x in their_labels if x not in set(labels)][:5]
-            warnings.append(
-                f"the '{language}' version has {len(theirs)} clauses and this one {len(mine)}; "
-                f"labels only here: {', '.join(only_here) or '-'}; only there: "
+            warnings[language].append(
+                f"the '{other}' version has {len(their_labels)} clauses and this one "
+                f"{len(labels)}; labels only here: {', '.join(only_here) or '-'}; only there: "
                 f"{', '.join(only_there) or '-'}. Check the side-by-side rows."
             )
-    return warnings
+    return adopted, warnings

@@ -6,7 +6,8 @@ a clause keeps its row, anchor and URL across re-imports for as long as its labe
 """
 
 import hashlib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import transaction
@@ -16,8 +17,9 @@ from archive.alignment import (
     Item,
     LabelledClause,
     align_versions,
+    anchors_of,
     labelled,
-    reconcile_version_labels,
+    reconcile_labels,
 )
 from archive.models import Clause, Country, Document, Section, Signatory, Work
 from archive.parsing import ParsedDocument, ParseError, ParseHints, parse_document
@@ -42,6 +44,9 @@ class PreparedDocument:
     source: Source
     parsed: ParsedDocument
     fingerprint: str
+    # Stored versions of the same text to relabel when this import is written:
+    # (language, labels to take, warnings), see compare_versions.
+    stored_relabels: list = field(default_factory=list)
 
 
 @dataclass
@@ -123,9 +128,9 @@ def retire_answered_warnings(parsed: ParsedDocument, entry: ManifestEntry) -> No
 
 
 def compare_versions(prepared: list[PreparedDocument]) -> None:
-    """Check the language versions of each text against each other (those in this import and
-    those already in the archive): an unnumbered version takes the labels of a numbered one
-    with the same number of paragraphs; any other disagreement in labels is a warning."""
+    """Check the language versions of each text against each other, those in this import and
+    those already in the archive (archive.alignment.reconcile_labels). An incoming version
+    that takes another's labels is relabelled here; a stored one when the import is written."""
     by_slug: dict[str, list[PreparedDocument]] = {}
     for item in prepared:
         by_slug.setdefault(item.entry.slug, []).append(item)
@@ -147,12 +152,40 @@ def compare_versions(prepared: list[PreparedDocument]) -> None:
         versions.update(stored.get(slug, {}))
         if len(versions) < 2:
             continue
-        for item in items:
-            language = item.entry.language
-            others = {lang: v for lang, v in versions.items() if lang != language}
-            for warning in reconcile_version_labels(item.parsed, others):
+        adopted, warnings = reconcile_labels(versions)
+        by_language = {item.entry.language: item for item in items}
+        for language, source in adopted.items():
+            labels = versions[source]
+            if language in by_language:
+                parsed = by_language[language].parsed
+                parsed.clauses = [
+                    replace(clause, label=other.label, is_preamble=other.is_preamble)
+                    for clause, other in zip(parsed.clauses, labels, strict=True)
+                ]
+            else:
+                items[0].stored_relabels.append((language, labels, warnings[language]))
+        for language, item in by_language.items():
+            for warning in warnings[language]:
                 item.parsed.warn("versions", warning)
-            versions[language] = labelled(item.parsed.clauses)
+
+
+_VERSION_WARNING = re.compile(r"this version prints no paragraph numbers|' version has \d+ clauses")
+
+
+def _relabel_stored(slug: str, language: str, labels, warnings: list[str]) -> None:
+    """Give a stored version the labels its numbered counterpart prints (see compare_versions);
+    two passes, since the new labels may swap with old ones."""
+    document = Document.objects.get(work__slug=slug, language=language)
+    clauses = list(document.clauses.order_by("sequence"))
+    for clause in clauses:
+        clause.label = f"~{clause.pk}"
+    Clause.objects.bulk_update(clauses, ["label"])
+    for clause, other in zip(clauses, labels, strict=True):
+        clause.label, clause.is_preamble = other.label, other.is_preamble
+    Clause.objects.bulk_update(clauses, ["label", "is_preamble"])
+    earlier = [w for w in document.warnings if not _VERSION_WARNING.search(w)]
+    document.warnings = earlier + [f"{document.source_name}: {w}" for w in warnings]
+    document.save(update_fields=["warnings"])
 
 
 def _check_consistency(prepared: list[PreparedDocument]) -> None:
@@ -192,6 +225,9 @@ def _check_consistency(prepared: list[PreparedDocument]) -> None:
 @transaction.atomic
 def import_prepared(prepared: list[PreparedDocument]) -> list[ImportResult]:
     results = [_write_document(item) for item in prepared]
+    for item in prepared:
+        for language, labels, warnings in item.stored_relabels:
+            _relabel_stored(item.entry.slug, language, labels, warnings)
     by_key = {(r.document.work.slug, r.document.language): r.document for r in results}
     for item, result in zip(prepared, results, strict=True):
         target = item.entry.translation_of
@@ -349,7 +385,15 @@ def align_work(work: Work) -> None:
     for document in ordered:
         sections, clauses = list(document.sections.all()), list(document.clauses.all())
         items = [
-            (s.sequence, Item("section", ("section", s.pk), length=len(s.heading)))
+            (
+                s.sequence,
+                Item(
+                    "section",
+                    ("section", s.pk),
+                    length=len(s.heading),
+                    anchors=anchors_of(s.heading),
+                ),
+            )
             for s in sections
         ]
         items += [
@@ -361,6 +405,7 @@ def align_work(work: Work) -> None:
                     c.label,
                     bool(c.printed_label),
                     len(c.text),
+                    anchors_of(c.text),
                 ),
             )
             for c in clauses
