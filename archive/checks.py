@@ -35,7 +35,7 @@ def settle_date(doc: ParsedDocument) -> None:
     signed = dates.parse_date(doc.closing) if doc.closing else None
     opening = [c.paragraphs[0] for c in doc.clauses[:3]]
     body_range = next((span[:2] for p in opening if (span := dates.find_range(p))), None)
-    body_day = next((day for p in opening if (day := _meeting_day(p))), None)
+    body_day = next((day for p in opening if (day := _meeting_day(p, printed))), None)
 
     if signed:
         doc.date = signed
@@ -87,12 +87,15 @@ def settle_date(doc: ParsedDocument) -> None:
         doc.warn("date", 'no date found; set date = "YYYY-MM-DD" in the manifest.')
 
 
-def _meeting_day(paragraph: str) -> datetime.date | None:
-    """A date the paragraph opens with: `2009年3月5日、…`, `On 5 March 2009, …`."""
-    found = dates.find_date(paragraph)
+def _meeting_day(paragraph: str, printed: datetime.date | None) -> datetime.date | None:
+    """A date the paragraph opens with: `2009年3月5日、…`, `On 5 March 2009, …`, or a day
+    without its year (`8月6日（木曜日）、…`, `On March 12, …`) before a printed date."""
+    found = dates.find_all(paragraph, printed.year if printed else None)
     if not found:
         return None
-    day, match = found
+    day, match = found[0]
+    if printed and day > printed and match.re in (dates.JA_MONTH_DAY, dates.EN_MONTH_DAY):
+        day = day.replace(year=day.year - 1)  # 12月28日 above a date printed 1月5日
     before = unicodedata.normalize("NFKC", paragraph)[: match.start()].strip(" ,、，")
     return day if _MEETING_LEAD.match(before) else None
 
@@ -118,7 +121,7 @@ def _day_named_in(doc: ParsedDocument, span) -> datetime.date | None:
         for paragraph in clause.paragraphs:
             folded = unicodedata.normalize("NFKC", paragraph)
             ranges = [m.span() for m in _all_ranges(folded)]
-            for day, match in dates.find_all(folded):
+            for day, match in dates.find_all(folded, span[0].year):
                 inside_range = any(a <= match.start() < b for a, b in ranges)
                 if not inside_range and span[0] <= day <= span[1]:
                     return day

@@ -141,15 +141,45 @@ def find_date(text: str) -> tuple[datetime.date, re.Match] | None:
     return None
 
 
-def find_all(text: str) -> list[tuple[datetime.date, re.Match]]:
-    """Every date printed in `text`, in order (matches on the NFKC form)."""
+# A day printed without its year (8月6日（木曜日）、… / On March 12, …): the year comes from
+# a date the text prints elsewhere.
+JA_MONTH_DAY = re.compile(
+    rf"(?<![年0-9〇一二三四五六七八九十])(?P<month>{_NUM})\s*月\s*(?P<day>{_NUM})\s*日"
+)
+EN_MONTH_DAY = re.compile(
+    rf"\b(?:(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+"
+    rf"(?P<month2>{_MONTH_NAMES}))\b(?!,?\s+\d{{4}})"
+)
+
+
+def find_all(text: str, year: int | None = None) -> list[tuple[datetime.date, re.Match]]:
+    """Every date printed in `text`, in order (matches on the NFKC form); with `year`, also the
+    days printed without one, taken to be in that year."""
     folded = unicodedata.normalize("NFKC", text)
     found = []
     for pattern in (JA_DATE, EN_DATE_MDY, EN_DATE_DMY):
         for match in pattern.finditer(folded):
             if date := _to_date(match):
                 found.append((date, match))
+    if year is not None:
+        taken = [match.span() for _date, match in found]
+        for pattern in (JA_MONTH_DAY, EN_MONTH_DAY):
+            for match in pattern.finditer(folded):
+                inside = any(a <= match.start() < b for a, b in taken)
+                if not inside and (day := _month_day(match, year)):
+                    found.append((day, match))
     return sorted(found, key=lambda item: item[1].start())
+
+
+def _month_day(match: re.Match, year: int) -> datetime.date | None:
+    groups = match.groupdict()
+    try:
+        month = groups["month"] or groups.get("month2")
+        day = groups["day"] or groups.get("day2")
+        number = MONTHS[month.lower()] if month.isalpha() else kanji_number(month)
+        return datetime.date(year, number, kanji_number(day))
+    except (KeyError, ValueError, AttributeError):
+        return None
 
 
 def parse_date(text: str) -> datetime.date | None:

@@ -14,6 +14,7 @@ from archive.lines import (
     SENTENCE_PUNCTUATION,
     Line,
     display_width,
+    ends_sentence,
     is_japanese,
     marked_heading,
     numbering,
@@ -68,8 +69,11 @@ CLOSING = re.compile(
 TITLE_SUFFIX = re.compile(
     r"(?:大臣|大統領|首相|総理|長官|議長|大使|代表|首長|国王|総裁|委員長|事務総長|事務局長|外相)$"
     r"|^(?:Prime Minister|President|Minister|Secretary|Ambassador|Chair(?:man|person)?)\b"
-    r"|^For (?:the )?[A-Z]"
 )
+# "For Japan:" above a signature: the party a signatory signs for.
+PARTY = re.compile(r"^(?:For|On behalf of) (?:the )?[A-Z][^:：]{1,80}[:：]?$")
+# Columns of a signature block set side by side: two or more spaces, or an ideographic pair.
+_COLUMN_GAP = re.compile(r"[ \t]{2,}|\t|　{2,}")
 
 
 def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
@@ -123,9 +127,10 @@ def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
 
 def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], index: int) -> bool:
     text = _strip_title_suffixes(line.text)[0]
-    if not text or numbering(text) or marked_heading(text) or len(text) > 150:
+    longest = 150 if is_japanese(text) else 400  # then checks.py warns about the length
+    if not text or numbering(text) or marked_heading(text) or len(text) > longest:
         return False
-    if SENTENCE_END.search(text) or dates.find_date(text):
+    if ends_sentence(text) or dates.find_date(text):
         return False
     if line.bold:
         return True
@@ -233,14 +238,22 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
     block_start = end
     while block_start > 0 and _is_signature_line(lines[block_start - 1].text):
         block_start -= 1
-    block = lines[block_start:end]
-    titles = [line for line in block if titles_in(line.text)]
-    names = [line for line in block if not titles_in(line.text)]
+    columns = [piece for line in lines[block_start:end] for piece in _columns(line)]
+    parties = [line for line in columns if PARTY.match(line.text)]
+    titles = [line for line in columns if titles_in(line.text) and line not in parties]
+    names = [line for line in columns if line not in parties and line not in titles]
     if titles and names:
         doc.signatories = _pair_signatories(names, titles)
+        doc.metadata_lines.extend(MetadataLine("party", p.text, p.offset) for p in parties)
         end = block_start
     doc.metadata_lines.extend(trailing_meta)
     return lines[:end] if (titles and names) or trailing_meta else lines
+
+
+def _columns(line: Line) -> list[Line]:
+    """The pieces of a signature line set side by side, each with its own offset."""
+    parts = _COLUMN_GAP.split(line.text)
+    return [Line(text, offset, 0) for text, offset in _pieces(line, parts)]
 
 
 def _signature_end(lines: list[Line]) -> int:
@@ -275,7 +288,10 @@ def _pieces(line: Line, parts: list[str]) -> list[tuple[str, int]]:
 
 
 def _is_signature_line(text: str) -> bool:
-    if titles_in(text):
+    parts = [part for part in _COLUMN_GAP.split(text) if part]
+    if len(parts) > 1:
+        return all(_is_signature_line(part) for part in parts)
+    if titles_in(text) or PARTY.match(text):
         return True
     return (
         len(text) <= 30
@@ -287,6 +303,8 @@ def _is_signature_line(text: str) -> bool:
 
 def titles_in(text: str) -> list[str]:
     """The titles on a signature line: one, or several side by side from a two-column layout."""
+    if PARTY.match(text):
+        return []
     if TITLE_SUFFIX.search(text) and not SENTENCE_PUNCTUATION.search(text.rstrip(":：")):
         parts = text.split()
         if len(parts) > 1 and all(TITLE_SUFFIX.search(p) for p in parts):

@@ -19,6 +19,7 @@ class Line:
     bold: bool = False
     md_heading: bool = False
     bullet: bool = False
+    indented: bool = False  # starts with an ideographic space or a tab: a new paragraph
 
 
 def split_lines(text: str) -> list[Line]:
@@ -27,7 +28,8 @@ def split_lines(text: str) -> list[Line]:
         content, bold, md_heading, bullet = strip_markup(raw)
         if content:
             start = offset + (len(raw) - len(raw.lstrip()))
-            lines.append(Line(content, start, blank, bold, md_heading, bullet))
+            indented = raw[:1] in ("\u3000", "\t")
+            lines.append(Line(content, start, blank, bold, md_heading, bullet, indented))
             blank = 0
         else:
             blank += 1
@@ -55,6 +57,18 @@ ROMAN_HEADING = re.compile(
 # Sentence punctuation inside or at the end of a line.
 SENTENCE_PUNCTUATION = re.compile(r"[。、，,．；;]|[.](?:\s|$)")
 SENTENCE_END = re.compile(r"[。．！？!?]|[.](?:\s|$)")
+# Periods that end an abbreviation, not a sentence: H.E. Mr. Aslov, the U.N. Charter.
+ABBREVIATION = re.compile(
+    r"\b(?:H\.E|Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Jr|Sr|Co|Ltd|Inc|vs|etc|e\.g|i\.e"
+    r"|U\.S|U\.N|U\.K|E\.U)\.(?=\s|$)"
+)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` holds a sentence end (。 . ! ?), abbreviations such as H.E. aside."""
+    return bool(SENTENCE_END.search(ABBREVIATION.sub("", text)))
+
+
 # A line that ends like this goes on: a list of recitals, or a wrapped clause.
 CONTINUES = re.compile(r"[、，,;；:：]$")
 
@@ -97,7 +111,7 @@ def looks_like_heading(text: str) -> bool:
     since a recital or a wrapped sentence ends that way.
     """
     text = text.strip()
-    if not text or SENTENCE_END.search(text) or CONTINUES.search(text):
+    if not text or ends_sentence(text) or CONTINUES.search(text):
         return False
     if "。" in text:
         return False

@@ -154,9 +154,14 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if previous.heading or line.md_heading or line.bullet or line.bold:
         return False
-    if numbering(line.text) or marked_heading(line.text) or ends_paragraph(previous.text):
+    if numbering(line.text) or marked_heading(line.text):
         return False
     last = previous.lines[-1].text
+    if ends_paragraph(previous.text):
+        # In a PDF a sentence may end right at the wrap; the paragraph goes on unless the
+        # next line is indented or set apart by a blank line.
+        at_wrap = width is not None and display_width(last) >= 0.95 * width
+        return at_wrap and not line.blank_before and not line.indented
     lowercase = line.text[0].isascii() and line.text[0].islower()
     at_width = width is not None and display_width(last) >= AT_WIDTH * width
     one_numbered_line = previous.numbering and len(previous.lines) == 1 and not at_width
@@ -305,6 +310,9 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     ordinal = preamble = 0
     in_preamble = True
     body_paragraphs = 0
+    unnumbered_in: dict[int | None, int] = {}  # section -> unnumbered paragraphs so far
+    last_numbered = ""  # label of the latest numbered clause
+    plain_heading_after = ""  # a plain heading that came right after a numbered clause
 
     for paragraph in paragraphs:
         if paragraph.heading:
@@ -318,15 +326,25 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             doc.body_order.append(("section", len(doc.sections) - 1))
             if paragraph.rank in NUMBERED_RANKS:
                 in_preamble = False
+            if paragraph.rank == RANK_PLAIN and clause is not None and clause["printed"]:
+                plain_heading_after = heading
             clause = None
             continue
         current_section = open_headings[-1][1] if open_headings else None
+        if plain_heading_after and not paragraph.numbering:
+            doc.warn(
+                "structure",
+                f"“{plain_heading_after[:40]}” after clause {last_numbered} was read as a "
+                "heading over unnumbered text; check whether it is part of that clause.",
+            )
+        plain_heading_after = ""
         body_paragraphs += 1
         if hints.preamble is not None:
             in_preamble = body_paragraphs <= hints.preamble
         if paragraph.numbering and not (hints.preamble and in_preamble):
             in_preamble = False
             printed = paragraph.numbering[1]
+            last_numbered = normalize_label(printed)
             clause = _clause(
                 _qualified(normalize_label(printed), doc, current_section, restarts),
                 printed,
@@ -343,8 +361,11 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             preamble += 1
             clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
         elif style:
-            preamble += 1  # an unnumbered paragraph between a heading and its first clause
-            clause = _clause(f"p{preamble}", "", paragraph.text, current_section, False, paragraph)
+            # An unnumbered paragraph between a heading and its first clause: cited by the
+            # heading (2-p1), so that only the preamble is p1, p2 …
+            unnumbered_in[current_section] = count = unnumbered_in.get(current_section, 0) + 1
+            label = f"{_section_key(doc, current_section)}-p{count}"
+            clause = _clause(label, "", paragraph.text, current_section, False, paragraph)
         else:
             ordinal += 1
             clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
@@ -397,14 +418,22 @@ def _qualified(label: str, doc: ParsedDocument, section: int | None, restarts: b
     """(1) under heading 2 is cited as 2-1 when the numbers start again under each heading."""
     if not restarts or section is None:
         return label
+    return f"{_section_key(doc, section)}-{label}"
+
+
+def _section_key(doc: ParsedDocument, section: int | None) -> str:
+    """How labels under a section are qualified: its printed number (2, ii), or the nearest
+    enclosing one's, else s and the place of its top-level section (s3)."""
+    if section is None:
+        return "s0"
     index = section
     while index is not None:
         printed = normalize_label(doc.sections[index].label)
         if printed.isascii() and printed.isalnum():
-            return f"{printed}-{label}"
+            return printed
         index = doc.sections[index].parent
     top = [i for i, s in enumerate(doc.sections) if s.parent is None]
     root = section
     while doc.sections[root].parent is not None:
         root = doc.sections[root].parent
-    return f"s{top.index(root) + 1}-{label}"
+    return f"s{top.index(root) + 1}"

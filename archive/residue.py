@@ -70,6 +70,8 @@ _PAGE_NUMBER = re.compile(
     r"|page\s+\d{1,3}(?:\s+of\s+\d{1,3})?)$",
     re.I,
 )
+# Home > Foreign Policy > Europe, [トップページ](/) > [外交政策](…): where the page sits.
+_BREADCRUMB = re.compile(r"^[^>＞»›]{1,60}(?:\s*[>＞»›]\s*[^>＞»›]{1,60}){2,}$")
 _END_MARK = re.compile(r"^(?:[(（]\s*了\s*[)）]|了|以上|[(（]?\s*end\s*[)）]?)$", re.I)
 
 
@@ -83,6 +85,8 @@ def residue_role(line: str) -> str | None:
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text):
         return "furniture"
     if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text):
+        return "link"
+    if _BREADCRUMB.match(text) and not re.search(r"[。.、,，]\s", text):
         return "link"
     return None
 
