@@ -1,4 +1,5 @@
-"""Owns how clause text becomes search tokens: folding, MeCab for Japanese, stemming for English."""
+"""Owns how clause text becomes search tokens: folding, MeCab for Japanese, stemming for English,
+and the character n-grams that let a query match inside a word as grep would."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ _IS_KATAKANA = re.compile(f"[{_KATAKANA}]")
 _RUNS = re.compile(f"(?P<ja>[{_JAPANESE}]+)|[^\\W_{_JAPANESE}]+")
 # After NFKC, ･ is ・ and ＝ is =; these join parts of one foreign name or loanword.
 _KATAKANA_JOINERS = frozenset("・=゠")
-# MeCab's part-of-speech tags for punctuation and symbols, which never become tokens.
+# MeCab's part-of-speech tags for punctuation and symbols. A token so tagged is dropped only
+# when it holds no letter, digit, kana or kanji: MeCab tags some kanji as symbols (玄 in
+# 玄葉光一郎), and dropping those lost real text from the index.
 _SYMBOL_POS = frozenset({"補助記号", "記号", "空白"})
 
 
@@ -101,11 +104,15 @@ def _word_spans(node: Any) -> list[tuple[int, int]]:
             # A run holds no whitespace, so MeCab's surfaces tile it exactly and a cursor
             # gives true offsets even when the same word occurs twice.
             end = cursor + len(surface)
-            if node.feature.split(",", 1)[0] not in _SYMBOL_POS:
+            if node.feature.split(",", 1)[0] not in _SYMBOL_POS or _has_word_character(surface):
                 words.append((cursor, end))
             cursor = end
         node = node.next
     return words
+
+
+def _has_word_character(text: str) -> bool:
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 def _covered(words: list[tuple[int, int]]) -> set[int]:
@@ -354,3 +361,102 @@ def _stem(texts: list[str]) -> list[str]:
             yield token
 
     return [token.text for token in _STEMMER(tokens())]
+
+
+# ---- Character n-grams: matching inside words, as grep does --------------------------------
+
+GRAM_SIZES = (1, 2, 3)  # a Japanese query of up to three characters is one exact term
+_JAPANESE_RUN = re.compile(f"[{_JAPANESE}]+")
+_WHITESPACE = re.compile(r"\s+")
+
+
+_JOINER_BETWEEN_KATAKANA = re.compile(f"(?<=[{_KATAKANA}])[・=゠](?=[{_KATAKANA}])")
+
+
+def fold_for_match(text: str) -> str:
+    """``text`` folded as the index folds it (NFKC, casefold, variant kanji, ・ between katakana
+    dropped), with runs of white space as one space: what a substring match compares.
+
+    The same result as ``normalize(text)[0]`` (a test holds them equal on the archive's texts),
+    in C-speed string operations, since search checks whole clauses with it.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    folded = _JOINER_BETWEEN_KATAKANA.sub("", folded.translate(_VARIANT_KANJI))
+    return _WHITESPACE.sub(" ", folded)
+
+
+def match_spans(text: str, needles) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``text`` of every occurrence of each folded needle, found in
+    the folded text (as fold_for_match folds it) and mapped back to the original characters."""
+    folded, starts, ends = _fold(text)
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for char, start, end in zip(folded, starts, ends, strict=True):
+        if char.isspace():
+            if chars and chars[-1] == " ":
+                spans[-1] = (spans[-1][0], end)
+                continue
+            char = " "
+        chars.append(char)
+        spans.append((start, end))
+    collapsed = "".join(chars)
+    found = []
+    for needle in needles:
+        if not needle:
+            continue
+        at = collapsed.find(needle)
+        while at != -1:
+            found.append((spans[at][0], spans[at + len(needle) - 1][1]))
+            at = collapsed.find(needle, at + 1)
+    return sorted(found)
+
+
+class GramTokenizer(Tokenizer):
+    """Tokens for substring matching: every 1-, 2- and 3-character piece of each Japanese run,
+    and each other run of letters and digits whole (it is matched against the lexicon).
+
+    Positions are not kept: a query of three Japanese characters or fewer is one term, and a
+    longer one is the AND of its three-character pieces, checked against the text (see
+    search.searching). Pickles: it holds no state.
+    """
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        t = Token(**{k: v for k, v in kwargs.items() if k in ("mode", "removestops")})
+        for text in gram_terms(value):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            yield t
+
+
+def gram_terms(value: str) -> list[str]:
+    """The n-gram field's terms for ``value``, in order, repeats kept (they count as frequency)."""
+    folded = _fold(value)[0]
+    terms: list[str] = []
+    for match in _RUNS.finditer(folded):
+        run = match.group()
+        if match.group("ja") is None:
+            terms.append(run)
+            continue
+        for size in GRAM_SIZES:
+            terms.extend(run[i : i + size] for i in range(len(run) - size + 1))
+    return terms
+
+
+def gram_analyzer() -> CompositeAnalyzer:
+    """The analyzer of the n-gram field (a tokenizer alone, as Whoosh wants a composite)."""
+    return CompositeAnalyzer(GramTokenizer())
+
+
+def japanese_gram_query_terms(run: str) -> tuple[list[str], bool]:
+    """The n-gram terms a Japanese run of a query must all match, and whether matching them
+    is exact: a run of three characters or fewer is a single indexed term."""
+    if len(run) <= max(GRAM_SIZES):
+        return [run], True
+    size = max(GRAM_SIZES)
+    return [run[i : i + size] for i in range(len(run) - size + 1)], False
+
+
+def substring_runs(text: str) -> list[tuple[str, bool]]:
+    """The runs of a folded query word: (run, is_japanese), in order, punctuation left out."""
+    return [(m.group(), m.group("ja") is not None) for m in _RUNS.finditer(text)]

@@ -3,7 +3,8 @@
 - Text fields are neither stored nor sortable, build no spelling dictionary and keep no
   positions: pages load the clause from the database, phrases are matched by indexed token
   pairs (search.analysis.PairFilter), and the extra copies doubled indexing time (bench/).
-- `sequence` is sortable, so "sort by date" breaks ties in reading order without a term scan.
+- `sequence` is sortable, so "sort by date" breaks ties in reading order without a term scan;
+  `clause_pk` is a column, so n-gram candidates map to clauses without loading stored fields.
 - Writers wait for Whoosh's lock instead of buffering in a thread (haystack's AsyncWriter), so
   two writers run one after the other, and a large batch is analyzed on every core.
 """
@@ -30,9 +31,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 # Phrases are matched by indexed token pairs, so no positions are stored.
                 field.format = Frequency(field_boost=field.format.field_boost)
                 field.phrase = False
-        if "sequence" in schema.names():
-            schema.remove("sequence")
-            schema.add("sequence", NUMERIC(numtype=int, stored=True, sortable=True))
+        for name in ("sequence", "clause_pk"):
+            if name in schema.names():
+                schema.remove(name)
+                schema.add(name, NUMERIC(numtype=int, stored=True, sortable=True))
         return content_field_name, schema
 
     def writer(self, batch_size: int = 0):

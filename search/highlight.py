@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from search.analysis import analyze_spans
+from search.analysis import analyze_spans, match_spans
 
 # Characters normalization deletes between katakana (ネット・ゼロ), and characters after which
 # a snippet may start or before which it may end without cutting a word or a sentence.
@@ -83,6 +83,23 @@ def _marks(text: str, tokens: list[_Token], terms: Iterable[str]) -> list[list[i
     return marks
 
 
+# A mark for exactly what the reader typed outranks one for a stray token when centring.
+_NEEDLE_WEIGHT = 100
+
+
+def _merged(marks: list[list[int]], needle_spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Token marks and needle marks as one sorted list, overlapping ones joined."""
+    every = sorted(marks + [[start, end, _NEEDLE_WEIGHT] for start, end in needle_spans])
+    joined: list[list[int]] = []
+    for start, end, size in every:
+        if joined and start < joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+            joined[-1][2] = max(joined[-1][2], size)
+        else:
+            joined.append([start, end, size])
+    return joined
+
+
 def _touching(text: str, left: _Token, right: _Token) -> bool:
     return all(char in _JOINERS for char in text[left[2] : right[1]])
 
@@ -91,17 +108,20 @@ def _mergeable(gap: str) -> bool:
     return all(char.isspace() or char in _JOINERS for char in gap)
 
 
-def highlight(text: str, terms: Iterable[str], *, width: int = 160) -> str:
+def highlight(
+    text: str, terms: Iterable[str], *, width: int = 160, needles: Iterable[str] = ()
+) -> str:
     """An HTML snippet of about ``width`` characters around the first match, with marks.
 
     The result is safe to mark as safe: every character of ``text`` is escaped and the only
     markup is our own ``<mark>``. Escaping works character by character, so escaping each
     piece between marks equals escaping the whole text first and inserting marks after.
-    ``terms`` are as for :func:`mark_spans`. Without a match the snippet is the start of
-    the text.
+    ``terms`` are as for :func:`mark_spans`; ``needles`` are folded strings marked wherever
+    they occur, inside longer words too (ジャパロフ in サディル・ジャパロフ). Without a match
+    the snippet is the start of the text.
     """
     tokens = analyze_spans(text)
-    marks = _marks(text, tokens, terms)
+    marks = _merged(_marks(text, tokens, terms), match_spans(text, needles))
     spans = [(start, end) for start, end, _size in marks]
     if len(text) <= width:
         start, end = 0, len(text)

@@ -10,7 +10,13 @@ from itertools import pairwise
 
 from whoosh import query as wq
 
-from search.analysis import analyze_alternatives, pair_term
+from search.analysis import (
+    analyze_alternatives,
+    fold_for_match,
+    japanese_gram_query_terms,
+    pair_term,
+    substring_runs,
+)
 from search.highlight import phrase_terms
 
 MAX_QUERY_LENGTH = 500
@@ -40,8 +46,8 @@ _LONE_NOT = "A lone NOT or - was ignored. Put it directly before the word to lea
 ガス -石油 or ガス NOT 石油."
 _FIELD_WITHOUT_WORD = "{0}: needs a word right after the colon, as in {0}:energy; without one \
 it was ignored."
-_WILDCARDS = "Wildcards are not supported: * and ? were searched as plain text. Type the \
-whole word instead."
+_WILDCARDS = "Only a * at the end of a word is a wildcard (partner*, テロ*); other * and ? \
+were searched as plain text."
 _EMPTY_PARENTHESES = "Empty parentheses () were ignored."
 _UNCLOSED_PARENTHESIS = "A ( was not closed, so it was ignored. Close each group with ), as in \
 (ガス OR 石油) 輸送."
@@ -66,11 +72,13 @@ class ParsedQuery:
     # joined by spaces ("温室 効果 ガス"), which search.highlight marks as one phrase.
     highlight_terms: frozenset[str] = frozenset()
     normalized: str = ""
+    # Folded strings to mark wherever they occur, inside words too (search.highlight).
+    highlight_needles: frozenset[str] = frozenset()
 
 
 @dataclass
 class _Node:
-    kind: str  # word, phrase, all, any, not; while lexing also field, open, close, or, and
+    kind: str  # word, phrase, prefix, all, any, not; while lexing also field, open, close, or, and
     text: str = ""
     children: list[_Node] = field(default_factory=list)
     field_name: str = ""  # as typed, e.g. "title"
@@ -83,19 +91,22 @@ def parse_query(
     *,
     fields: Sequence[str] = ("text",),
     field_aliases: Mapping[str, str] = DEFAULT_FIELD_ALIASES,
+    substrings: bool = True,
 ) -> ParsedQuery:
     """Parse a search box string; never raises, explains every repair in ``notices``.
 
     Words are ANDed; OR binds tighter than the implied AND (``energy japan OR kazakhstan``
     needs energy and one of the two); ``-word``/``NOT word`` exclude; ``"…"`` is a phrase, and
     so is one word the analyzer splits (温室効果ガス -> 温室 効果 ガス, adjacent and in order);
-    ``title:word`` searches the field an alias maps to; ``*`` and ``?`` are plain text.
+    ``title:word`` searches the field an alias maps to; ``word*`` is a prefix search, other
+    ``*`` and ``?`` are plain text. Each word or phrase also matches wherever its folded
+    characters occur inside longer words (the n-gram field), unless ``substrings`` is False.
     """
     notices: list[str] = []
     text = _clean(raw, notices)
     lexemes = _balance_parentheses(_lex(text, field_aliases, notices), notices)
     tree = _Parser(lexemes, notices).parse()
-    builder = _Builder(tuple(fields), notices)
+    builder = _Builder(tuple(fields), notices, substrings)
     query = builder.whole(tree) if tree else None
     if tree is None and text:
         notices.append(_NOTHING_TO_SEARCH)
@@ -104,7 +115,9 @@ def parse_query(
     # Each repair is explained once, however often it was made.
     unique = list(dict.fromkeys(notices))
     normalized = _render(tree) if tree else ""
-    return ParsedQuery(query, unique, frozenset(builder.highlight), normalized)
+    return ParsedQuery(
+        query, unique, frozenset(builder.highlight), normalized, frozenset(builder.needles)
+    )
 
 
 def _clean(raw: str, notices: list[str]) -> str:
@@ -146,6 +159,10 @@ def _lex(text: str, aliases: Mapping[str, str], notices: list[str]) -> list[_Nod
                     notices.append(_FIELD_WITHOUT_WORD.format(prefix.group(1)))
                 if not value:
                     continue
+            prefix_search = value.endswith("*") and value.strip("*") and "*" not in value[:-1]
+            if prefix_search:
+                lexemes.append(_Node("prefix", value[:-1]))
+                continue
             if "*" in value or "?" in value:
                 notices.append(_WILDCARDS)
             lexemes.append(_Node("word", value))
@@ -253,6 +270,12 @@ class _Parser:
             if node is None:
                 self.notices.append(_EMPTY_PARENTHESES)
             return node
+        if lexeme.kind == "prefix":
+            folded = fold_for_match(lexeme.text).strip()
+            if not substring_runs(folded):
+                self.unsearchable.append(lexeme.text + "*")
+                return None
+            return _Node("prefix", lexeme.text, [], field_name, target, [[folded]])
         alternatives = analyze_alternatives(lexeme.text)
         if not alternatives:
             if lexeme.text.strip("*? "):  # a lone * already has the wildcard notice
@@ -270,10 +293,12 @@ def _group(kind: str, children: list[_Node]) -> _Node | None:
 class _Builder:
     """Turns the parsed tree into Whoosh queries and collects the terms to highlight."""
 
-    def __init__(self, fields: tuple[str, ...], notices: list[str]) -> None:
+    def __init__(self, fields: tuple[str, ...], notices: list[str], substrings: bool) -> None:
         self.fields = fields
+        self.substrings = substrings
         self.notices = notices
         self.highlight: set[str] = set()
+        self.needles: set[str] = set()
 
     def whole(self, node: _Node, negated: bool = False) -> wq.Query | None:
         """The query for ``node``; None when it only excludes."""
@@ -286,7 +311,7 @@ class _Builder:
 
     def _split(self, node: _Node, negated: bool) -> tuple[wq.Query | None, list[wq.Query]]:
         """(what must match, what must not), so that -word narrows its siblings."""
-        if node.kind in ("word", "phrase"):
+        if node.kind in ("word", "phrase", "prefix"):
             return self._leaf(node, negated), []
         if node.kind == "not":
             excluded = self.whole(node.children[0], negated=True)
@@ -304,6 +329,8 @@ class _Builder:
         return _combine(wq.And, positives), negatives
 
     def _leaf(self, node: _Node, negated: bool) -> wq.Query | None:
+        if node.kind == "prefix":
+            return self._prefix(node, negated)
         if not negated:
             self.highlight |= phrase_terms(node.alternatives[0])
         fields = (node.target,) if node.target else self.fields
@@ -317,7 +344,89 @@ class _Builder:
             for name in fields
             for words in node.alternatives
         ]
+        if not node.target and self.substrings:
+            # And wherever the folded characters occur, inside longer words too (as grep).
+            needle = fold_for_match(node.text).strip()
+            queries.append(substring_query(needle, known=_combine(wq.Or, list(queries))))
+            if not negated:
+                self.needles.add(needle)
         return _combine(wq.Or, queries)
+
+    def _prefix(self, node: _Node, negated: bool) -> wq.Query | None:
+        """``partner*``, ``テロ*``: words that start with the characters typed."""
+        folded = node.alternatives[0][0]
+        runs = substring_runs(folded)
+        if not negated:
+            self.needles.add(folded)
+        if len(runs) == 1 and not runs[0][1]:  # Latin letters or digits: the words they start
+            return Lexicon(GRAMS, runs[0][0], "prefix")
+        if len(runs) == 1:  # Japanese: MeCab's words that start with it
+            fields = (node.target,) if node.target else self.fields
+            return _combine(wq.Or, [Lexicon(name, runs[0][0], "prefix") for name in fields])
+        return substring_query(folded)
+
+
+GRAMS = "grams"  # the n-gram field (search.search_indexes.ClauseIndex.grams)
+
+
+class Lexicon(wq.Query):
+    """A placeholder for the indexed terms of ``fieldname`` that contain ``text`` (``mode``
+    contains, prefix, suffix or exact); search.searching expands it against the index."""
+
+    def __init__(self, fieldname: str, text: str, mode: str) -> None:
+        self.fieldname, self.text, self.mode = fieldname, text, mode
+        self.boost = 1.0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lexicon) and (self.fieldname, self.text, self.mode) == (
+            other.fieldname,
+            other.text,
+            other.mode,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, self.text, self.mode))
+
+    def __repr__(self) -> str:
+        return f"Lexicon({self.fieldname!r}, {self.text!r}, {self.mode!r})"
+
+
+class Substring(wq.And):
+    """Clauses whose folded text contains ``needle``: the AND of n-gram terms (and Latin words
+    from the lexicon). When ``exact`` is false the terms only narrow the candidates, and
+    search.searching checks each candidate not already matched by ``known`` against its text."""
+
+    def __init__(self, subqueries, needle: str, exact: bool, known: wq.Query | None = None):
+        super().__init__(subqueries)
+        self.needle, self.exact, self.known = needle, exact, known
+
+    def __repr__(self) -> str:
+        return f"Substring({self.needle!r}, exact={self.exact})"
+
+
+def substring_query(needle: str, known: wq.Query | None = None) -> Substring | None:
+    """The n-gram query for a folded string: its Japanese runs as n-grams, its other runs as
+    the lexicon's words that contain them (ending or starting where the string does)."""
+    runs = substring_runs(needle)
+    parts: list[wq.Query] = []
+    exact = len(runs) == 1
+    for index, (run, japanese) in enumerate(runs):
+        if japanese:
+            terms, whole = japanese_gram_query_terms(run)
+            parts += [wq.Term(GRAMS, term) for term in terms]
+            exact = exact and whole
+            continue
+        # A Latin run between other characters of the string must end (or start) the word
+        # in the text where it does in the string: "gx" in "gx技術" ends a word.
+        open_before = index == 0 and needle.startswith(run)
+        open_after = index == len(runs) - 1 and needle.endswith(run)
+        mode = {(True, True): "contains", (True, False): "suffix", (False, True): "prefix"}.get(
+            (open_before, open_after), "exact"
+        )
+        parts.append(Lexicon(GRAMS, run, mode))
+    if not parts:
+        return None
+    return Substring(parts, needle, exact, known)
 
 
 def _combine(kind: type[wq.CompoundQuery], queries: list[wq.Query]) -> wq.Query | None:
@@ -328,8 +437,8 @@ def _combine(kind: type[wq.CompoundQuery], queries: list[wq.Query]) -> wq.Query 
 
 def _render(node: _Node, parent: str = "") -> str:
     """The query as it was actually searched, in the same syntax the reader types."""
-    if node.kind in ("word", "phrase"):
-        text = f'"{node.text}"' if node.kind == "phrase" else node.text
+    if node.kind in ("word", "phrase", "prefix"):
+        text = {"phrase": f'"{node.text}"', "prefix": f"{node.text}*"}.get(node.kind, node.text)
         return f"{node.field_name}:{text}" if node.field_name else text
     if node.kind == "not":
         return "-" + _render(node.children[0], "not")

@@ -3,7 +3,7 @@
 from haystack import indexes
 
 from archive.models import Clause
-from search.analysis import indexing_analyzer
+from search.analysis import gram_analyzer, indexing_analyzer
 
 
 def keyword(value) -> list[str]:
@@ -15,6 +15,11 @@ def keyword(value) -> list[str]:
 class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
     # Clause text only: a word in the title must not make every clause of a document a hit.
     text = indexes.CharField(document=True, model_attr="text", analyzer=indexing_analyzer())
+    # The same text as character n-grams, so a query matches inside a word as grep would
+    # (パートナー in パートナーシップ, ジャパロフ in サディル・ジャパロフ・キルギス…).
+    grams = indexes.CharField(model_attr="text", analyzer=gram_analyzer())
+    # The clause's primary key as a column, to check n-gram candidates against the text.
+    clause_pk = indexes.IntegerField(model_attr="pk")
     title = indexes.CharField(analyzer=indexing_analyzer())
     section = indexes.CharField(analyzer=indexing_analyzer(), default="")
     date = indexes.DateField(null=True)

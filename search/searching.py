@@ -6,6 +6,7 @@ the database in a fixed number of queries whatever its size.
 """
 
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import reduce
@@ -21,12 +22,17 @@ from whoosh.index import IndexError as WhooshIndexError
 from whoosh.scoring import TF_IDF
 
 from archive.models import Clause
+from search.analysis import fold_for_match
 from search.highlight import highlight
 from search.indexing import index_path
-from search.query import ParsedQuery, parse_query
+from search.query import Lexicon, ParsedQuery, Substring, parse_query
 
 FACETS = ("language", "year", "kind", "series", "country")
 PER_PAGE = 20
+# How many indexed words one wildcard or word part may stand for (partner*, "a").
+MAX_EXPANSIONS = 500
+_EXPANSIONS_CAPPED = "“{}” matches more than {} different words; only the {} most frequent were \
+searched. Type more of the word to narrow it."
 SORTS = ("relevance", "date", "oldest")
 
 
@@ -87,6 +93,10 @@ class _IndexView:
         self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._filters: dict[str, set[int]] = {}
         self._everything: int | None = None
+        self._words: dict[str, list[str]] = {}
+        self._expansions: OrderedDict[tuple[str, str, str], tuple[list[str], bool]] = OrderedDict()
+        self._substrings: OrderedDict[str, tuple[int, bool]] = OrderedDict()
+        self._pks = None
 
     def facet_masks(self) -> dict[str, dict[str, int]]:
         if self._masks is None:
@@ -118,8 +128,107 @@ class _IndexView:
             self._everything = _bitmask(self.reader.all_doc_ids())
         return self._everything
 
+    def expand(self, lexicon: Lexicon) -> tuple[list[str], bool]:
+        """The indexed words a placeholder stands for (most frequent first), and whether
+        there were more than MAX_EXPANSIONS."""
+        key = (lexicon.fieldname, lexicon.text, lexicon.mode)
+        if key in self._expansions:
+            self._expansions.move_to_end(key)
+            return self._expansions[key]
+        text = lexicon.text
+        if lexicon.fieldname not in self.reader.indexed_field_names():
+            found = []
+        elif lexicon.mode == "prefix":
+            found = [
+                term.decode()
+                for term in self.reader.expand_prefix(lexicon.fieldname, text)
+                if b" " not in term  # pair terms (search.analysis.PairFilter) are not words
+            ]
+        else:
+            test = {
+                "contains": lambda word: text in word,
+                "suffix": lambda word: word.endswith(text),
+                "exact": lambda word: word == text,
+            }[lexicon.mode]
+            found = [word for word in self.words(lexicon.fieldname) if test(word)]
+        capped = len(found) > MAX_EXPANSIONS
+        if capped:
+            frequency = self.reader.doc_frequency
+            found.sort(key=lambda word: -frequency(lexicon.fieldname, word))
+            found = found[:MAX_EXPANSIONS]
+        self._expansions[key] = (found, capped)
+        if len(self._expansions) > 256:
+            self._expansions.popitem(last=False)
+        return found, capped
+
+    def words(self, fieldname: str) -> list[str]:
+        """The field's terms that are whole words of letters or digits (not n-grams of
+        Japanese, not token pairs), read once per index version."""
+        if fieldname not in self._words:
+            self._words[fieldname] = [
+                word
+                for term in self.reader.lexicon(fieldname)
+                if (word := term.decode()).isascii() or not _has_japanese(word)
+                if " " not in word
+            ]
+        return self._words[fieldname]
+
+    def resolve(self, query: wq.Query, notices: list[str]) -> wq.Query:
+        """`query` with each Lexicon placeholder replaced by the words it stands for."""
+        if isinstance(query, Lexicon):
+            words, capped = self.expand(query)
+            if capped:
+                notices.append(
+                    _EXPANSIONS_CAPPED.format(query.text, MAX_EXPANSIONS, MAX_EXPANSIONS)
+                )
+            terms = [wq.Term(query.fieldname, word) for word in words]
+            return wq.Or(terms) if len(terms) > 1 else (terms[0] if terms else wq.NullQuery)
+        if isinstance(query, Substring):
+            known = self.resolve(query.known, notices) if query.known is not None else None
+            parts = [self.resolve(part, notices) for part in query.subqueries]
+            return Substring(parts, query.needle, query.exact, known)
+        if isinstance(query, wq.And | wq.Or):
+            return type(query)([self.resolve(part, notices) for part in query.subqueries])
+        if isinstance(query, wq.Not):
+            return wq.Not(self.resolve(query.query, notices))
+        return query
+
+    def substring_mask(self, query: Substring) -> tuple[int, bool]:
+        """Documents whose clause text contains the needle: the n-gram candidates, each one
+        not already matched by ``known`` checked against its text. Also whether any
+        candidate was turned down (then Whoosh's own matching is wider than ours)."""
+        if query.exact:
+            return reduce(and_, (self.docmask(q) for q in query.subqueries)), False
+        key = query.needle
+        if key in self._substrings:
+            return self._substrings[key]
+        candidates = reduce(and_, (self.docmask(q) for q in query.subqueries))
+        known = self.docmask(query.known) & candidates if query.known is not None else 0
+        checked = self.check_texts(candidates & ~known, query.needle)
+        result = (known | checked, (known | checked) != candidates)
+        self._substrings[key] = result
+        if len(self._substrings) > 256:
+            self._substrings.popitem(last=False)
+        return result
+
+    def check_texts(self, mask: int, needle: str) -> int:
+        """The documents of `mask` whose clause text, folded, contains `needle`."""
+        if not mask:
+            return 0
+        if self._pks is None:
+            self._pks = self.reader.column_reader("clause_pk")
+        by_pk = {self._pks[docnum]: docnum for docnum in _docnums(mask)}
+        keep = []
+        pks = list(by_pk)
+        for start in range(0, len(pks), 5000):
+            rows = Clause.objects.filter(pk__in=pks[start : start + 5000]).values_list("pk", "text")
+            keep += [by_pk[pk] for pk, text in rows if needle in fold_for_match(text)]
+        return _bitmask(keep)
+
     def docmask(self, query: wq.Query) -> int:
         """The documents `query` matches, as a bitmask."""
+        if isinstance(query, Substring):
+            return self.substring_mask(query)[0]
         if isinstance(query, wq.Term):
             return self.term_mask(query.fieldname, query.text)
         if isinstance(query, wq.And):
@@ -154,6 +263,33 @@ class _IndexView:
             )
             for name, values in self.facet_masks().items()
         }
+
+
+def _has_japanese(word: str) -> bool:
+    return any(unicodedata.east_asian_width(char) in "WF" for char in word)
+
+
+def _docnums(mask: int) -> list[int]:
+    """The document numbers whose bits are set in `mask`, in order."""
+    found = []
+    for index, byte in enumerate(mask.to_bytes((mask.bit_length() + 7) // 8, "little")):
+        while byte:
+            low = byte & -byte
+            found.append(index * 8 + low.bit_length() - 1)
+            byte ^= low
+    return found
+
+
+def _plain(query: wq.Query, drop_exclusions: bool = False) -> wq.Query | None:
+    """The query as Whoosh runs it for ranking: n-gram parts as plain ANDs. With
+    `drop_exclusions`, NOT parts are left to the filter of allowed documents."""
+    if isinstance(query, wq.Not):
+        return None if drop_exclusions else wq.Not(_plain(query.query))
+    if isinstance(query, wq.And | wq.Or):
+        parts = [p for q in query.subqueries if (p := _plain(q, drop_exclusions)) is not None]
+        kind = wq.Or if isinstance(query, wq.Or) else wq.And
+        return kind(parts) if len(parts) > 1 else (parts[0] if parts else None)
+    return query
 
 
 def _bitmask(docnums) -> int:
@@ -213,46 +349,76 @@ def _sorting(sort: str):
     return None
 
 
-def _matches(request: SearchRequest):
-    """(parsed query, whoosh query to run, filter) for a request."""
+@dataclass
+class _Run:
+    """A request run against the index: what matched, and how Whoosh should rank it."""
+
+    parsed: ParsedQuery
+    view: "_IndexView | None" = None
+    ranking: wq.Query | None = None  # None: nothing to search
+    allowed: set[int] | None = None  # Whoosh's filter
+    matched: int = 0
+
+
+def _run(request: SearchRequest) -> _Run:
     parsed = parse_query(request.q, fields=("text",))
-    return parsed, parsed.query, _filter(request)
+    run = _Run(parsed)
+    if parsed.query is None:
+        return run
+    view = run.view = _view()
+    filter_query = _filter(request)
+    query = view.resolve(parsed.query, parsed.notices)
+    run.matched = view.docmask(query)
+    if filter_query is not None:
+        run.matched &= view.docmask(filter_query)
+    turned_down = any(view.substring_mask(part)[1] for part in _substrings(query) if not part.exact)
+    if turned_down:
+        # N-gram candidates that do not contain the words were turned down; Whoosh would
+        # rank them, so it ranks only what matched (which already applies every NOT).
+        run.ranking = _plain(query, drop_exclusions=True)
+        run.allowed = set(_docnums(run.matched))
+    else:
+        run.ranking = _plain(query)
+        run.allowed = view.allowed(filter_query)
+    return run
+
+
+def _substrings(query: wq.Query):
+    if isinstance(query, Substring):
+        yield query
+    for child in query.children():
+        yield from _substrings(child)
 
 
 def search(request: SearchRequest) -> SearchResults:
-    parsed, query, filter_query = _matches(request)
-    results = SearchResults(request=request, parsed=parsed)
-    if query is None:
+    run = _run(request)
+    results = SearchResults(request=request, parsed=run.parsed)
+    if run.ranking is None or not run.matched:
         return results
-    view = _view()
     first = (request.page - 1) * request.per_page
-    found = view.searcher.search(
-        query,
+    found = run.view.searcher.search(
+        run.ranking,
         limit=first + request.per_page,
-        filter=view.allowed(filter_query),
+        filter=run.allowed,
         sortedby=_sorting(request.sort),
     )
-    matched = view.docmask(query)
-    if filter_query is not None:
-        matched &= view.docmask(filter_query)
-    results.total = matched.bit_count()
-    results.facets = view.facet_counts(matched)
+    results.total = run.matched.bit_count()
+    results.facets = run.view.facet_counts(run.matched)
     scored = [(int(hit["django_id"]), hit.score or 0.0) for hit in found[first:]]
-    results.hits = load_hits(scored, parsed)
+    results.hits = load_hits(scored, run.parsed)
     return results
 
 
 def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuery, list[Hit]]:
     """Every hit of a search, in the requested order, for export (not only one page)."""
-    parsed, query, filter_query = _matches(request)
-    if query is None:
-        return parsed, []
-    view = _view()
-    found = view.searcher.search(
-        query, filter=view.allowed(filter_query), limit=limit, sortedby=_sorting(request.sort)
+    run = _run(request)
+    if run.ranking is None or not run.matched:
+        return run.parsed, []
+    found = run.view.searcher.search(
+        run.ranking, filter=run.allowed, limit=limit, sortedby=_sorting(request.sort)
     )
     scored = [(int(hit["django_id"]), hit.score or 0.0) for hit in found]
-    return parsed, load_hits(scored, parsed, with_snippets=False)
+    return run.parsed, load_hits(scored, run.parsed, with_snippets=False)
 
 
 def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[Hit]:
@@ -271,7 +437,11 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
             translations.setdefault((other.document.work_id, other.row), []).append(other)
     hits = []
     for clause, score in found:
-        snippet = highlight(clause.text, set(parsed.highlight_terms)) if with_snippets else ""
+        snippet = (
+            highlight(clause.text, parsed.highlight_terms, needles=parsed.highlight_needles)
+            if with_snippets
+            else ""
+        )
         same = translations.get((clause.document.work_id, clause.row), [])
         hits.append(
             Hit(

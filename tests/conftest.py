@@ -70,3 +70,18 @@ def workdir(tmp_path):
     target = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, target)
     return target
+
+
+@pytest.fixture
+def scratch_index(search_index_path, tmp_path):
+    """A copy of the session's index that a test may change; the session index stays as is."""
+    from django.conf import settings
+    from haystack import connections
+
+    path = tmp_path / "index"
+    shutil.copytree(search_index_path, path)
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
+    connections.reload("default")
+    yield path
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(search_index_path)
+    connections.reload("default")

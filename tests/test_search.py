@@ -2,7 +2,6 @@
 
 import csv
 import io
-import shutil
 import threading
 
 import pytest
@@ -264,21 +263,6 @@ def test_results_page_query_count_does_not_grow_with_hits(
         client.get("/search/", {"q": "GOSAT"})
     with django_assert_num_queries(2):
         client.get("/search/", {"q": "協力"})
-
-
-@pytest.fixture
-def scratch_index(search_index_path, tmp_path):
-    """A copy of the session's index that a test may change; the session index stays as is."""
-    from django.conf import settings
-    from haystack import connections
-
-    path = tmp_path / "index"
-    shutil.copytree(search_index_path, path)
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
-    connections.reload("default")
-    yield path
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(search_index_path)
-    connections.reload("default")
 
 
 def test_import_updates_the_index_for_what_changed(
