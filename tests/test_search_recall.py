@@ -183,3 +183,10 @@ def test_a_kanji_mecab_tags_as_a_symbol_is_indexed_and_found(
     assert "玄" in analyze_terms("玄葉光一郎日本国外務大臣")
     texts = [Clause.objects.get(pk=pk).text for pk in hits("玄葉")]
     assert texts == ["玄葉光一郎日本国外務大臣は、キルギス共和国外務大臣と会談を行った。"]
+
+
+def test_the_about_page_says_how_matching_works_in_both_languages(client, seeded):
+    html = client.get("/search/about/").content.decode()
+    assert "partner*" in html and "grep" in html and "at most 500" in html
+    japanese = client.get("/search/about/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "最大500語" in japanese
