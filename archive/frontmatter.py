@@ -206,9 +206,11 @@ def is_dateline(text: str, place: bool = True) -> bool:
     if before and after:
         return False
     rest = before or after
+    # What stands beside the date is a place (アシガバット市, Dushanbe), not a sentence.
     return (
         len(rest) <= 30
         and not SENTENCE_PUNCTUATION.search(rest.strip(" ."))
+        and not re.search(r"[\u3040-\u309f「」『』（）()]", rest)
         and (not rest or not rest[0].islower())
     )
 

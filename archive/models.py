@@ -156,7 +156,9 @@ class Clause(models.Model):
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="clauses"
     )
     sequence = models.PositiveIntegerField(help_text="Order among sections and clauses.")
-    label = models.CharField(max_length=20, help_text="Normalized: (4 1) → 41, （50） → 50.")
+    label = models.CharField(
+        max_length=60, help_text="Normalized: (4 1) → 41, （50） → 50, (1) under Ⅱ › 1. → ii-1-1."
+    )
     printed_label = models.CharField(max_length=40, blank=True)
     is_preamble = models.BooleanField(default=False)
     text = models.TextField()

@@ -15,6 +15,7 @@ from archive import checks
 from archive.frontmatter import CLOSING, read_back_matter, read_front_matter
 from archive.lines import (
     CONTINUES,
+    SENTENCE_PUNCTUATION,
     Line,
     display_width,
     is_japanese,
@@ -32,7 +33,7 @@ from archive.parsed import (
     ParseWarning,
 )
 from archive.repairs import ends_paragraph, join_wrapped, normalize_label
-from archive.residue import residue_role
+from archive.residue import is_page_number, residue_role
 
 __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_document"]
 
@@ -59,6 +60,7 @@ class _Paragraph:
     numbering: tuple[str, str] | None = None  # (style, printed label)
     heading: tuple[str, str] | None = None  # (label, heading) when this is a heading
     rank: int = RANK_PLAIN
+    after_colon: bool = False  # heading-like, but after "as follows:" (see _structure)
     page_joins: list[str] = field(default_factory=list)  # pieces joined across a blank line
 
 
@@ -88,12 +90,18 @@ def parse_document(text: str, language: str, hints: ParseHints | None = None) ->
 
 
 def _set_residue_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
-    """Link words, images, table rules and page numbers become metadata; the line after one
-    counts it as a blank line, so a page number between two halves of a paragraph is a gap."""
+    """Link words, images, table rules, page numbers and running page headers become metadata;
+    the line after one counts it as a blank line, so a page number between two halves of a
+    paragraph is a gap."""
     kept: list[Line] = []
     carried = 0
-    for line in lines:
-        role = residue_role(line.text)
+    headers = _running_headers(lines)
+    previous_role = None
+    for index, line in enumerate(lines):
+        role = residue_role(line.text) or ("furniture" if index in headers else None)
+        if not role and previous_role == "link" and line.bullet and _is_crumb(line.text):
+            role = "link"  # the last item of a list of links: the page's own place in the site
+        previous_role = role if line.bullet else None
         if role:
             doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
             carried += line.blank_before + 1
@@ -102,6 +110,31 @@ def _set_residue_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         carried = 0
         kept.append(line)
     return kept
+
+
+def _is_crumb(text: str) -> bool:
+    return len(text) <= 60 and not SENTENCE_PUNCTUATION.search(text) and not numbering(text)
+
+
+def _running_headers(lines: list[Line]) -> set[int]:
+    """Indexes of a PDF's running page header (or footer): a line beside a page number
+    (－２－ then 日・ウズベキスタン共同声明（仮訳）) that the text prints more than once. The
+    title at the top, when the header repeats it, stands beside no page number and stays."""
+    beside = {
+        index + step
+        for index, line in enumerate(lines)
+        if is_page_number(line.text)
+        for step in (-1, 1)
+        if 0 <= index + step < len(lines)
+    }
+    texts = [line.text for line in lines]
+    return {
+        index
+        for index in beside
+        if texts.count(texts[index]) > 1
+        and not numbering(texts[index])
+        and not is_page_number(texts[index])
+    }
 
 
 def wrap_width(lines: list[Line]) -> int | None:
@@ -146,13 +179,21 @@ def _build_paragraphs(lines: list[Line], language: str, width: int | None) -> li
         if not paragraph.numbering and (heading := _heading(line, previous, following, width)):
             paragraph.heading = heading[:2]
             paragraph.rank = heading[2]
+        elif following and previous and previous.text.endswith((":", "：")):
+            paragraph.after_colon = looks_like_heading(line.text) and not paragraph.numbering
         paragraphs.append(paragraph)
+    # After "stated as follows:" a short line is a heading when the text has headings like
+    # it elsewhere; in a text without them it is what the colon announces (a list item).
+    if any(p.heading and p.rank == RANK_PLAIN for p in paragraphs):
+        for paragraph in paragraphs:
+            if paragraph.after_colon:
+                paragraph.heading = ("", paragraph.text)
     return paragraphs
 
 
 def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
-    if previous.heading or line.md_heading or line.bullet or line.bold:
+    if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
     if numbering(line.text) or marked_heading(line.text):
         return False
@@ -374,6 +415,7 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
         # Only a numbered clause takes the unnumbered paragraphs that follow it.
         clause = clause if paragraph.numbering else None
 
+    _unique_labels(clauses, doc)
     doc.clauses = [
         ParsedClause(
             c["label"], c["printed"], tuple(c["paras"]), c["section"], c["preamble"], c["offset"]
@@ -402,6 +444,25 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
         doc.warn("structure", "numbering could not be followed; paragraphs are labelled by order")
 
 
+def _unique_labels(clauses: list[dict], doc: ParsedDocument) -> None:
+    """A label is a clause's address, so no two may share one: a repeat gets a suffix
+    (5, 5-2) and a warning, never a failed import."""
+    seen: set[str] = set()
+    for clause in clauses:
+        label = clause["label"]
+        if label in seen:
+            suffix = 2
+            while f"{label}-{suffix}" in seen:
+                suffix += 1
+            clause["label"] = f"{label}-{suffix}"
+            doc.warn(
+                "labels",
+                f"label {label} would be given twice; the second is {clause['label']}. Check "
+                'the numbering, or set labels = "order" in the manifest.',
+            )
+        seen.add(clause["label"])
+
+
 def _clause(label, printed, text, section, is_preamble, paragraph) -> dict:
     return {
         "label": label,
@@ -422,18 +483,17 @@ def _qualified(label: str, doc: ParsedDocument, section: int | None, restarts: b
 
 
 def _section_key(doc: ParsedDocument, section: int | None) -> str:
-    """How labels under a section are qualified: its printed number (2, ii), or the nearest
-    enclosing one's, else s and the place of its top-level section (s3)."""
+    """How labels under a section are qualified: the printed numbers of it and the sections
+    above it (ii-1 under Ⅱ › 1.), else s and the place of its top-level section (s3)."""
     if section is None:
         return "s0"
-    index = section
+    numbers, index, root = [], section, section
     while index is not None:
         printed = normalize_label(doc.sections[index].label)
         if printed.isascii() and printed.isalnum():
-            return printed
-        index = doc.sections[index].parent
+            numbers.insert(0, printed)
+        root, index = index, doc.sections[index].parent
+    if numbers:
+        return "-".join(numbers)
     top = [i for i, s in enumerate(doc.sections) if s.parent is None]
-    root = section
-    while doc.sections[root].parent is not None:
-        root = doc.sections[root].parent
     return f"s{top.index(root) + 1}"

@@ -75,6 +75,16 @@ _BREADCRUMB = re.compile(r"^[^>＞»›]{1,60}(?:\s*[>＞»›]\s*[^>＞»›]{1
 _END_MARK = re.compile(r"^(?:[(（]\s*了\s*[)）]|了|以上|[(（]?\s*end\s*[)）]?)$", re.I)
 
 
+# [PDF]会談の概要（英語）(PDF), 共同声明（英文）[PDF]: a link to a file, named by it.
+_FILE_LINK = re.compile(
+    r"^(?:\[PDF\][^。.]{1,40}|[^。.]{1,40}[(（\[［]\s*PDF[^)）\]］]{0,16}[)）\]］])$", re.I
+)
+
+
+def is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.match(line.strip()))
+
+
 def residue_role(line: str) -> str | None:
     """ "link", "furniture", or None when the line is text of the document."""
     text = line.strip()
@@ -84,7 +94,7 @@ def residue_role(line: str) -> str | None:
         return "furniture"
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text):
         return "furniture"
-    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text):
+    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or _FILE_LINK.match(text):
         return "link"
     if _BREADCRUMB.match(text) and not re.search(r"[。.、,，]\s", text):
         return "link"

@@ -14,7 +14,8 @@ class LanguageConverter:
 
 
 class LabelConverter(LanguageConverter):
-    regex = "[0-9a-z]{1,20}(?:-[0-9a-z]{1,20})?"  # 41, p1, a, and 2-1 for (1) under heading 2
+    # 41, p1, a; 2-1 for (1) under heading 2; ii-1-3 for (3) under Ⅱ › 1.; 2-p1
+    regex = "[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}"
 
 
 register_converter(LanguageConverter, "lang")
