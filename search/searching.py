@@ -95,7 +95,7 @@ class _IndexView:
         self._everything: int | None = None
         self._words: dict[str, list[str]] = {}
         self._expansions: OrderedDict[tuple[str, str, str], tuple[list[str], bool]] = OrderedDict()
-        self._substrings: OrderedDict[str, tuple[int, bool]] = OrderedDict()
+        self._substrings: OrderedDict[str, int] = OrderedDict()
         self._pks = None
 
     def facet_masks(self) -> dict[str, dict[str, int]]:
@@ -193,42 +193,45 @@ class _IndexView:
             return wq.Not(self.resolve(query.query, notices))
         return query
 
-    def substring_mask(self, query: Substring) -> tuple[int, bool]:
+    def substring_mask(self, query: Substring) -> int:
         """Documents whose clause text contains the needle: the n-gram candidates, each one
-        not already matched by ``known`` checked against its text. Also whether any
-        candidate was turned down (then Whoosh's own matching is wider than ours)."""
-        if query.exact:
-            return reduce(and_, (self.docmask(q) for q in query.subqueries)), False
-        key = query.needle
-        if key in self._substrings:
-            return self._substrings[key]
+        not already matched by ``known`` checked against its text."""
         candidates = reduce(and_, (self.docmask(q) for q in query.subqueries))
-        known = self.docmask(query.known) & candidates if query.known is not None else 0
-        checked = self.check_texts(candidates & ~known, query.needle)
-        result = (known | checked, (known | checked) != candidates)
-        self._substrings[key] = result
-        if len(self._substrings) > 256:
-            self._substrings.popitem(last=False)
-        return result
+        if query.exact:
+            return candidates
+        key = query.needle
+        if key not in self._substrings:
+            known = self.docmask(query.known) & candidates if query.known is not None else 0
+            self._substrings[key] = known | self.check_texts(candidates & ~known, query.needle)
+            if len(self._substrings) > 256:
+                self._substrings.popitem(last=False)
+        self._substrings.move_to_end(key)
+        return self._substrings[key]
 
     def check_texts(self, mask: int, needle: str) -> int:
         """The documents of `mask` whose clause text, folded, contains `needle`."""
         if not mask:
             return 0
-        if self._pks is None:
-            self._pks = self.reader.column_reader("clause_pk")
-        by_pk = {self._pks[docnum]: docnum for docnum in _docnums(mask)}
+        pks = self.clause_pks()
+        by_pk = {pks[docnum]: docnum for docnum in _docnums(mask)}
         keep = []
-        pks = list(by_pk)
-        for start in range(0, len(pks), 5000):
-            rows = Clause.objects.filter(pk__in=pks[start : start + 5000]).values_list("pk", "text")
+        wanted = list(by_pk)
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
+            rows = Clause.objects.filter(pk__in=chunk).values_list("pk", "text")
             keep += [by_pk[pk] for pk, text in rows if needle in fold_for_match(text)]
         return _bitmask(keep)
+
+    def clause_pks(self):
+        """Document number -> clause pk, read from the index's column (no stored fields)."""
+        if self._pks is None:
+            self._pks = self.reader.column_reader("clause_pk")
+        return self._pks
 
     def docmask(self, query: wq.Query) -> int:
         """The documents `query` matches, as a bitmask."""
         if isinstance(query, Substring):
-            return self.substring_mask(query)[0]
+            return self.substring_mask(query)
         if isinstance(query, wq.Term):
             return self.term_mask(query.fieldname, query.text)
         if isinstance(query, wq.And):
@@ -351,13 +354,20 @@ def _sorting(sort: str):
 
 @dataclass
 class _Run:
-    """A request run against the index: what matched, and how Whoosh should rank it."""
+    """A request run against the index: what matched, and in which order to show it.
+
+    Ranking comes in two tiers (issue 9): clauses where the words match as MeCab's whole
+    words, ranked by Whoosh; then clauses where they occur only inside longer words or across
+    MeCab's word boundaries (the n-gram field), in reading order. So a whole-word hit always
+    ranks above a hit inside a longer word, and Whoosh ranks the same postings as before.
+    """
 
     parsed: ParsedQuery
     view: "_IndexView | None" = None
-    ranking: wq.Query | None = None  # None: nothing to search
+    ranking: wq.Query | None = None  # what Whoosh ranks (tier one); None: nothing to search
     allowed: set[int] | None = None  # Whoosh's filter
-    matched: int = 0
+    matched: int = 0  # every hit
+    rest: int = 0  # tier two: hits Whoosh does not rank
 
 
 def _run(request: SearchRequest) -> _Run:
@@ -368,26 +378,55 @@ def _run(request: SearchRequest) -> _Run:
     view = run.view = _view()
     filter_query = _filter(request)
     query = view.resolve(parsed.query, parsed.notices)
-    run.matched = view.docmask(query)
-    if filter_query is not None:
-        run.matched &= view.docmask(filter_query)
-    turned_down = any(view.substring_mask(part)[1] for part in _substrings(query) if not part.exact)
-    if turned_down:
-        # N-gram candidates that do not contain the words were turned down; Whoosh would
-        # rank them, so it ranks only what matched (which already applies every NOT).
+    filter_mask = view.docmask(filter_query) if filter_query is not None else -1
+    run.matched = view.docmask(query) & filter_mask
+    if request.sort != "relevance":
+        # One order across both tiers: Whoosh sorts everything that matched.
         run.ranking = _plain(query, drop_exclusions=True)
         run.allowed = set(_docnums(run.matched))
+        return run
+    run.ranking = _plain(_whole_words(query))
+    ranked = view.docmask(run.ranking) & filter_mask if run.ranking is not None else 0
+    if ranked & ~run.matched:
+        # The whole-word query is wider than what matched (an exclusion the n-grams
+        # narrowed): let Whoosh rank only real hits.
+        run.allowed = set(_docnums(run.matched & ranked))
     else:
-        run.ranking = _plain(query)
         run.allowed = view.allowed(filter_query)
+    run.rest = run.matched & ~ranked
     return run
 
 
-def _substrings(query: wq.Query):
+def _whole_words(query: wq.Query) -> wq.Query:
+    """`query` with each n-gram part replaced by the MeCab query of the same word."""
     if isinstance(query, Substring):
-        yield query
-    for child in query.children():
-        yield from _substrings(child)
+        return query.known if query.known is not None else wq.NullQuery
+    if isinstance(query, wq.And | wq.Or):
+        return type(query)([_whole_words(part) for part in query.subqueries])
+    if isinstance(query, wq.Not):
+        return wq.Not(_whole_words(query.query))
+    return query
+
+
+def _ranked(run: _Run, first: int, count: int, sort: str) -> list[tuple[int, float]]:
+    """(clause pk, score) for hits first … first + count, tier one then tier two."""
+    found: list[tuple[int, float]] = []
+    if run.ranking is not None and run.ranking is not wq.NullQuery:
+        results = run.view.searcher.search(
+            run.ranking, limit=first + count, filter=run.allowed, sortedby=_sorting(sort)
+        )
+        found = [(int(hit["django_id"]), _score(hit)) for hit in results[first:]]
+        first = max(0, first - results.scored_length())
+    if len(found) < count and run.rest:
+        pks = run.view.clause_pks()
+        later = _docnums(run.rest)[first : first + count - len(found)]
+        found += [(pks[docnum], 0.0) for docnum in later]
+    return found
+
+
+def _score(hit) -> float:
+    # Sorted by a field, Whoosh gives the sort key as the score; only relevance is a number.
+    return hit.score if isinstance(hit.score, int | float) else 0.0
 
 
 def search(request: SearchRequest) -> SearchResults:
@@ -396,16 +435,9 @@ def search(request: SearchRequest) -> SearchResults:
     if run.ranking is None or not run.matched:
         return results
     first = (request.page - 1) * request.per_page
-    found = run.view.searcher.search(
-        run.ranking,
-        limit=first + request.per_page,
-        filter=run.allowed,
-        sortedby=_sorting(request.sort),
-    )
     results.total = run.matched.bit_count()
     results.facets = run.view.facet_counts(run.matched)
-    scored = [(int(hit["django_id"]), hit.score or 0.0) for hit in found[first:]]
-    results.hits = load_hits(scored, run.parsed)
+    results.hits = load_hits(_ranked(run, first, request.per_page, request.sort), run.parsed)
     return results
 
 
@@ -414,10 +446,7 @@ def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuer
     run = _run(request)
     if run.ranking is None or not run.matched:
         return run.parsed, []
-    found = run.view.searcher.search(
-        run.ranking, filter=run.allowed, limit=limit, sortedby=_sorting(request.sort)
-    )
-    scored = [(int(hit["django_id"]), hit.score or 0.0) for hit in found]
+    scored = _ranked(run, 0, limit, request.sort)
     return run.parsed, load_hits(scored, run.parsed, with_snippets=False)
 
 
