@@ -137,20 +137,21 @@ def _match(pivot: list[Item], other: list[Item]) -> tuple[dict[int, int], set[in
 def _step_cost(left: list[Item], right: list[Item], ratio: float) -> float:
     if not left or not right:
         return SKIP
-    kinds = {item.kind for item in left + right}
-    if len(kinds) > 1 or ("section" in kinds and len(left) + len(right) > 2):
+    split = len(left) + len(right) > 2
+    kinds = {item.kind for item in left} | {item.kind for item in right}
+    if len(kinds) > 1 or (split and "section" in kinds):
         return float("inf")  # a heading pairs only with a heading
     size_left = sum(item.length for item in left)
     size_right = sum(item.length for item in right) * ratio
     cost = LENGTH * abs(size_left - size_right) / max(size_left + size_right, 1)
-    if len(left) + len(right) > 2:
+    if split:
         cost += SPLIT
     numbered_left = {item.label for item in left if item.numbered}
     numbered_right = {item.label for item in right if item.numbered}
     if numbered_left and numbered_right and numbered_left != numbered_right:
         cost += LABELS_DIFFER
-    anchors_left = frozenset().union(*(item.anchors for item in left))
-    anchors_right = frozenset().union(*(item.anchors for item in right))
+    anchors_left = left[0].anchors if len(left) == 1 else left[0].anchors | left[1].anchors
+    anchors_right = right[0].anchors if len(right) == 1 else right[0].anchors | right[1].anchors
     if anchors_left or anchors_right:
         shared = len(anchors_left & anchors_right) / len(anchors_left | anchors_right)
         cost += ANCHORS * (1 - shared)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from archive import gazetteer
 from archive.alignment import (
@@ -413,11 +413,12 @@ def align_work(work: Work) -> None:
         bodies.append([item for _, item in sorted(items, key=lambda pair: pair[0])])
     for mapping in align_versions(bodies[0], bodies[1:]):
         rows_by_pk.update(mapping)
-    clauses = list(Clause.objects.filter(document__work=work))
-    sections = list(Section.objects.filter(document__work=work))
-    for row in clauses:
-        row.row = rows_by_pk.get(("clause", row.pk))
-    for row in sections:
-        row.row = rows_by_pk.get(("section", row.pk))
-    Clause.objects.bulk_update(clauses, ["row"])
-    Section.objects.bulk_update(sections, ["row"])
+    # One statement run once per row: bulk_update's CASE expressions cost more to build in
+    # Python than the alignment itself (bench/, 10,000 clauses).
+    for model, kind in ((Clause, "clause"), (Section, "section")):
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET row = %s WHERE id = %s",  # noqa: S608 - our own names
+                [(row, key[1]) for key, row in rows_by_pk.items() if key[0] == kind],
+            )

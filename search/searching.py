@@ -398,9 +398,10 @@ def _run(request: SearchRequest) -> _Run:
 
 
 def _whole_words(query: wq.Query) -> wq.Query:
-    """`query` with each n-gram part replaced by the MeCab query of the same word."""
+    """`query` without its n-gram parts: what MeCab's whole words match. (A word's MeCab
+    alternatives are already beside its n-gram part in the word's OR.)"""
     if isinstance(query, Substring):
-        return query.known if query.known is not None else wq.NullQuery
+        return wq.NullQuery
     if isinstance(query, wq.And | wq.Or):
         return type(query)([_whole_words(part) for part in query.subqueries])
     if isinstance(query, wq.Not):
