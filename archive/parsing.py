@@ -41,6 +41,8 @@ __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_
 RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_PLAIN = 0, 1, 2, 3
 # Headings that carry a number (Ⅱ, 第2章, 2.): paragraphs before the first are the preamble.
 NUMBERED_RANKS = (RANK_ROMAN, RANK_NUMBERED)
+# What a clause label may look like: it is part of the clause's URL (archive/urls.py).
+CITABLE_LABEL = re.compile(r"^[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}$")
 # In a hard-wrapped file, a line at least this share of the wrap width was cut by the wrap.
 AT_WIDTH = 0.85
 
@@ -448,8 +450,16 @@ def _unique_labels(clauses: list[dict], doc: ParsedDocument) -> None:
     """A label is a clause's address, so no two may share one: a repeat gets a suffix
     (5, 5-2) and a warning, never a failed import."""
     seen: set[str] = set()
-    for clause in clauses:
+    for number, clause in enumerate(clauses, start=1):
         label = clause["label"]
+        if not CITABLE_LABEL.match(label):
+            clause["label"] = f"n{number}"
+            doc.warn(
+                "labels",
+                f"label “{label[:30]}” cannot be part of a link; clause {number} is labelled "
+                f"{clause['label']} instead.",
+            )
+            label = clause["label"]
         if label in seen:
             suffix = 2
             while f"{label}-{suffix}" in seen:
