@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from archive import gazetteer
@@ -30,6 +31,7 @@ from archive.sources import (
     ManifestEntry,
     Source,
     SourceError,
+    file_name_problem,
     load_manifest,
     read_source,
     source_format_of,
@@ -47,6 +49,8 @@ class PreparedDocument:
     # Stored versions of the same text to relabel when this import is written:
     # (language, labels to take, warnings), see compare_versions.
     stored_relabels: list = field(default_factory=list)
+    # Labels of stored clauses this import removes, whose links will 404: (language, labels).
+    lost_labels: list = field(default_factory=list)
 
 
 @dataclass
@@ -85,11 +89,21 @@ def hints_from(entry: ManifestEntry) -> ParseHints:
     return ParseHints(labels=entry.labels, preamble=entry.preamble)
 
 
-def prepare_imports(paths: list[Path], manifest_path: Path | None = None) -> list[PreparedDocument]:
-    """Read and parse every file; raise SourceError on the first bad one, writing nothing."""
+def prepare_imports(
+    paths: list[Path], manifest_path: Path | None = None, *, replace: bool = False
+) -> list[PreparedDocument]:
+    """Read and parse every file; raise SourceError on the first bad one, writing nothing.
+
+    A file declared as a version the archive holds from another file is refused unless
+    `replace` is given: it would silently take that version's place and its clause links.
+    """
     prepared = []
     manifests: dict[Path, dict[str, ManifestEntry]] = {}
     for path in source_files(paths):
+        problem = file_name_problem(path.name)
+        if problem:
+            raise SourceError(f"{ascii(str(path.parent))[1:-1]}: {problem}.")
+        _check_size(path)
         manifest_file = manifest_path or path.parent / MANIFEST_NAME
         if manifest_file not in manifests:
             manifests[manifest_file] = load_manifest(manifest_file)
@@ -106,14 +120,113 @@ def prepare_imports(paths: list[Path], manifest_path: Path | None = None) -> lis
             raise SourceError(
                 f"{path}: {error}; check that this is the full text of the document."
             ) from None
+        _check_limits(path, parsed)
         retire_answered_warnings(parsed, entry)
         prepared.append(PreparedDocument(entry, source, parsed, ""))
     _check_consistency(prepared)
+    _check_replacements(prepared, replace)
     compare_versions(prepared)
+    _find_lost_labels(prepared)
     for item in prepared:
         fingerprint = f"{item.source.sha256}{item.entry!r}{item.parsed!r}"
         item.fingerprint = hashlib.sha256(fingerprint.encode()).hexdigest()
     return prepared
+
+
+def _size(n: int) -> str:
+    return f"{n / settings.MB:,.1f} MB" if n >= settings.MB else f"{n:,} bytes"
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a file over its size limit before reading it."""
+    is_pdf = source_format_of(path) == "pdf"
+    name = "IMPORT_MAX_PDF_BYTES" if is_pdf else "IMPORT_MAX_TEXT_BYTES"
+    limit = getattr(settings, name)
+    size = path.stat().st_size
+    if size > limit:
+        raise SourceError(
+            f"{path.name}: the file is {_size(size)}, over the limit of {_size(limit)} "
+            f"(setting {name}); check that it is one document, or raise the limit in the "
+            "environment."
+        )
+
+
+def _check_limits(path: Path, parsed: ParsedDocument) -> None:
+    """Refuse a structure no reader could use and every page and search would pay for:
+    one clause of megabytes, or every line a heading (issue 11 §13)."""
+    for count, what, name in (
+        (len(parsed.sections), "sections", "IMPORT_MAX_SECTIONS"),
+        (len(parsed.clauses), "clauses", "IMPORT_MAX_CLAUSES"),
+    ):
+        limit = getattr(settings, name)
+        if count > limit:
+            raise SourceError(
+                f"{path.name}: {count:,} {what}, more than the {limit:,} a document may have "
+                f"(setting {name}); check that its lines are not read as {what} one by one, "
+                "or raise the limit in the environment."
+            )
+    limit = settings.IMPORT_MAX_CLAUSE_CHARS
+    for clause in parsed.clauses:
+        if len(clause.text) > limit:
+            raise SourceError(
+                f"{path.name}: clause {clause.label} has {len(clause.text):,} characters, more "
+                f"than the {limit:,} a clause may have (setting IMPORT_MAX_CLAUSE_CHARS); check "
+                "that its paragraphs are separated by line breaks, or raise the limit."
+            )
+
+
+def _check_replacements(prepared: list[PreparedDocument], replace: bool) -> None:
+    """A version stored from one file is replaced by another only when the curator says so."""
+    if replace:
+        return
+    incoming = {(i.entry.slug, i.entry.language): i for i in prepared}
+    stored = Document.objects.filter(work__slug__in={slug for slug, _ in incoming}).values_list(
+        "work__slug", "language", "source_name"
+    )
+    for slug, language, source_name in stored:
+        item = incoming.get((slug, language))
+        if item is not None and item.entry.file != source_name:
+            raise SourceError(
+                f"{item.entry.file}: the '{language}' version of {slug} comes from "
+                f"{source_name}, not this file; run import_documents --replace to replace it "
+                "(its clause links may stop working), or give this file another slug or language."
+            )
+
+
+def _find_lost_labels(prepared: list[PreparedDocument]) -> None:
+    """Note the stored clause labels each import removes: their permalinks will 404."""
+    slugs = {item.entry.slug for item in prepared}
+    stored: dict[tuple[str, str], list[str]] = {}
+    for slug, language, label in (
+        Clause.objects.filter(document__work__slug__in=slugs)
+        .values_list("document__work__slug", "document__language", "label")
+        .order_by("document", "sequence")
+    ):
+        stored.setdefault((slug, language), []).append(label)
+    for item in prepared:
+        slug = item.entry.slug
+        new = {item.entry.language: [c.label for c in item.parsed.clauses]}
+        new.update({lang: [c.label for c in labels] for lang, labels, _ in item.stored_relabels})
+        for language, labels in new.items():
+            kept = set(labels)
+            lost = [label for label in stored.get((slug, language), []) if label not in kept]
+            if lost:
+                item.lost_labels.append((language, lost))
+
+
+def lost_label_warnings(item: PreparedDocument) -> list[str]:
+    """One line per version whose clause links this import breaks."""
+    warnings = []
+    for language, labels in item.lost_labels:
+        shown = ", ".join(labels[:60]) + (
+            f" and {len(labels) - 60} more" if len(labels) > 60 else ""
+        )
+        warnings.append(
+            f"{item.entry.file}: clause{'s' if len(labels) > 1 else ''} {shown} of "
+            f"{item.entry.slug} ({language}) will be removed; links to them will no longer be "
+            "found."
+        )
+    return warnings
 
 
 # Which warnings a manifest field answers: once the curator has said, the doubt is settled.
@@ -287,7 +400,8 @@ def _write_document(item: PreparedDocument) -> ImportResult:
     document.save()
     changed, removed = _write_body(document, parsed)
     _write_signatories(document, parsed)
-    return ImportResult(document, status, changed, removed, warnings)
+    # Lost links are reported by the command, not stored: they describe this import, not the text.
+    return ImportResult(document, status, changed, removed, warnings + lost_label_warnings(item))
 
 
 def _write_body(document: Document, parsed: ParsedDocument) -> tuple[list[int], list[int]]:

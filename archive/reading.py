@@ -96,14 +96,21 @@ BROWSE_FILTERS = {
 }
 
 
-def browse(params) -> tuple[list[Work], dict[str, str]]:
-    """Works matching the browse filters in `params` (a QueryDict), newest first."""
-    active = {name: params.get(name, "").strip() for name in BROWSE_FILTERS}
-    active = {name: value for name, value in active.items() if value}
+def browse(params) -> tuple[list[Work], dict[str, str], list[str]]:
+    """Works matching the browse filters in `params` (a QueryDict), newest first, the filters
+    applied, and a notice for each value that cannot be one and so was ignored."""
+    given = {name: params.get(name, "").strip() for name in BROWSE_FILTERS}
+    active, notices = {}, []
+    for name, value in given.items():
+        if not value:
+            continue
+        problem = _filter_problem(name, value)
+        if problem:
+            notices.append(problem)
+        else:
+            active[name] = value
     query = Q()
     for name, value in active.items():
-        if name == "year" and not value.isdigit():
-            continue
         query &= Q(**{BROWSE_FILTERS[name]: value})
     works = (
         Work.objects.filter(query)
@@ -111,7 +118,25 @@ def browse(params) -> tuple[list[Work], dict[str, str]]:
         .order_by("-date", "slug")
         .prefetch_related("documents", "countries")
     )
-    return list(works), active
+    return list(works), active, notices
+
+
+def _filter_problem(name: str, value: str) -> str:
+    """Why a browse filter value is ignored, or "": the database cannot take a year of 0,
+    10000, ０ or ² (issue 11 §10), and an unknown kind would silently match nothing."""
+    is_year = value.isascii() and value.isdigit() and len(value) <= 4 and int(value) >= 1
+    if name == "year" and not is_year:
+        return _("“%(value)s” is not a year; the year filter was ignored.") % {"value": value}
+    if name == "kind" and value not in Kind.values:
+        return _("“%(value)s” is not a kind of text; the kind filter was ignored.") % {
+            "value": value
+        }
+    if name in ("lang", "country") and not (value.isascii() and len(value) == 2):
+        return _("“%(value)s” is not a two-letter code; the %(name)s filter was ignored.") % {
+            "value": value,
+            "name": name,
+        }
+    return ""
 
 
 def browse_facets(active: dict[str, str] | None = None) -> list[dict]:

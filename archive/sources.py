@@ -28,11 +28,25 @@ KINDS = {
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A web address a reader may follow: http(s) only (a javascript: or data: link in the manifest
+# would run in the reader's browser, issue 11 §6), a host, and none of the characters that end
+# an HTML attribute or a URL.
+_HTTP_URL = re.compile(r"^https?://[^\s/?#\"'<>\\^`{|}]+[^\s\"'<>\\^`{|}]*$", re.IGNORECASE)
+# The lengths of the columns these fields are stored in (archive/models.py): PostgreSQL refuses
+# longer values, SQLite would take them.
+FIELD_LENGTHS = {
+    "file": 255,
+    "slug": 120,
+    "source_url": 500,
+    "series": 200,
+    "meeting": 200,
+    "place": 200,
+}
 
 
 def _is_iso_date(text: str) -> bool:
     try:
-        return bool(_ISO_DATE.match(text)) and bool(datetime.date.fromisoformat(text))
+        return bool(_ISO_DATE.fullmatch(text)) and bool(datetime.date.fromisoformat(text))
     except ValueError:
         return False
 
@@ -192,6 +206,24 @@ def read_source(path: Path) -> Source:
     )
 
 
+def file_name_problem(name: str) -> str:
+    """Why `name` cannot be a source file's name, or "" when it can.
+
+    A source is a file beside its manifest: a name with a path in it would point elsewhere,
+    and control characters break the download's header and every message that names the file.
+    """
+    if any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in name):
+        return f"the file name {name!r} has a control character (a line break or tab); rename it"
+    if "/" in name or "\\" in name or name in (".", ".."):
+        return (
+            f"file '{name}' must be a plain file name beside the manifest, without '/', '\\' "
+            "or '..'; move the file next to the manifest"
+        )
+    if len(name) > FIELD_LENGTHS["file"]:
+        return f"the file name has {len(name)} characters; give it at most {FIELD_LENGTHS['file']}"
+    return ""
+
+
 def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     """Entries by file name. Raises SourceError naming the manifest line for any bad entry."""
     if not path.exists():
@@ -199,7 +231,15 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
             f"{path}: no manifest; create it with one [[document]] entry per source file "
             "(file, slug, language, kind). See README.md, 'Adding a document'."
         )
-    raw = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(
+            f"{path}: line {line}: the manifest is not UTF-8 (byte 0x{data[error.start]:02x}); "
+            "save it as UTF-8 and import again."
+        ) from None
     try:
         parsed = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
@@ -226,6 +266,10 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     return entries
 
 
+def _is_web_address(url: str) -> bool:
+    return bool(_HTTP_URL.fullmatch(url))
+
+
 def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
     where = f"{path}: line {line}"
     missing = [key for key in REQUIRED if not item.get(key)]
@@ -241,6 +285,20 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
         raise SourceError(
             f"{where}: every field but countries and preamble must be a quoted string."
         )
+    problem = file_name_problem(item["file"])
+    if problem:
+        raise SourceError(f"{where}: {problem}.")
+    for key, limit in FIELD_LENGTHS.items():
+        if key != "file" and len(item.get(key, "")) > limit:
+            raise SourceError(
+                f"{where}: {key} has {len(item[key])} characters; the archive keeps at most "
+                f"{limit}."
+            )
+    if item.get("source_url") and not _is_web_address(item["source_url"]):
+        raise SourceError(
+            f"{where}: source_url {item['source_url'][:80]!r} must be a web address starting "
+            "with http:// or https://, with no spaces or quotes."
+        )
     preamble = item.get("preamble")
     if preamble is not None and (
         not isinstance(preamble, int) or isinstance(preamble, bool) or preamble < 0
@@ -252,12 +310,12 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
         )
     if item.get("date") and not _is_iso_date(item["date"]):
         raise SourceError(f"{where}: date '{item['date']}' must be a real date, YYYY-MM-DD.")
-    if not _SLUG.match(item["slug"]):
+    if not _SLUG.fullmatch(item["slug"]):
         raise SourceError(
             f"{where}: slug '{item['slug']}' must be lowercase letters, digits and hyphens."
         )
     for key in ("language", "translation_of", "authentic_language"):
-        if item.get(key) and not _LANGUAGE.match(item[key]):
+        if item.get(key) and not _LANGUAGE.fullmatch(item[key]):
             raise SourceError(f"{where}: {key} '{item[key]}' must be a two-letter code like ja.")
     if item["kind"] not in KINDS:
         raise SourceError(

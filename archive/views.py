@@ -1,8 +1,12 @@
 """Reading pages: home, browse, a document version, side by side, clause permalinks, downloads."""
 
+import unicodedata
+from urllib.parse import quote
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from archive import citations
 from archive.api import document_data
@@ -22,14 +26,19 @@ from archive.reading import (
 
 
 def home(request):
-    works, _active = browse({})
+    works, _active, _notices = browse({})
     context = {"counts": archive_counts(), "facets": browse_facets(), "latest": works[:10]}
     return render(request, "archive/home.html", context)
 
 
 def document_list(request):
-    works, active = browse(request.GET)
-    context = {"works": works, "active": active, "facets": browse_facets(active)}
+    works, active, notices = browse(request.GET)
+    context = {
+        "works": works,
+        "active": active,
+        "notices": notices,
+        "facets": browse_facets(active),
+    }
     return render(request, "archive/document_list.html", context)
 
 
@@ -63,13 +72,25 @@ def document_detail(request, slug: str, language: str):
 def document_text(request, slug: str, language: str):
     document = version_or_404(slug, language)
     response = HttpResponse(plain_text(document), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{slug}-{language}.txt"'
+    response["Content-Disposition"] = content_disposition("inline", f"{slug}-{language}.txt")
     return response
 
 
 def document_json(request, slug: str, language: str):
     document = version_or_404(slug, language)
     return JsonResponse(document_data(document), json_dumps_params={"ensure_ascii": False})
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """RFC 6266: the exact name as UTF-8 in filename*, and an ASCII fallback in filename for
+    clients that ignore it; quotes, semicolons and line breaks in a name (issue 11 §11) end up
+    percent-encoded or replaced, never in the header as they are."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    fallback = "".join(c if c.isalnum() or c in "-_.() " else "_" for c in ascii_name).strip()
+    stem, dot, suffix = fallback.rpartition(".")
+    if not any(c.isalnum() for c in stem or suffix):
+        fallback = f"download{dot}{suffix}" if dot and suffix.isalnum() else "download"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 SOURCE_CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html"}
@@ -82,7 +103,9 @@ def document_source(request, slug: str, language: str):
         document.source_format, f"text/plain; charset={document.source_encoding}"
     )
     response = HttpResponse(bytes(document.source_bytes), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.source_name}"'
+    response["Content-Disposition"] = content_disposition("attachment", document.source_name)
+    # An HTML source is the publisher's page, not ours: never run it on our origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Digest"] = f"sha-256={document.source_sha256}"
     return response
 
@@ -155,3 +178,26 @@ def clause_across_versions(request, slug: str, label: str):
         "archive/clause_across.html",
         {"work": work, "label": label, "clauses": clauses, "versions": versions},
     )
+
+
+def page_not_found(request, exception):
+    """404: our own message when a view gave one, a plain sentence otherwise (never the name of
+    Django's exception class), and JSON under /api/."""
+    message = exception.args[0] if exception is not None and exception.args else ""
+    message = message if isinstance(message, str) else ""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"error": message or "No such address in the API; see /api/documents/.", "status": 404},
+            status=404,
+        )
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def server_error(request):
+    """500: JSON under /api/, else the standalone page (it must render without the database)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"error": "Server error; it has been logged. Please try again.", "status": 500},
+            status=500,
+        )
+    return defaults.server_error(request)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,6 +114,23 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
 # Where `import_documents` looks when given no paths.
 FIXTURES_DIR = BASE_DIR / "fixtures"
+
+# What one source file may hold; a file over a limit is refused with a sentence naming it
+# (issue 11 §13: one 5 MB line or 200,000 headings slowed every page and search that met them).
+MB = 1024 * 1024
+IMPORT_MAX_TEXT_BYTES = int(os.environ.get("IMPORT_MAX_TEXT_BYTES", 20 * MB))  # .txt and .html
+IMPORT_MAX_PDF_BYTES = int(os.environ.get("IMPORT_MAX_PDF_BYTES", 50 * MB))
+IMPORT_MAX_CLAUSE_CHARS = int(os.environ.get("IMPORT_MAX_CLAUSE_CHARS", 20_000))
+IMPORT_MAX_SECTIONS = int(os.environ.get("IMPORT_MAX_SECTIONS", 2_000))
+IMPORT_MAX_CLAUSES = int(os.environ.get("IMPORT_MAX_CLAUSES", 5_000))
+
+# Sent on every response (config/security.py). The templates load only our own CSS and JS
+# files and use no inline script or style, so nothing else needs allowing.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)

@@ -8,3 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "archive.views.page_not_found"
+handler500 = "archive.views.server_error"

@@ -4,10 +4,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import Error, IntegrityError, OperationalError, transaction
 
-from archive.importing import import_prepared, prepare_imports
+from archive.importing import import_prepared, lost_label_warnings, prepare_imports
 from archive.outline import outline
 from archive.sources import SourceError
+
+UNCHANGED = "Nothing was imported; the archive is unchanged."
+
+
+def one_line(text: str) -> str:
+    """A message as one line, whatever a file name or database error put into it."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class Command(BaseCommand):
@@ -21,14 +29,28 @@ class Command(BaseCommand):
             action="store_true",
             help="parse and check, print an outline of each file for review, write nothing",
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="let a file replace a version the archive holds from another file",
+        )
 
-    def handle(self, *args, paths, manifest, dry_run, **options):
+    def handle(self, *args, paths, manifest, dry_run, replace, **options):
         paths = paths or [Path(settings.FIXTURES_DIR)]
+        committed = []
         try:
-            prepared = prepare_imports(paths, manifest)
-            results = [] if dry_run else import_prepared(prepared)
+            prepared = prepare_imports(paths, manifest, replace=replace)
+            results = []
+            if not dry_run:
+                with transaction.atomic():
+                    # Registered first, so it runs first after the commit: an error in a later
+                    # commit hook (the index update) is not reported as a rolled-back import.
+                    transaction.on_commit(lambda: committed.append(True))
+                    results = import_prepared(prepared)
         except SourceError as error:
-            raise CommandError(f"{error} Nothing was imported; the archive is unchanged.") from None
+            raise CommandError(one_line(f"{error} {UNCHANGED}")) from None
+        except Error as error:
+            raise CommandError(one_line(database_message(error, bool(committed)))) from None
         if dry_run:
             self.review(prepared)
         for result in results:
@@ -44,7 +66,30 @@ class Command(BaseCommand):
         """A curator's look at what would be stored (issue 8 §2): one outline per file."""
         for item in prepared:
             self.stdout.write(outline(item) + "\n")
+            for warning in lost_label_warnings(item):
+                self.stdout.write(f"  warning: {warning}")
         warnings = sum(len(i.parsed.warnings) + len(i.source.warnings) for i in prepared)
         files = f"{len(prepared)} file{'s' if len(prepared) != 1 else ''}"
         warned = f"{warnings} warning{'s' if warnings != 1 else ''}"
         self.stdout.write(f"Dry run: {files} parsed, {warned}; nothing was written.")
+
+
+def database_message(error: Error, committed: bool) -> str:
+    """One sentence for a database error, saying whether anything was written."""
+    detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if committed:
+        return (
+            f"The import was written, but a step after it failed ({detail}); run the same "
+            "import again to finish it."
+        )
+    if isinstance(error, OperationalError) and "locked" in detail.lower():
+        return (
+            "Another import is running (the database is locked); wait for it to finish and run "
+            f"this one again. {UNCHANGED}"
+        )
+    if isinstance(error, IntegrityError):
+        return (
+            f"The database refused the import ({detail}); another import may have written "
+            f"the same texts at the same time: run this one again. {UNCHANGED}"
+        )
+    return f"The database refused the import ({detail}). {UNCHANGED}"

@@ -1,0 +1,322 @@
+"""Hostile and careless input (issue 11): each bad source gets one line and an unchanged archive,
+or imports safely and every page of it renders; filters, error pages and headers hold up."""
+
+import json
+from urllib.parse import quote
+
+import pytest
+from django.core.management import CommandError
+from django.db import DataError, OperationalError
+from django.utils.html import escape
+
+from archive.models import Document, Work
+from tests.conftest import FILES, TURKMENISTAN
+from tests.test_importing import ENTRY, archive_snapshot, run_import, write_manifest
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "共同声明\n\n双方は一致した。\n"
+
+
+def one_text(extra="", file="new.txt", slug="new-text"):
+    """A folder maker: one good text, with `extra` lines added to its manifest entry."""
+
+    def make(folder):
+        (folder / "new.txt").write_text(TEXT, encoding="utf-8")
+        write_manifest(folder, ENTRY.format(file=file, slug=slug) + extra)
+
+    return make
+
+
+def with_second_entry(entry):
+    """A good text plus a second manifest entry that is bad on its own."""
+
+    def make(folder):
+        one_text()(folder)
+        with open(folder / "manifest.toml", "a", encoding="utf-8") as manifest:
+            manifest.write(entry)
+
+    return make
+
+
+def latin1_manifest(folder):
+    (folder / "new.txt").write_text(TEXT, encoding="utf-8")
+    body = "# Déclaration commune\n" + ENTRY.format(file="new.txt", slug="new-text")
+    (folder / "manifest.toml").write_bytes(body.encode("latin-1"))
+
+
+def control_characters_on_disk(folder):
+    (folder / "new\r\n.txt").write_text(TEXT, encoding="utf-8")
+    write_manifest(folder, ENTRY.format(file="new\\r\\n.txt", slug="new-text"))
+
+
+def replacement_from_another_file(folder):
+    (folder / "other.txt").write_text(
+        "Joint Press Release\n\n1. The sides agreed.\n", encoding="utf-8"
+    )
+    entry = ENTRY.format(file="other.txt", slug=TURKMENISTAN).replace('"ja"', '"en"')
+    write_manifest(folder, entry.replace("joint-statement", "joint-press-release"))
+
+
+REFUSED = {
+    "javascript: source_url": (
+        one_text('source_url = "javascript:alert(document.domain)"\n'),
+        "source_url",
+    ),
+    "javascript: source_url in capitals": (
+        one_text('source_url = "JavaScript:alert(1)"\n'),
+        "source_url",
+    ),
+    "data: source_url": (one_text('source_url = "data:text/html,<b>x</b>"\n'), "source_url"),
+    "scheme-relative source_url": (one_text('source_url = "//evil.example/"\n'), "source_url"),
+    "source_url without a host": (one_text('source_url = "https://"\n'), "source_url"),
+    "source_url with a quote": (
+        one_text('source_url = "https://example.org/\\"onmouseover=alert(1)"\n'),
+        "source_url",
+    ),
+    "source_url over 500 characters": (
+        one_text(f'source_url = "https://example.org/{"a" * 490}"\n'),
+        "500",
+    ),
+    "slug over 120 characters": (one_text(slug="a" * 121), "120"),
+    "file with ../": (with_second_entry(ENTRY.format(file="../../etc/passwd", slug="x")), ".."),
+    "file in a subfolder": (with_second_entry(ENTRY.format(file="sub/new.txt", slug="x")), "/"),
+    "file with a backslash": (
+        with_second_entry(ENTRY.format(file="..\\\\new.txt", slug="x")),
+        "file name",
+    ),
+    "file with CR LF in the manifest": (
+        with_second_entry(ENTRY.format(file="a\\r\\nb.txt", slug="x")),
+        "control character",
+    ),
+    "file with CR LF on disk": (control_characters_on_disk, "control character"),
+    "manifest not in UTF-8": (latin1_manifest, "not UTF-8"),
+    "date 2025-13-45": (one_text('date = "2025-13-45"\n'), "must be a real date"),
+    "another file for a stored version": (replacement_from_another_file, "--replace"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_hostile_input_is_refused_with_one_line_and_the_archive_unchanged(seeded, tmp_path, case):
+    make, expected = REFUSED[case]
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    make(folder)
+    before = archive_snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(folder)
+    message = str(error.value)
+    assert expected in message
+    assert "\n" not in message and "\r" not in message and "Traceback" not in message
+    assert "manifest.toml" in message or ".txt" in message
+    assert archive_snapshot() == before
+
+
+# Limits (item 13), set low so the real fixtures cross them.
+LIMITS = {
+    "text file size": ("IMPORT_MAX_TEXT_BYTES", 1000, "over the limit of 1,000 bytes"),
+    "clause length": ("IMPORT_MAX_CLAUSE_CHARS", 50, "characters"),
+    "sections per document": ("IMPORT_MAX_SECTIONS", 2, "sections"),
+    "clauses per document": ("IMPORT_MAX_CLAUSES", 10, "clauses"),
+}
+
+
+@pytest.mark.parametrize("case", list(LIMITS))
+def test_a_file_over_a_limit_is_refused_with_one_line(seeded, workdir, settings, case):
+    name, value, expected = LIMITS[case]
+    setattr(settings, name, value)
+    before = archive_snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(workdir / FILES["000"])
+    message = str(error.value)
+    assert expected in message and FILES["000"] in message and name in message
+    assert "\n" not in message and "Traceback" not in message
+    assert archive_snapshot() == before
+
+
+def test_a_clause_over_the_default_length_names_the_file_and_clause(seeded, tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "long.txt").write_text(
+        "共同声明\n\n（1）双方は一致した。\n\n（2）" + "あ" * 20_001 + "\n", encoding="utf-8"
+    )
+    write_manifest(folder, ENTRY.format(file="long.txt", slug="long-text"))
+    before = archive_snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(folder)
+    assert "long.txt" in str(error.value) and "20,000" in str(error.value)
+    assert archive_snapshot() == before
+
+
+# Files that import and whose every page must render.
+JA_TEXT = (
+    "日本・ウズベキスタン共同声明\n\n2024年12月25日\n\n"
+    "（1）双方は協力の強化で一致した。\n\n（2）双方は人材育成で一致した。\n"
+)
+EN_TEXT = (
+    "Japan-Uzbekistan Joint Statement\n\nDecember 25, 2024\n\n"
+    "(1) The sides agreed to strengthen cooperation.\n\n(2) The sides agreed on training.\n"
+)
+ACCEPTED = {
+    "non-ASCII file names": ("共同声明（仮訳）.txt", "Joint Statement – 最終.txt"),
+    "quotes and semicolons in file names": ('a"b.txt', 'x"; filename="evil.html.txt'),
+    "percent and apostrophe in names": ("50% done.txt", "it's here.txt"),
+}
+
+
+def toml_string(text):
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+@pytest.mark.parametrize("case", list(ACCEPTED))
+def test_hostile_file_names_import_and_every_page_renders(client, seeded, tmp_path, case):
+    ja_name, en_name = ACCEPTED[case]
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / ja_name).write_text(JA_TEXT, encoding="utf-8")
+    (folder / en_name).write_text(EN_TEXT, encoding="utf-8")
+    url = "https://www.mofa.go.jp/mofaj/press/release/pressit_000001_00001.html?a=1&b=2"
+    write_manifest(
+        folder,
+        f'[[document]]\nfile = {toml_string(ja_name)}\nslug = "hostile"\nlanguage = "ja"\n'
+        f'kind = "joint-statement"\ntranslation_of = "en"\nsource_url = "{url}"\n'
+        f'[[document]]\nfile = {toml_string(en_name)}\nslug = "hostile"\nlanguage = "en"\n'
+        'kind = "joint-statement"\n',
+    )
+    run_import(folder)
+    for language, name in (("ja", ja_name), ("en", en_name)):
+        document = Document.objects.get(work__slug="hostile", language=language)
+        assert document.source_name == name
+        base = f"/documents/hostile/{language}"
+        for page in (f"{base}/", f"{base}.json", f"{base}.txt"):
+            assert client.get(page).status_code == 200, page
+        for clause in document.clauses.all():
+            assert client.get(clause.get_permalink()).status_code == 200
+            assert client.get(f"/documents/hostile/clauses/{clause.label}/").status_code == 200
+        download = client.get(f"{base}/source/")
+        assert download.status_code == 200
+        assert bytes(download.content) == (folder / name).read_bytes()
+        header = download["Content-Disposition"]
+        assert header.isascii() and "\r" not in header and "\n" not in header
+        assert header.startswith("attachment; filename=")
+        assert f"filename*=UTF-8''{quote(name, safe='')}" in header
+        fallback = header.split('filename="', 1)[1].split('"', 1)[0]
+        assert fallback and "\\" not in fallback and ";" not in fallback
+    assert client.get("/documents/hostile/parallel/").status_code == 200
+
+
+def test_the_source_url_is_stored_only_when_it_is_http(client, seeded, tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    one_text('source_url = "https://example.org/statement"\n')(folder)
+    run_import(folder)
+    page = client.get("/documents/new-text/ja/")
+    assert b'href="https://example.org/statement"' in page.content
+
+
+# Content-Security-Policy (item 6).
+@pytest.mark.parametrize(
+    "path", ["/", "/documents/", f"/documents/{TURKMENISTAN}/ja/", "/api/documents/", "/nowhere/"]
+)
+def test_every_response_carries_a_content_security_policy(client, seeded, path):
+    policy = client.get(path)["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+# Replacing a stored version (item 9).
+def test_another_file_replaces_a_version_only_with_replace_and_reports_lost_labels(
+    seeded, tmp_path
+):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    replacement_from_another_file(folder)
+    _, err = run_import(folder, replace=True)
+    document = Document.objects.get(work__slug=TURKMENISTAN, language="en")
+    assert document.source_name == "other.txt"
+    assert "warning" in err and "will no longer be found" in err
+    assert "2, 3, 4" in err and ", 33" in err
+
+
+def test_a_changed_file_that_drops_clauses_reports_their_labels(seeded, workdir):
+    path = workdir / FILES["002"]
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- （53）")
+    path.write_text(text[:start], encoding="utf-8")
+    out, _ = run_import(path, dry_run=True)
+    assert "will no longer be found" in out and "53" in out
+    _, err = run_import(path)
+    assert "will no longer be found" in err and "53" in err
+
+
+# Database errors during the write (item 12).
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (OperationalError("database is locked"), "Another import is running"),
+        (DataError("value too long for type character varying(200)"), "value too long"),
+    ],
+)
+def test_a_database_error_during_the_write_is_one_line_and_writes_nothing(
+    seeded, workdir, monkeypatch, error, expected
+):
+    import archive.importing
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(archive.importing, "_write_signatories", fail)
+    path = workdir / FILES["002"]
+    path.write_text(path.read_text(encoding="utf-8").replace("首脳は", "首脳らは"), "utf-8")
+    before = archive_snapshot()
+    with pytest.raises(CommandError) as raised:
+        run_import(path)
+    message = str(raised.value)
+    assert expected in message and "unchanged" in message
+    assert "\n" not in message and "Traceback" not in message
+    assert archive_snapshot() == before
+
+
+# Browse filters (item 10).
+@pytest.mark.parametrize("year", ["0", "10000", "9" * 20, "０", "²", "-1", "2025x"])
+def test_an_invalid_year_on_the_browse_page_is_ignored_with_a_notice(client, seeded, year):
+    response = client.get("/documents/", {"year": year})
+    assert response.status_code == 200
+    assert len(response.context["works"]) == Work.objects.count()
+    assert any("year" in notice for notice in response.context["notices"])
+    assert "year" not in response.context["active"]
+    html = response.content.decode()
+    assert all(escape(notice) in html for notice in response.context["notices"])  # shown
+
+
+def test_a_valid_year_still_filters(client, seeded):
+    response = client.get("/documents/", {"year": "2017"})
+    assert response.context["notices"] == []
+    assert {w.date.year for w in response.context["works"]} == {2017}
+
+
+# Error pages (item 14).
+def test_the_404_page_for_an_unmatched_url_is_a_plain_sentence(client, seeded):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"Resolver404" not in response.content
+    assert b"Not found" in response.content
+
+
+def test_api_errors_come_back_as_json(client, seeded, monkeypatch):
+    missing = client.get("/api/no/such/thing/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    assert missing.json()["status"] == 404
+
+    import archive.api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(archive.api, "work_summary", broken)
+    client.raise_request_exception = False
+    failed = client.get("/api/documents/")
+    assert failed.status_code == 500 and failed["Content-Type"] == "application/json"
+    assert failed.json()["status"] == 500 and "boom" not in failed.content.decode()
+    page = client.get("/no/such/page/")
+    assert page.status_code == 404
