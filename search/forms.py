@@ -10,11 +10,12 @@ MAX_PAGE = 1000
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=False)
-    lang = forms.RegexField(regex=r"^[a-z]{2}$", required=False)
-    year = forms.RegexField(regex=r"^\d{4}$", required=False)
-    kind = forms.RegexField(regex=r"^[a-z-]{1,40}$", required=False)
+    # ASCII only: \d takes ２０２５, which the index never holds.
+    lang = forms.RegexField(regex=r"\A[a-z]{2}\Z", required=False)
+    year = forms.RegexField(regex=r"\A[0-9]{4}\Z", required=False)
+    kind = forms.RegexField(regex=r"\A[a-z-]{1,40}\Z", required=False)
     series = forms.CharField(required=False, max_length=200)
-    country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False)
+    country = forms.RegexField(regex=r"\A[A-Z]{2}\Z", required=False)
     doc = forms.SlugField(required=False, max_length=120)
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
     page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
@@ -32,6 +33,12 @@ class SearchForm(forms.Form):
 
     def problems(self) -> list[str]:
         return [str(self.error_messages.get(name, e)) for name, e in self.errors.items()]
+
+    def can_search(self) -> bool:
+        """Whether there is a valid query to run; invalid filters are left out of
+        :meth:`search_request` (the page says so, the API answers 400 instead)."""
+        self.is_valid()
+        return bool(self.cleaned_data.get("q"))
 
     def search_request(self) -> SearchRequest:
         data = self.cleaned_data

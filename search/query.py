@@ -20,6 +20,9 @@ from search.analysis import (
 from search.highlight import phrase_terms
 
 MAX_QUERY_LENGTH = 500
+# Groups deeper than this are read as if their parentheses were not there: the parser and the
+# query tree recurse once per level, and 237 levels fit in 500 characters (issue 11, item 7).
+MAX_GROUP_DEPTH = 20
 DEFAULT_FIELD_ALIASES: Mapping[str, str] = {"title": "title", "section": "section"}
 
 # NFKC turns ＂（） into ASCII but leaves typographic quotes, which IMEs and pasted text use.
@@ -52,6 +55,8 @@ _EMPTY_PARENTHESES = "Empty parentheses () were ignored."
 _UNCLOSED_PARENTHESIS = "A ( was not closed, so it was ignored. Close each group with ), as in \
 (ガス OR 石油) 輸送."
 _UNOPENED_PARENTHESIS = "A ) had no matching ( before it, so it was ignored."
+_TOO_DEEP = "Parentheses were nested more than {} deep; the deeper ones were ignored and the \
+words inside them searched as in the group around them."
 _UNSEARCHABLE = "Left out {}: there are no letters, digits or Japanese characters in it to \
 search for."
 _LONE_EXCLUSION = "An exclusion on its own inside OR or parentheses was ignored: -word can \
@@ -189,7 +194,21 @@ def _balance_parentheses(lexemes: list[_Node], notices: list[str]) -> list[_Node
     if unmatched:
         notices.append(_UNOPENED_PARENTHESIS)
     unmatched.update(opened)
-    return [lexeme for index, lexeme in enumerate(lexemes) if index not in unmatched]
+    return _limit_depth([lexeme for i, lexeme in enumerate(lexemes) if i not in unmatched], notices)
+
+
+def _limit_depth(lexemes: list[_Node], notices: list[str]) -> list[_Node]:
+    """Drop the balanced parentheses nested deeper than MAX_GROUP_DEPTH."""
+    kept: list[_Node] = []
+    depth = 0
+    for lexeme in lexemes:
+        depth += lexeme.kind == "open"
+        if lexeme.kind not in ("open", "close") or depth <= MAX_GROUP_DEPTH:
+            kept.append(lexeme)
+        depth -= lexeme.kind == "close"
+    if len(kept) < len(lexemes):
+        notices.append(_TOO_DEEP.format(MAX_GROUP_DEPTH))
+    return kept
 
 
 class _Parser:

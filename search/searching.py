@@ -5,9 +5,14 @@ the Whoosh query, Whoosh's own grouping gives the facet counts, and a page of hi
 the database in a fixed number of queries whatever its size.
 """
 
+import logging
+import pickle
+import struct
 import threading
 import unicodedata
+import zlib
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
@@ -34,6 +39,30 @@ MAX_EXPANSIONS = 500
 _EXPANSIONS_CAPPED = "“{}” matches more than {} different words; only the {} most frequent were \
 searched. Type more of the word to narrow it."
 SORTS = ("relevance", "date", "oldest")
+# Our command first: haystack's rebuild_index prompts (and fails without a terminal) unless
+# given --noinput, and cannot open a damaged index at all (issue 11, items 5 and 14).
+_NOT_BUILT = "The search index has not been built yet. Build it with `make index` (or \
+`python manage.py build_search_index`; haystack's `python manage.py rebuild_index --noinput` \
+works too)."
+_UNREADABLE = "The search index cannot be read ({}). Rebuild it with `make index` (or \
+`python manage.py build_search_index`; haystack's `rebuild_index --noinput` cannot open a \
+damaged index)."
+# What Whoosh raises on a damaged index, whether opening it or reading postings later: a
+# truncated table of contents fails to unpickle, a truncated segment file reads past its end.
+_DAMAGED = (
+    EmptyIndexError,
+    WhooshIndexError,
+    pickle.UnpicklingError,
+    struct.error,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+)
+
+log = logging.getLogger(__name__)
 
 
 class SearchUnavailable(Exception):
@@ -318,23 +347,31 @@ def _view() -> _IndexView:
             view = cached if cached.searcher.up_to_date() else _IndexView(cached.searcher.refresh())
         else:
             if not whoosh_index.exists_in(path):
-                raise SearchUnavailable(
-                    "The search index has not been built yet. Build it with `make index` "
-                    "(or `python manage.py rebuild_index`)."
-                )
+                raise SearchUnavailable(_NOT_BUILT)
             # TF-IDF, not BM25: Whoosh can skip whole blocks of postings when ranking with it,
             # which took a 40,000-hit word from 68 ms to 2 ms (bench/); clauses are short and
             # of similar length, where BM25's length normalization changes little.
             view = _IndexView(whoosh_index.open_dir(path).searcher(weighting=TF_IDF()))
-    except (EmptyIndexError, WhooshIndexError, OSError, EOFError, ValueError) as error:
-        _local.views = {}
-        raise SearchUnavailable(
-            "The search index cannot be read "
-            f"({error.__class__.__name__}). Rebuild it with `make index` "
-            "(or `python manage.py rebuild_index --noinput`)."
-        ) from None
+    except _DAMAGED as error:
+        raise _unreadable(error) from None
     _local.views = {path: view}
     return view
+
+
+def _unreadable(error: Exception) -> SearchUnavailable:
+    _local.views = {}
+    log.warning("The search index cannot be read", exc_info=error)
+    return SearchUnavailable(_UNREADABLE.format(error.__class__.__name__))
+
+
+@contextmanager
+def _reading_index():
+    """Turn a damaged index found while searching (Whoosh reads segments lazily) into
+    SearchUnavailable; the warning keeps the traceback for whoever rebuilds it."""
+    try:
+        yield
+    except _DAMAGED as error:
+        raise _unreadable(error) from None
 
 
 def _filter(request: SearchRequest) -> wq.Query | None:
@@ -370,8 +407,7 @@ class _Run:
     rest: int = 0  # tier two: hits Whoosh does not rank
 
 
-def _run(request: SearchRequest) -> _Run:
-    parsed = parse_query(request.q, fields=("text",))
+def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
     run = _Run(parsed)
     if parsed.query is None:
         return run
@@ -379,6 +415,8 @@ def _run(request: SearchRequest) -> _Run:
     filter_query = _filter(request)
     query = view.resolve(parsed.query, parsed.notices)
     filter_mask = view.docmask(filter_query) if filter_query is not None else -1
+    if not filter_mask:
+        return run  # nothing to rank: Whoosh would read an empty filter as none ("Stack facts" 9)
     run.matched = view.docmask(query) & filter_mask
     if request.sort != "relevance":
         # One order across both tiers: Whoosh sorts everything that matched.
@@ -412,7 +450,9 @@ def _whole_words(query: wq.Query) -> wq.Query:
 def _ranked(run: _Run, first: int, count: int, sort: str) -> list[tuple[int, float]]:
     """(clause pk, score) for hits first … first + count, tier one then tier two."""
     found: list[tuple[int, float]] = []
-    if run.ranking is not None and run.ranking is not wq.NullQuery:
+    # An empty filter would let Whoosh rank every document ("Stack facts" 9).
+    nothing_allowed = run.allowed is not None and not run.allowed
+    if run.ranking is not None and run.ranking is not wq.NullQuery and not nothing_allowed:
         results = run.view.searcher.search(
             run.ranking, limit=first + count, filter=run.allowed, sortedby=_sorting(sort)
         )
@@ -431,30 +471,42 @@ def _score(hit) -> float:
 
 
 def search(request: SearchRequest) -> SearchResults:
-    run = _run(request)
-    results = SearchResults(request=request, parsed=run.parsed)
-    if run.ranking is None or not run.matched:
-        return results
-    first = (request.page - 1) * request.per_page
-    results.total = run.matched.bit_count()
-    results.facets = run.view.facet_counts(run.matched)
-    results.hits = load_hits(_ranked(run, first, request.per_page, request.sort), run.parsed)
+    parsed = parse_query(request.q, fields=("text",))
+    results = SearchResults(request=request, parsed=parsed)
+    with _reading_index():
+        run = _run(request, parsed)
+        if run.ranking is None or not run.matched:
+            return results
+        first = (request.page - 1) * request.per_page
+        results.total = run.matched.bit_count()
+        results.facets = run.view.facet_counts(run.matched)
+        scored = _ranked(run, first, request.per_page, request.sort)
+    results.hits = load_hits(scored, parsed)
     return results
 
 
 def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuery, list[Hit]]:
     """Every hit of a search, in the requested order, for export (not only one page)."""
-    run = _run(request)
-    if run.ranking is None or not run.matched:
-        return run.parsed, []
-    scored = _ranked(run, 0, limit, request.sort)
-    return run.parsed, load_hits(scored, run.parsed, with_snippets=False)
+    parsed = parse_query(request.q, fields=("text",))
+    with _reading_index():
+        run = _run(request, parsed)
+        if run.ranking is None or not run.matched:
+            return parsed, []
+        scored = _ranked(run, 0, limit, request.sort)
+    return parsed, load_hits(scored, parsed, with_snippets=False)
+
+
+# A document's source file and extracted text can be megabytes; a list of hits never shows
+# them ("Stack facts" 11; issue 11, item 1).
+_LARGE_DOCUMENT_COLUMNS = ("document__source_bytes", "document__extracted_text")
 
 
 def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[Hit]:
     """Clauses for (pk, score) pairs, in that order, with aligned translations: two queries."""
-    clauses = Clause.objects.select_related("document__work", "section").in_bulk(
-        [pk for pk, _ in scored]
+    clauses = (
+        Clause.objects.select_related("document__work", "section")
+        .defer(*_LARGE_DOCUMENT_COLUMNS)
+        .in_bulk([pk for pk, _ in scored])
     )
     found = [(clauses[pk], score) for pk, score in scored if pk in clauses]
     translations: dict[tuple[int, int], list[Clause]] = {}
@@ -462,7 +514,11 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
     if rows and with_snippets:
         # The aligned clauses of other versions share the hit's stored row (archive.alignment).
         wanted = reduce(or_, (Q(document__work_id=work, row=row) for work, row in rows))
-        others = Clause.objects.filter(wanted).select_related("document__work")
+        others = (
+            Clause.objects.filter(wanted)
+            .select_related("document__work")
+            .defer(*_LARGE_DOCUMENT_COLUMNS)
+        )
         for other in others.order_by("document__language", "sequence"):
             translations.setdefault((other.document.work_id, other.row), []).append(other)
     hits = []

@@ -2,9 +2,11 @@
 
 import csv
 import json
+from functools import wraps
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 
 from archive.gazetteer import COUNTRIES
@@ -69,11 +71,9 @@ def facet_groups(results: SearchResults, active: dict, query) -> list[dict]:
 
 def search_page(request):
     form = SearchForm(request.GET)
-    context = {"form": form, "q": request.GET.get("q", ""), "problems": [], "results": None}
+    context = {"form": form, "q": request.GET.get("q", ""), "results": None}
     status = 200
-    if not form.is_valid():
-        context["problems"] = form.problems()
-    elif form.cleaned_data.get("q"):
+    if form.can_search():  # without the invalid filters, which the page names
         try:
             results = search(form.search_request())
         except SearchUnavailable as error:
@@ -82,7 +82,43 @@ def search_page(request):
         else:
             context["results"] = results
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
+    context["problems"] = form.problems()
     return render(request, "search/results.html", context, status=status)
+
+
+def json_errors(view):
+    """An unexpected failure answered as JSON, like every other answer of an API or export
+    view (issue 11, item 14), and logged as Django logs a 500."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Exception as error:
+            response = JsonResponse(
+                {"error": "The search failed unexpectedly; please try again later.", "status": 500},
+                status=500,
+            )
+            log_response(
+                "Internal Server Error: %s",
+                request.path,
+                response=response,
+                request=request,
+                exception=error,
+            )
+            return response
+
+    return wrapper
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it but never runs it: OWASP's advice against CSV
+    injection (https://owasp.org/www-community/attacks/CSV_Injection) is a leading ' on a
+    cell that starts like a formula."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def about(request):
@@ -131,6 +167,7 @@ def _export(request):
     return (parsed, hits), None
 
 
+@json_errors
 def export_csv(request):
     found, error = _export(request)
     if error:
@@ -140,10 +177,11 @@ def export_csv(request):
     response.write("\ufeff")  # so spreadsheet programs read the Japanese as UTF-8
     writer = csv.writer(response)
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(export_rows(request, found[1]))
+    writer.writerows(map(spreadsheet_safe, row) for row in export_rows(request, found[1]))
     return response
 
 
+@json_errors
 def export_json(request):
     found, error = _export(request)
     if error:
@@ -164,6 +202,7 @@ def export_json(request):
     return response
 
 
+@json_errors
 def api_search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
