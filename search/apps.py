@@ -8,10 +8,14 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        from archive.signals import documents_changed
-        from search import indexing
+        from archive.signals import documents_changed, documents_changing
+        from search import checks, indexing  # noqa: F401 (checks registers itself)
 
-        def update_index(sender, document_ids, **kwargs):
-            indexing.reindex_documents(document_ids)
+        def record_change(sender, document_ids, change, **kwargs):
+            indexing.record_change(document_ids, change)
 
+        def update_index(sender, document_ids, change, **kwargs):
+            indexing.index_changes(document_ids, change)
+
+        documents_changing.connect(record_change, weak=False, dispatch_uid="search-record-change")
         documents_changed.connect(update_index, weak=False, dispatch_uid="search-update-index")

@@ -1,0 +1,64 @@
+"""System checks: is the search index in step with the archive? (issue 11, item 4)"""
+
+from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError
+
+from search import indexing
+
+FIX = f"Run `{indexing.REPAIR_COMMAND}` (or `make index` to rebuild it all)."
+
+
+@register("search")
+def pending_changes_check(app_configs=None, **kwargs):
+    """Changes a process committed and then died before indexing (no database needed)."""
+    pending = indexing.pending_documents()
+    if not pending:
+        return []
+    return [
+        Warning(
+            f"{len(pending)} changed document(s) are not in the search index yet "
+            f"(ids {_listed(pending)}): an import or edit stopped after it was saved.",
+            hint=FIX,
+            id="search.W001",
+        )
+    ]
+
+
+@register("search", Tags.database)
+def index_drift_check(app_configs=None, databases=None, **kwargs):
+    """Clauses per document in the database against the index: `check --database default`
+    (Django runs checks that query the database only when asked to)."""
+    if not databases:
+        return []
+    try:
+        drifted = indexing.drift()
+    except indexing.IndexUnreadable as error:
+        try:
+            if not indexing.archive_counts():
+                return []  # an empty archive needs no index yet
+        except DatabaseError:
+            return []
+        return [
+            Warning(str(error), hint="Run `make index` (build_search_index).", id="search.W002")
+        ]
+    except DatabaseError:  # not migrated yet: nothing to compare
+        return []
+    if not drifted:
+        return []
+    examples = "; ".join(
+        f"document {pk}: {archive} in the archive, {index} in the index"
+        for pk, (archive, index) in sorted(drifted.items())[:5]
+    )
+    return [
+        Warning(
+            f"The search index disagrees with the archive on {len(drifted)} document(s) "
+            f"(clauses per document; {examples}).",
+            hint=FIX,
+            id="search.W003",
+        )
+    ]
+
+
+def _listed(ids, limit: int = 10) -> str:
+    shown = ", ".join(str(pk) for pk in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
