@@ -1,11 +1,12 @@
 """Reading helpers shared by pages and the API: versions, bodies, aligned rows, browse filters.
 
-Each helper runs a fixed number of queries, whatever the size of the document.
+Each helper runs a fixed number of queries, whatever the size of the document or the archive
+(issue 10: every page bounded by the page, not the archive).
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -87,6 +88,10 @@ def aligned_clauses(clause: Clause) -> list[Clause]:
     )
 
 
+# A version's source file and extracted text can be megabytes; a list of works never shows them
+# ("Stack facts" 11).
+LARGE_DOCUMENT_COLUMNS = ("source_bytes", "extracted_text")
+
 BROWSE_FILTERS = {
     "series": "series",
     "year": "date__year",
@@ -96,9 +101,22 @@ BROWSE_FILTERS = {
 }
 
 
-def browse(params) -> tuple[list[Work], dict[str, str], list[str]]:
+def works_newest_first(query: Q | None = None) -> QuerySet[Work]:
+    """Works (matching `query`), newest first, undated last in every database, each with its
+    versions (not their source files) prefetched: a slice costs two queries."""
+    versions = Document.objects.defer(*LARGE_DOCUMENT_COLUMNS).order_by("language")
+    works = Work.objects.order_by(F("date").desc(nulls_last=True), "slug")
+    if query:  # filters on countries or languages join rows that repeat a work
+        works = works.filter(query).distinct()
+    return works.prefetch_related(Prefetch("documents", queryset=versions))
+
+
+def browse(params) -> tuple[QuerySet[Work], dict[str, str], list[str]]:
     """Works matching the browse filters in `params` (a QueryDict), newest first, the filters
-    applied, and a notice for each value that cannot be one and so was ignored."""
+    applied, and a notice for each value that cannot be one and so was ignored.
+
+    The works are a lazy queryset: page or slice it (see `works_newest_first`), as the whole
+    archive is never one page."""
     given = {name: params.get(name, "").strip() for name in BROWSE_FILTERS}
     active, notices = {}, []
     for name, value in given.items():
@@ -112,13 +130,7 @@ def browse(params) -> tuple[list[Work], dict[str, str], list[str]]:
     query = Q()
     for name, value in active.items():
         query &= Q(**{BROWSE_FILTERS[name]: value})
-    works = (
-        Work.objects.filter(query)
-        .distinct()
-        .order_by("-date", "slug")
-        .prefetch_related("documents", "countries")
-    )
-    return list(works), active, notices
+    return works_newest_first(query), active, notices
 
 
 def _filter_problem(name: str, value: str) -> str:
@@ -193,6 +205,7 @@ def browse_facets(active: dict[str, str] | None = None) -> list[dict]:
 
 
 def archive_counts() -> dict[str, int]:
+    """How many texts, versions and clauses the archive holds: three COUNT queries."""
     return {
         "texts": Work.objects.count(),
         "versions": Document.objects.count(),

@@ -3,6 +3,7 @@
 import unicodedata
 from urllib.parse import quote
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,24 +23,39 @@ from archive.reading import (
     plain_text,
     preferred_version,
     versions_of,
+    works_newest_first,
 )
+
+LATEST_WORKS = 10
+WORKS_PER_PAGE = 50
 
 
 def home(request):
-    works, _active, _notices = browse({})
-    context = {"counts": archive_counts(), "facets": browse_facets(), "latest": works[:10]}
+    context = {
+        "counts": archive_counts(),
+        "facets": browse_facets(),
+        "latest": works_newest_first()[:LATEST_WORKS],
+    }
     return render(request, "archive/home.html", context)
 
 
 def document_list(request):
     works, active, notices = browse(request.GET)
+    page = Paginator(works, WORKS_PER_PAGE).get_page(page_number(request.GET.get("page", "")))
     context = {
-        "works": works,
+        "works": page,
         "active": active,
         "notices": notices,
         "facets": browse_facets(active),
     }
     return render(request, "archive/document_list.html", context)
+
+
+def page_number(value: str) -> int:
+    """The page asked for: 1 unless `value` is a positive number; get_page turns a number past
+    the end into the last page."""
+    value = value.strip()
+    return max(1, int(value)) if value.isascii() and value.isdigit() else 1
 
 
 def version_or_404(slug: str, language: str):

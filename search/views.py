@@ -4,7 +4,7 @@ import csv
 import json
 from functools import wraps
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
@@ -156,15 +156,57 @@ def export_rows(request, hits):
         ]
 
 
+# The most rows one export holds. all_matches loads every hit before the first row is sent,
+# so this bounds the memory of one export; the answer says when it was reached (issue 10).
+EXPORT_LIMIT = 100_000
+
+
 def _export(request):
+    """(parsed query, hits up to EXPORT_LIMIT, whether hits were left out), or an error."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return None, JsonResponse({"error": " ".join(form.problems()), "status": 400}, status=400)
     try:
-        parsed, hits = all_matches(form.search_request())
+        parsed, hits = all_matches(form.search_request(), limit=EXPORT_LIMIT + 1)
     except SearchUnavailable as error:
         return None, JsonResponse({"error": str(error), "status": 503}, status=503)
-    return (parsed, hits), None
+    return (parsed, hits[:EXPORT_LIMIT], len(hits) > EXPORT_LIMIT), None
+
+
+def _streamed(chunks, content_type: str, filename: str, truncated: bool, total: int):
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Export-Rows"] = str(total)
+    response["X-Export-Limit"] = str(EXPORT_LIMIT)
+    response["X-Export-Truncated"] = "true" if truncated else "false"
+    return response
+
+
+class _Line:
+    """A file for csv.writer that hands back each line written, so rows stream one by one."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_chunks(request, hits):
+    writer = csv.writer(_Line())
+    yield "\ufeff"  # so spreadsheet programs read the Japanese as UTF-8
+    yield writer.writerow(EXPORT_COLUMNS)
+    for row in export_rows(request, hits):
+        yield writer.writerow(map(spreadsheet_safe, row))
+
+
+def json_chunks(request, head: dict, hits):
+    """`head` and then "results": one object per hit, written as the rows are made."""
+    yield json.dumps(head, ensure_ascii=False, indent=1).removesuffix("\n}")
+    yield ',\n "results": ['
+    separator = "\n  "
+    for row in export_rows(request, hits):
+        result = dict(zip(EXPORT_COLUMNS, row, strict=True))
+        yield separator + json.dumps(result, ensure_ascii=False)
+        separator = ",\n  "
+    yield "\n ]\n}\n"
 
 
 @json_errors
@@ -172,13 +214,14 @@ def export_csv(request):
     found, error = _export(request)
     if error:
         return error
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Japanese as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(map(spreadsheet_safe, row) for row in export_rows(request, found[1]))
-    return response
+    _parsed, hits, truncated = found
+    return _streamed(
+        csv_chunks(request, hits),
+        "text/csv; charset=utf-8",
+        "search-results.csv",
+        truncated,
+        len(hits),
+    )
 
 
 @json_errors
@@ -186,20 +229,21 @@ def export_json(request):
     found, error = _export(request)
     if error:
         return error
-    parsed, hits = found
-    rows = [dict(zip(EXPORT_COLUMNS, row, strict=True)) for row in export_rows(request, hits)]
-    body = {
+    parsed, hits, truncated = found
+    head = {
         "query": parsed.normalized,
         "notices": parsed.notices,
-        "total": len(rows),
-        "results": rows,
+        "total": len(hits),
+        "truncated": truncated,
+        "limit": EXPORT_LIMIT,
     }
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
+    return _streamed(
+        json_chunks(request, head, hits),
+        "application/json; charset=utf-8",
+        "search-results.json",
+        truncated,
+        len(hits),
     )
-    response["Content-Disposition"] = 'attachment; filename="search-results.json"'
-    return response
 
 
 @json_errors

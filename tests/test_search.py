@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import threading
 
 import pytest
@@ -156,10 +157,10 @@ def test_nothing_found_page_says_what_was_searched_and_how_to_broaden(client, se
 def test_exports_contain_all_results_not_only_one_page(client, seeded):
     total = search(SearchRequest(q="協力")).total
     response = client.get("/search/export.csv", {"q": "協力", "page": "2"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:4] == ["Document", "Text slug", "Language", "Date"]
     assert len(rows) - 1 == total > 20
-    data = client.get("/search/export.json", {"q": "GOSAT"}).json()
+    data = json.loads(client.get("/search/export.json", {"q": "GOSAT"}).getvalue())
     assert data["total"] == 4 and {r["Clause"] for r in data["results"]} == {"15", "17", "14"}
 
 

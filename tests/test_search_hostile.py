@@ -20,7 +20,7 @@ ENTRY = (
 
 
 def csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def hits_of(url, response):
@@ -32,7 +32,7 @@ def hits_of(url, response):
         return response.json()["hits"]
     if url.endswith(".csv"):
         return csv_rows(response)[1:]
-    return json.loads(response.content)["results"]
+    return json.loads(response.getvalue())["results"]
 
 
 # Item 1: one GET must not pull every hit's whole source file into memory.
@@ -181,7 +181,7 @@ def test_csv_export_neutralizes_cells_that_spreadsheets_read_as_formulas(
     for row in rows[1:]:
         assert all(cell[:1] not in ("=", "+", "-", "@", "\t", "\r") for cell in row)
     # The JSON export is data, not a spreadsheet: the text as printed.
-    body = json.loads(client.get("/search/export.json", {"q": "ペンギン観測"}).content)
+    body = json.loads(client.get("/search/export.json", {"q": "ペンギン観測"}).getvalue())
     assert {row["Clause text"] for row in body["results"]} == texts
 
 
