@@ -5,6 +5,7 @@ the Whoosh query, Whoosh's own grouping gives the facet counts, and a page of hi
 the database in a fixed number of queries whatever its size.
 """
 
+import functools
 import logging
 import pickle
 import struct
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.safestring import mark_safe
 from whoosh import index as whoosh_index
@@ -63,6 +65,9 @@ _DAMAGED = (
 )
 
 log = logging.getLogger(__name__)
+# Term masks kept per index version when settings.py does not say (about 12 kB each at 100,000
+# clauses, so ~25 MB).
+DEFAULT_TERM_MASKS = 2000
 
 
 class SearchUnavailable(Exception):
@@ -104,20 +109,46 @@ class SearchResults:
         return self.parsed.notices
 
 
+def _locked(method):
+    """Run the method holding the view's lock (see _IndexView)."""
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class _IndexView:
-    """One searcher on the index, with what is worth keeping while the index does not change.
+    """One searcher on one version of the index, with what is worth keeping while that version
+    does not change. One view per process, shared by all its threads (see `_view`).
 
     Totals and facet counts come from bitmasks: each term's documents as the bits of one
     integer, combined by the query's AND/OR/NOT and counted with bit_count(). Counting 40,000
     hits that way costs microseconds once a term's mask is cached; walking them in Whoosh took
     25 ms per search (bench/).
+
+    Threads: a Whoosh searcher is not safe to share unlocked (its files are read by seek() then
+    read() on one shared file object, `whoosh/filedb/structfile.py`, `StructFile.get`), so
+    every use of the searcher and every change to a cache holds the view's lock. Whoosh is pure
+    Python, so under the GIL the lock costs no parallelism; database reads (`check_texts`) run
+    outside it. Cache values are never changed once stored, only added or evicted.
+
+    Memory, per process (the view of an older index version is freed once the requests still
+    using it end):
+    - term masks: at most `settings.SEARCH_CACHE_TERM_MASKS` (default 2000), least recently
+      used first out; each is clauses / 8 bytes (12 kB at 100,000 clauses, ~25 MB in all);
+    - facet masks: one per facet value (language, year, kind, series, country);
+    - 256 wildcard expansions, 256 substring masks, 65 facet filters, each field's word list.
     """
 
-    TERM_MASKS = 2000  # about 12 kB each at 100,000 clauses
-
-    def __init__(self, searcher):
+    def __init__(self, path: str, searcher):
+        self.path = path
         self.searcher = searcher
         self.reader = searcher.reader()
+        self._lock = threading.RLock()
+        self.term_masks = getattr(settings, "SEARCH_CACHE_TERM_MASKS", DEFAULT_TERM_MASKS)
         self._masks: dict[str, dict[str, int]] | None = None
         self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._filters: dict[str, set[int]] = {}
@@ -127,18 +158,27 @@ class _IndexView:
         self._substrings: OrderedDict[str, int] = OrderedDict()
         self._pks = None
 
+    def up_to_date(self) -> bool:
+        """False once the index on disk has a newer generation than this view's."""
+        return self.searcher.up_to_date()
+
+    @_locked
     def facet_masks(self) -> dict[str, dict[str, int]]:
         if self._masks is None:
-            self._masks = {
-                name: {
-                    term.decode(): self.term_mask(name, term.decode())
-                    for term in self.reader.lexicon(name)
-                }
-                for name in FACETS
-                if name in self.reader.indexed_field_names()
-            }
+            self._masks = self._build_facet_masks()
         return self._masks
 
+    def _build_facet_masks(self) -> dict[str, dict[str, int]]:
+        return {
+            name: {
+                term.decode(): self.term_mask(name, term.decode())
+                for term in self.reader.lexicon(name)
+            }
+            for name in FACETS
+            if name in self.reader.indexed_field_names()
+        }
+
+    @_locked
     def term_mask(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
         if key in self._terms:
@@ -148,15 +188,17 @@ class _IndexView:
         if key in self.reader:
             mask = _bitmask(self.reader.postings(fieldname, text).all_ids())
         self._terms[key] = mask
-        if len(self._terms) > self.TERM_MASKS:
+        if len(self._terms) > self.term_masks:
             self._terms.popitem(last=False)
         return mask
 
+    @_locked
     def everything(self) -> int:
         if self._everything is None:
             self._everything = _bitmask(self.reader.all_doc_ids())
         return self._everything
 
+    @_locked
     def expand(self, lexicon: Lexicon) -> tuple[list[str], bool]:
         """The indexed words a placeholder stands for (most frequent first), and whether
         there were more than MAX_EXPANSIONS."""
@@ -190,6 +232,7 @@ class _IndexView:
             self._expansions.popitem(last=False)
         return found, capped
 
+    @_locked
     def words(self, fieldname: str) -> list[str]:
         """The field's terms that are whole words of letters or digits (not n-grams of
         Japanese, not token pairs), read once per index version."""
@@ -229,20 +272,27 @@ class _IndexView:
         if query.exact:
             return candidates
         key = query.needle
-        if key not in self._substrings:
-            known = self.docmask(query.known) & candidates if query.known is not None else 0
-            self._substrings[key] = known | self.check_texts(candidates & ~known, query.needle)
+        with self._lock:
+            if key in self._substrings:
+                self._substrings.move_to_end(key)
+                return self._substrings[key]
+        # Outside the lock: checking texts reads the database. Two threads may both check a
+        # new needle; they store the same mask.
+        known = self.docmask(query.known) & candidates if query.known is not None else 0
+        mask = known | self.check_texts(candidates & ~known, query.needle)
+        with self._lock:
+            self._substrings[key] = mask
+            self._substrings.move_to_end(key)
             if len(self._substrings) > 256:
                 self._substrings.popitem(last=False)
-        self._substrings.move_to_end(key)
-        return self._substrings[key]
+        return mask
 
     def check_texts(self, mask: int, needle: str) -> int:
         """The documents of `mask` whose clause text, folded, contains `needle`."""
         if not mask:
             return 0
-        pks = self.clause_pks()
-        by_pk = {pks[docnum]: docnum for docnum in _docnums(mask)}
+        docnums = _docnums(mask)
+        by_pk = dict(zip(self.clause_pks(docnums), docnums, strict=True))
         keep = []
         wanted = list(by_pk)
         for start in range(0, len(wanted), 5000):
@@ -251,11 +301,28 @@ class _IndexView:
             keep += [by_pk[pk] for pk, text in rows if needle in fold_for_match(text)]
         return _bitmask(keep)
 
-    def clause_pks(self):
-        """Document number -> clause pk, read from the index's column (no stored fields)."""
+    @_locked
+    def clause_pks(self, docnums: list[int]) -> list[int]:
+        """The clause pks of these document numbers, read from the index's column (no stored
+        fields)."""
         if self._pks is None:
             self._pks = self.reader.column_reader("clause_pk")
-        return self._pks
+        return [self._pks[docnum] for docnum in docnums]
+
+    @_locked
+    def docs_for_query(self, query: wq.Query) -> list[int]:
+        return list(self.searcher.docs_for_query(query))
+
+    @_locked
+    def rank(self, query, first: int, count: int, allowed, sortedby):
+        """(clause pk, score) for Whoosh's hits first … first + count, and how many it scored."""
+        results = self.searcher.search(
+            query, limit=first + count, filter=allowed, sortedby=sortedby
+        )
+        return (
+            [(int(hit["django_id"]), _score(hit)) for hit in results[first:]],
+            results.scored_length(),
+        )
 
     def docmask(self, query: wq.Query) -> int:
         """The documents `query` matches, as a bitmask."""
@@ -269,8 +336,9 @@ class _IndexView:
             return reduce(or_, (self.docmask(q) for q in query.subqueries))
         if isinstance(query, wq.Not):
             return self.everything() & ~self.docmask(query.query)
-        return _bitmask(self.searcher.docs_for_query(query))
+        return _bitmask(self.docs_for_query(query))
 
+    @_locked
     def allowed(self, filter_query: wq.Query | None) -> set[int] | None:
         """Documents a filter allows, for Whoosh's ranking; cached, as readers click through
         the same facets."""
@@ -335,31 +403,55 @@ def _bitmask(docnums) -> int:
     return int.from_bytes(bits, "little")
 
 
-_local = threading.local()
+# The process's view of the index, shared by every thread; replaced, never changed in place.
+_current: _IndexView | None = None
+_opening = threading.Lock()
 
 
 def _view() -> _IndexView:
-    """A view of the current index, reopened only when the index has changed."""
+    """The process's view of the current index, opened once and reopened only when the index
+    has changed (an import bumps its generation; a full build swaps in a folder with a higher
+    one).
+
+    One thread opens a new view, under a lock, while the others wait for it rather than open
+    their own; the new view is published by one assignment once it is complete, and requests
+    already running keep the old view they hold.
+    """
+    global _current
     path = index_path()
-    cached = getattr(_local, "views", {}).get(path)
     try:
-        if cached is not None:
-            view = cached if cached.searcher.up_to_date() else _IndexView(cached.searcher.refresh())
-        else:
-            if not whoosh_index.exists_in(path):
-                raise SearchUnavailable(_NOT_BUILT)
-            # TF-IDF, not BM25: Whoosh can skip whole blocks of postings when ranking with it,
-            # which took a 40,000-hit word from 68 ms to 2 ms (bench/); clauses are short and
-            # of similar length, where BM25's length normalization changes little.
-            view = _IndexView(whoosh_index.open_dir(path).searcher(weighting=TF_IDF()))
+        view = _current
+        if view is not None and view.path == path and view.up_to_date():
+            return view
+        with _opening:
+            view = _current  # another thread may have opened it while this one waited
+            if view is None or view.path != path or not view.up_to_date():
+                view = _current = _open(path)
     except _DAMAGED as error:
         raise _unreadable(error) from None
-    _local.views = {path: view}
     return view
 
 
+def _open(path: str) -> _IndexView:
+    if not whoosh_index.exists_in(path):
+        raise SearchUnavailable(_NOT_BUILT)
+    # A new searcher, not `searcher.refresh()`: refresh may close files of the old searcher,
+    # which requests in flight still read (whoosh/searching.py, Searcher.refresh).
+    # TF-IDF, not BM25: Whoosh can skip whole blocks of postings when ranking with it, which
+    # took a 40,000-hit word from 68 ms to 2 ms (bench/); clauses are short and of similar
+    # length, where BM25's length normalization changes little.
+    return _IndexView(path, whoosh_index.open_dir(path).searcher(weighting=TF_IDF()))
+
+
+def _forget_view() -> None:
+    """Drop the process's view, so that the next search opens the index again."""
+    global _current
+    with _opening:
+        _current = None
+
+
 def _unreadable(error: Exception) -> SearchUnavailable:
-    _local.views = {}
+    _forget_view()
     log.warning("The search index cannot be read", exc_info=error)
     return SearchUnavailable(_UNREADABLE.format(error.__class__.__name__))
 
@@ -453,15 +545,11 @@ def _ranked(run: _Run, first: int, count: int, sort: str) -> list[tuple[int, flo
     # An empty filter would let Whoosh rank every document ("Stack facts" 9).
     nothing_allowed = run.allowed is not None and not run.allowed
     if run.ranking is not None and run.ranking is not wq.NullQuery and not nothing_allowed:
-        results = run.view.searcher.search(
-            run.ranking, limit=first + count, filter=run.allowed, sortedby=_sorting(sort)
-        )
-        found = [(int(hit["django_id"]), _score(hit)) for hit in results[first:]]
-        first = max(0, first - results.scored_length())
+        found, scored = run.view.rank(run.ranking, first, count, run.allowed, _sorting(sort))
+        first = max(0, first - scored)
     if len(found) < count and run.rest:
-        pks = run.view.clause_pks()
         later = _docnums(run.rest)[first : first + count - len(found)]
-        found += [(pks[docnum], 0.0) for docnum in later]
+        found += [(pk, 0.0) for pk in run.view.clause_pks(later)]
     return found
 
 

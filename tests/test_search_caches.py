@@ -1,0 +1,149 @@
+"""The search caches belong to the process: one view of the index shared by every thread,
+replaced whole when the index changes (issue 10)."""
+
+import threading
+
+import pytest
+from django.db import connections
+
+from archive.models import Clause
+from search import indexing, searching
+from search.searching import SearchRequest, search
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    "GOSAT",
+    "気候変動",
+    "cooperation",
+    "partner*",
+    '"joint statement"',
+    "中央アジア -日本",
+    "協力",
+    "GOSAT OR 気候変動",
+]
+
+
+@pytest.fixture
+def fresh_start():
+    """No view yet, as in a worker that has just started."""
+    searching._forget_view()
+    yield
+    searching._forget_view()
+
+
+def in_threads(count: int, work):
+    """Run work(i) in `count` threads at once; their results, or the first exception.
+
+    The threads share the test's database connection, as Django's live server thread does, so
+    they read the test's data whether or not it is committed (an earlier transactional test
+    may have flushed the session's)."""
+    results: list = [None] * count
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+    shared = connections["default"]
+    shared.inc_thread_sharing()
+
+    def run(i):
+        connections["default"] = shared
+        try:
+            start.wait()
+            results[i] = work(i)
+        except BaseException as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        shared.dec_thread_sharing()
+    assert not errors, errors
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def outcome(q: str, **options):
+    results = search(SearchRequest(q=q, per_page=50, **options))
+    return results.total, [hit.clause.pk for hit in results.hits], results.facets
+
+
+def test_threads_share_one_view_and_build_facet_masks_once(seeded, fresh_start, monkeypatch):
+    builds = []
+    build = searching._IndexView._build_facet_masks
+
+    def counted(view):
+        builds.append(view)
+        return build(view)
+
+    monkeypatch.setattr(searching._IndexView, "_build_facet_masks", counted)
+
+    def work(_):
+        found = search(SearchRequest(q="GOSAT"))
+        view = searching._view()
+        return view, view.facet_masks(), found.total
+
+    (view_a, masks_a, total_a), (view_b, masks_b, total_b) = in_threads(2, work)
+    assert view_a is view_b
+    assert masks_a is masks_b
+    assert len(builds) == 1
+    assert total_a == total_b > 0
+    # A thread started later finds the same view, its masks already built.
+    ((view_c, masks_c, _),) = in_threads(1, work)
+    assert view_c is view_a and masks_c is masks_a
+    assert len(builds) == 1
+
+
+def test_a_changed_index_gives_a_new_view_that_sees_the_change(seeded, scratch_index):
+    assert search(SearchRequest(q="zyxquux")).total == 0
+    before = searching._view()
+    clause = Clause.objects.filter(document__language="en").first()
+    clause.text += " zyxquux"
+    clause.save()
+    indexing.reindex_documents([clause.document_id])
+
+    found = search(SearchRequest(q="zyxquux"))
+    assert [hit.clause.pk for hit in found.hits] == [clause.pk]
+    after = searching._view()
+    assert after is not before
+    assert searching._view() is after  # and kept until the index changes again
+    # A request that still holds the old view can finish with it.
+    assert before.term_mask("text", "gosat")
+
+
+def test_a_full_build_swaps_in_a_new_view_and_the_old_one_still_answers(seeded, scratch_index):
+    total = search(SearchRequest(q="GOSAT")).total
+    before = searching._view()
+    indexing.rebuild_all()  # a new folder swapped in, the old one removed
+    assert search(SearchRequest(q="GOSAT")).total == total
+    assert searching._view() is not before
+    assert before.docmask(searching.wq.Term("text", "gosat")).bit_count() == total
+
+
+def test_many_threads_give_the_same_results_as_one(seeded, fresh_start):
+    requests = [
+        (q, {"sort": sort, "page": page})
+        for q in QUERIES
+        for sort, page in (("relevance", 1), ("date", 1), ("relevance", 2))
+    ]
+    expected = [outcome(q, **options) for q, options in requests]
+    searching._forget_view()  # the threads start cold, and race to fill the caches
+
+    def work(i):
+        order = [(i * 7 + n) % len(requests) for n in range(20)]
+        return [(n, outcome(requests[n][0], **requests[n][1])) for n in order]
+
+    for answers in in_threads(8, work):
+        assert len(answers) == 20
+        for n, answer in answers:
+            assert answer == expected[n], requests[n]
+
+
+def test_the_term_mask_cache_is_bounded_by_the_setting(seeded, fresh_start, settings):
+    settings.SEARCH_CACHE_TERM_MASKS = 3
+    view = searching._view()
+    for word in ("gosat", "japan", "cooperation", "climate", "energy"):
+        view.term_mask("text", word)
+    assert len(view._terms) == 3
