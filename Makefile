@@ -1,10 +1,19 @@
-# The two commands: `make run` (install, migrate, import, index, serve) and `make test`.
+# The two commands: `make run` (install, migrate, import, index, serve) and `make test`
+# (installs the system packages the tests use, then lint, migration check, suite).
+# `make serve` is the production stack (gunicorn, whitenoise, DEBUG off) on loopback.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := DEBUG=1 $(PY) manage.py
 
-.PHONY: run test lint format install migrate import index bench bench-corpus bench-profile
+# Production settings over plain HTTP on 127.0.0.1: a secret generated once into var/, and no
+# redirect to HTTPS. Either can be set in the environment instead (README, "Deploy").
+SECRET_KEY_FILE := $(or $(ARCHIVE_VAR_DIR),var)/secret_key
+SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
+
+.PHONY: run serve test lint format install system-packages migrate import index collectstatic \
+	bench bench-corpus bench-profile
 
 install: $(VENV)/.installed
 
@@ -26,6 +35,18 @@ index: import
 run: index
 	$(MANAGE) runserver 127.0.0.1:8000
 
+$(SECRET_KEY_FILE):
+	mkdir -p $(@D)
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.tmp
+	mv $@.tmp $@
+
+# Hashed, gzipped copies of static/ in STATIC_ROOT (default var/static), served by whitenoise.
+collectstatic: install $(SECRET_KEY_FILE)
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+
+serve: index collectstatic
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -34,8 +55,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Chromium, Japanese fonts, PostgreSQL: installed as root; otherwise the script prints the one
+# apt-get line and stops before anything else runs.
+system-packages:
+	bash .ci/install-system-packages
+
 # Exit code 5 ("no tests ran") fails like any other failure.
-test: lint
+test: system-packages lint
 	$(MANAGE) makemigrations --check --dry-run
 	DEBUG=1 $(PY) -m pytest
 

@@ -86,6 +86,7 @@ def environment(workdir: Path) -> dict:
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="config.settings",
+        STATIC_ROOT=str(workdir / "static"),  # DEBUG=0 serves collected, hashed files
     )
     return env
 
@@ -167,6 +168,9 @@ def bench_size(size: int) -> dict:
     workdir.mkdir(parents=True)
     env = environment(workdir)
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
     import_s, import_rss = timed([PY, "manage.py", "import_documents", str(corpus)], env)
     index_s, index_rss = timed([PY, "manage.py", "build_search_index"], env)
     facts = json.loads(

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions and the rest (whitenoise's documented place).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +101,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# `collectstatic` (in `make serve`) copies static/ here; whitenoise serves it when DEBUG is off.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Outside DEBUG: hashed names (cached for a year by browsers) and gzip copies. These need the
+    # manifest `collectstatic` writes, so local runs and tests keep the plain storage.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Follow the DEBUG of the environment, not the one the test runner switches off: with DEBUG=1
+# whitenoise reads static/ as it changes and needs no STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 # The Whoosh index (a folder); `make run` builds it, imports keep it in step.
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
@@ -111,6 +128,9 @@ HAYSTACK_CONNECTIONS = {
 }
 # Index updates happen once per import or admin save, after commit (search/apps.py), not per row.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+# Term bitmasks each server process keeps for the current index (search/searching.py), least
+# recently used first out; each is clauses / 8 bytes (2000 × 12 kB ≈ 25 MB at 100,000 clauses).
+SEARCH_CACHE_TERM_MASKS = int(os.environ.get("SEARCH_CACHE_TERM_MASKS", 2000))
 
 # Where `import_documents` looks when given no paths.
 FIXTURES_DIR = BASE_DIR / "fixtures"

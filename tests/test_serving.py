@@ -1,0 +1,166 @@
+"""The production stack as `make serve` runs it: gunicorn with config/gunicorn.conf.py, DEBUG off,
+static files from whitenoise.
+
+The server runs in a subprocess against a scratch SQLite archive (whatever DATABASE_URL the
+suite runs with), imported with the real fixtures, and a STATIC_ROOT filled by collectstatic.
+"""
+
+import contextlib
+import gzip
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TURKMENISTAN
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+STARTUP_SECONDS = 20
+ONE_YEAR = 365 * 24 * 3600
+
+
+def manage(*args: str, env: dict) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+
+@pytest.fixture(scope="module")
+def production_env(tmp_path_factory):
+    """The environment of a production run on loopback, with a migrated, imported archive."""
+    folder = tmp_path_factory.mktemp("serving")
+    unset = ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "GUNICORN_CMD_ARGS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="serving-test-key-not-for-production-" + "q7Zk2mW9xR4tB8vN1pL6" * 2,
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{folder / 'archive.sqlite3'}",
+        SEARCH_INDEX_PATH=str(folder / "whoosh_index"),
+        STATIC_ROOT=str(folder / "static"),
+        ARCHIVE_VAR_DIR=str(folder / "var"),
+    )
+    manage("migrate", "--noinput", env=env)
+    manage("import_documents", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, log_path: Path):
+    """Start gunicorn as `make serve` does, on a free port; yield (process, port, log path)."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not port_open(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not listen on {port}:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield process, port, log_path
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(production_env, tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
+    with gunicorn(production_env, log_path) as (_, port, _):
+        yield port
+
+
+def get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def stylesheet_href(page: bytes) -> str:
+    match = re.search(rb'<link rel="stylesheet" href="([^"]+)"', page)
+    assert match, "no stylesheet link on the page"
+    return match.group(1).decode()
+
+
+def test_document_page_is_served_with_its_hashed_stylesheet(server):
+    status, _, body = get(server, f"/documents/{TURKMENISTAN}/en/")
+    assert status == 200
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", stylesheet_href(body))
+
+
+def test_stylesheet_is_compressed_and_cached_for_a_year(server, production_env):
+    _, _, page = get(server, f"/documents/{TURKMENISTAN}/en/")
+    href = stylesheet_href(page)
+    collected = (Path(production_env["STATIC_ROOT"]) / href.removeprefix("/static/")).read_bytes()
+
+    status, headers, body = get(server, href, **{"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["content-type"].startswith("text/css")
+    assert headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == collected
+    max_age = int(re.search(r"max-age=(\d+)", headers["cache-control"]).group(1))
+    assert max_age >= ONE_YEAR
+    assert "immutable" in headers["cache-control"]
+
+    status, headers, body = get(server, href)
+    assert status == 200
+    assert "content-encoding" not in headers
+    assert body == collected
+
+
+def test_unknown_page_is_a_plain_404(server):
+    status, _, body = get(server, "/no-such-page/")
+    assert status == 404
+    assert b"URLconf" not in body  # DEBUG's technical 404 page would list the URL patterns
+
+
+def test_server_logs_requests_and_stops_cleanly_on_sigterm(production_env, tmp_path):
+    with gunicorn(production_env, tmp_path / "server.log") as (process, port, log_path):
+        assert get(port, "/")[0] == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=STARTUP_SECONDS) == 0
+        assert not port_open(port)
+        log = log_path.read_text()
+    assert "Using worker: gthread" in log
+    assert '"GET / HTTP/1.1" 200' in log
+    assert "Shutting down: Master" in log
+    assert "Traceback" not in log
