@@ -52,6 +52,8 @@ class Work(models.Model):
 
     class Meta:
         ordering = ["-date", "slug"]
+        # Home and /documents/ take one page of works newest first: an index, not a sort.
+        indexes = [models.Index(fields=["-date", "slug"], name="work_newest_first")]
 
     def __str__(self):
         return self.slug
