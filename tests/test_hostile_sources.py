@@ -320,3 +320,22 @@ def test_api_errors_come_back_as_json(client, seeded, monkeypatch):
     assert failed.json()["status"] == 500 and "boom" not in failed.content.decode()
     page = client.get("/no/such/page/")
     assert page.status_code == 404
+
+
+def test_admin_logins_are_throttled_after_repeated_failures(client, db, settings):
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+
+    cache.clear()
+    User.objects.create_superuser("curator", "c@example.org", "right-password")
+    settings.ADMIN_LOGIN_ATTEMPTS = 3
+    url = "/admin/login/?next=/admin/"
+    for _ in range(3):
+        response = client.post(url, {"username": "curator", "password": "wrong"})
+        assert response.status_code == 200  # the form again
+    refused = client.post(url, {"username": "curator", "password": "right-password"})
+    assert refused.status_code == 429 and "Too many failed logins" in refused.content.decode()
+    cache.clear()  # the window passed
+    assert (
+        client.post(url, {"username": "curator", "password": "right-password"}).status_code == 302
+    )
