@@ -26,12 +26,20 @@ _MEETING_LEAD = re.compile(r"^(?:on|at|in)?$", re.I)
 def settle_date(doc: ParsedDocument) -> None:
     """The signing or meeting day: the closing formula's, else the printed date line's, else
     one the body names; a span of days with no single day named is kept as `date_range`."""
-    printed, printed_range = None, None
+    printed, printed_range, printed_days = None, None, []
     for line in doc.lines("date", "date_place"):
         if span := dates.find_range(line.text):
             printed_range = printed_range or span[:2]
         elif found := dates.find_date(line.text):
             printed = printed or found[0]
+            printed_days.append(found[0])
+    if len(set(printed_days)) > 1:
+        doc.warn(
+            "date",
+            f"the text prints {len(set(printed_days))} different dates "
+            f"({', '.join(str(d) for d in dict.fromkeys(printed_days))}); check which is the "
+            'date of the text and set date = "YYYY-MM-DD" in the manifest.',
+        )
     signed = dates.parse_date(doc.closing) if doc.closing else None
     opening = [c.paragraphs[0] for c in doc.clauses[:3]]
     body_range = next((span[:2] for p in opening if (span := dates.find_range(p))), None)

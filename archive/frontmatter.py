@@ -8,7 +8,7 @@ recognise into `doc.metadata_lines` / `doc.signatories`, and return the lines of
 
 import re
 
-from archive import dates
+from archive import dates, gazetteer
 from archive.lines import (
     SENTENCE_END,
     SENTENCE_PUNCTUATION,
@@ -109,7 +109,9 @@ def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         elif is_dateline(text):
             role = "date" if is_dateline(text, place=False) else "date_place"
             doc.metadata_lines.append(MetadataLine(role, text, line.offset))
-            seen_date = True
+            seen_date = bool(titles)  # a date above the title (a posting date) ends nothing
+        elif is_place_line(text):
+            doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif titles and SUBTITLE.match(text) and not seen_subtitle:
             doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
             seen_subtitle = True
@@ -211,13 +213,49 @@ def is_dateline(text: str, place: bool = True) -> bool:
         len(rest) <= 30
         and not SENTENCE_PUNCTUATION.search(rest.strip(" ."))
         and not re.search(r"[\u3040-\u309f「」『』（）()]", rest)
-        and (not rest or not rest[0].islower())
+        and not re.search(r"\b[a-z]+\b", rest)  # Done at Tokyo on …: a sentence, not a place
     )
 
 
+# 於：東京, Venue: Tokyo, or a known place alone on its line (タシケント, Tokyo).
+_PLACE_PREFIX = re.compile(r"^(?:於\s*[:：]?|場所\s*[:：]|(?:Venue|Place)\s*:)\s*", re.I)
+
+
+def is_place_line(text: str) -> bool:
+    """A line that only names where the text was issued: a place the gazetteer knows."""
+    name = _PLACE_PREFIX.sub("", text.strip()).strip(" 　()（）")
+    name = re.sub(r"市$", "", name)
+    return bool(name) and gazetteer.PLACES.get(name) is not None
+
+
+# ［参考］, （注）, (Note), [Reference], ※: notes printed after the text, not part of it.
+NOTE = re.compile(
+    r"^(?:[［\[【]\s*(?:参考|注|備考|Reference|Note)\s*[］\]】]|[（(]\s*(?:注|参考|Note|Reference)\s*[）)]|※)",
+    re.I,
+)
+
+
 def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
-    """The closing date line and the signature block (names paired with titles); lines
-    after a signature block are kept as `after_signatures` with a warning."""
+    """Notes after the text, the closing date line and the signature block (names paired
+    with titles); lines after a signature block are kept as `after_signatures` with a warning."""
+    first_note = next(
+        (i for i in range(max(1, len(lines) - 12), len(lines)) if NOTE.match(lines[i].text)), None
+    )
+    notes = lines[first_note:] if first_note is not None else []
+    for line in notes:
+        doc.metadata_lines.append(MetadataLine("note", line.text, line.offset))
+    lines = lines[: len(lines) - len(notes)]
+    body = _read_signatures(lines, doc)
+    if notes and doc.signatories:
+        doc.warn(
+            "structure",
+            f"text after the signatures ({len(notes)} line(s), from “{notes[0].text[:30]}”) "
+            "was kept apart as a note; check that it is not part of the text.",
+        )
+    return body
+
+
+def _read_signatures(lines: list[Line], doc: ParsedDocument) -> list[Line]:
     end = _signature_end(lines)
     if end < len(lines):
         trailing = lines[end:]
@@ -232,9 +270,10 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         lines = lines[:end]
     end = len(lines)
     trailing_meta: list[MetadataLine] = []
-    while end > 0 and is_dateline(lines[end - 1].text):
+    while end > 0 and (is_dateline(lines[end - 1].text) or is_place_line(lines[end - 1].text)):
         line = lines[end - 1]
         role = "date" if is_dateline(line.text, place=False) else "date_place"
+        role = "place" if is_place_line(line.text) else role
         trailing_meta.insert(0, MetadataLine(role, line.text, line.offset))
         end -= 1
     block_start = end

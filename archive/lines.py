@@ -40,7 +40,8 @@ def split_lines(text: str) -> list[Line]:
 # Clause numbering styles, tried in order. Each gives the printed label as group "label".
 NUMBERING = [
     ("paren-number", re.compile(r"^(?P<label>[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*")),
-    ("dotted-number", re.compile(r"^(?P<label>[0-9０-９]{1,3}[.．])(?![0-9０-９])\s*")),
+    # A full-width ．is never a decimal point, so １．３月７日 is clause 1 (1.5 is a number).
+    ("dotted-number", re.compile(r"^(?P<label>[0-9０-９]{1,3}(?:\.(?![0-9０-９])|．))\s*")),
     ("bare-number", re.compile(r"^(?P<label>[0-9０-９]{1,3})[ 　\t]+(?=\S)")),
     ("circled-number", re.compile(r"^(?P<label>[①-⑳㉑-㉟])\s*")),
     ("paren-roman", re.compile(r"^(?P<label>[(（](?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[)）])\s*")),
@@ -82,10 +83,19 @@ def numbering(text: str) -> tuple[str, str] | None:
     return None
 
 
+# An annex starts a part of its own, beside the body's top-level sections.
+ANNEX = re.compile(
+    r"^(?:別添|別紙|附属書|付属書|Annex|Attachment|Appendix)(?:\s*[0-9０-９IVX]{0,3})$", re.I
+)
+
+
 def marked_heading(text: str) -> tuple[str, str, int] | None:
-    """(label, heading, rank) for a line with a section mark; rank 0 is ◆, 1 Roman or 第N章."""
+    """(label, heading, rank) for a line with a section mark; rank 0 is ◆ or an annex,
+    1 Roman or 第N章."""
     if match := MAJOR_MARK.match(text):
         return match.group("label"), match.group("heading"), 0
+    if ANNEX.match(text.strip()):
+        return "", text.strip(), 0
     if match := ROMAN_HEADING.match(text):
         label = match.group("label") or match.group("label2") or match.group("label3")
         heading = match.group("heading") or match.group("heading2") or match.group("heading3")

@@ -85,6 +85,10 @@ PROVISIONAL = re.compile(
     rf"^{_PROVISIONAL_MARK}$|^(?:provisional|unofficial|tentative) translation$|仮訳", re.I
 )
 PROVISIONAL_SUFFIX = re.compile(rf"\s*{_PROVISIONAL_MARK}\s*$", re.I)
+# A line that is nothing but the mark, wherever it stands (the foot of a page, too).
+PROVISIONAL_LINE = re.compile(
+    rf"^{_PROVISIONAL_MARK}$|^(?:provisional|unofficial|tentative) translation$", re.I
+)
 AUTHENTIC_LANGUAGE = [
     (re.compile(r"英語で.*署名|in the English language|in English"), "en"),
     (re.compile(r"ロシア語で.*署名|in the Russian language"), "ru"),

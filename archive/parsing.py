@@ -12,7 +12,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from archive import checks
-from archive.frontmatter import CLOSING, read_back_matter, read_front_matter
+from archive.frontmatter import (
+    CLOSING,
+    is_dateline,
+    is_place_line,
+    read_back_matter,
+    read_front_matter,
+)
 from archive.lines import (
     CONTINUES,
     SENTENCE_PUNCTUATION,
@@ -25,6 +31,7 @@ from archive.lines import (
     split_lines,
 )
 from archive.parsed import (
+    PROVISIONAL_LINE,
     MetadataLine,
     ParsedClause,
     ParsedDocument,
@@ -75,6 +82,7 @@ def parse_document(text: str, language: str, hints: ParseHints | None = None) ->
     doc.hard_wrapped = width is not None
     body_lines = read_front_matter(lines, doc)
     body_lines = read_back_matter(body_lines, doc)
+    body_lines = _set_datelines_aside(body_lines, doc)
     paragraphs = _build_paragraphs(body_lines, language, width)
     if not paragraphs:
         raise ParseError("no body text was found after the title and metadata lines")
@@ -101,10 +109,31 @@ def _set_residue_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
     previous_role = None
     for index, line in enumerate(lines):
         role = residue_role(line.text) or ("furniture" if index in headers else None)
+        if not role and PROVISIONAL_LINE.match(line.text):
+            role = "provisional"
         if not role and previous_role == "link" and line.bullet and _is_crumb(line.text):
             role = "link"  # the last item of a list of links: the page's own place in the site
         previous_role = role if line.bullet else None
         if role:
+            doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
+            carried += line.blank_before + 1
+            continue
+        line.blank_before += carried
+        carried = 0
+        kept.append(line)
+    return kept
+
+
+def _set_datelines_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
+    """A line in the body that is only a date or a place (平成18年6月5日 / 東京 before an annex)
+    dates the text; it is neither a heading nor a clause."""
+    kept: list[Line] = []
+    carried = 0
+    for line in lines:
+        role = "place" if is_place_line(line.text) else None
+        if not role and is_dateline(line.text):
+            role = "date" if is_dateline(line.text, place=False) else "date_place"
+        if role and not numbering(line.text):
             doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
             carried += line.blank_before + 1
             continue
@@ -250,9 +279,13 @@ def _heading(
     return None
 
 
-def _numbered_headings(paragraphs: list[_Paragraph]) -> None:
+def _numbered_headings(paragraphs: list[_Paragraph]) -> str:
     """`2.経済分野における協力` followed by body text: a numbering style whose every item is a
-    short line without sentence punctuation, each followed by other text, numbers headings."""
+    short line without sentence punctuation, each followed by other text, numbers headings.
+
+    Where only some items of a style are such lines, each followed by items of another style
+    (１．sentence / ２．出席者 （１）… （２）…), those items are headings and the other style
+    numbers the clauses under them: its name is returned ("" otherwise)."""
     styles: dict[str, list[int]] = {}
     for index, paragraph in enumerate(paragraphs):
         if paragraph.numbering:
@@ -274,7 +307,25 @@ def _numbered_headings(paragraphs: list[_Paragraph]) -> None:
                 paragraph.heading = (paragraph.numbering[1], _rest(paragraph))
                 paragraph.rank = RANK_NUMBERED
                 paragraph.numbering = None
-            return
+            return ""
+    for style, indexes in styles.items():
+        over = [
+            i
+            for i in indexes
+            if len(paragraphs[i].lines) == 1
+            and looks_like_heading(_rest(paragraphs[i]))
+            and i + 1 < len(paragraphs)
+            and paragraphs[i + 1].numbering
+            and paragraphs[i + 1].numbering[0] != style
+        ]
+        if over and len(over) < len(indexes):
+            for i in over:
+                paragraph = paragraphs[i]
+                paragraph.heading = (paragraph.numbering[1], _rest(paragraph))
+                paragraph.rank = RANK_NUMBERED
+                paragraph.numbering = None
+            return paragraphs[over[0] + 1].numbering[0]
+    return ""
 
 
 def _rest(paragraph: _Paragraph) -> str:
@@ -290,7 +341,9 @@ def _primary_style(paragraphs: list[_Paragraph]) -> str | None:
     return None
 
 
-def _accept_numbering(paragraphs: list[_Paragraph], doc: ParsedDocument) -> tuple[str, bool]:
+def _accept_numbering(
+    paragraphs: list[_Paragraph], doc: ParsedDocument, secondary: str = ""
+) -> tuple[str, bool]:
     """Keep the numbering of the primary style; a bare number must continue the sequence.
 
     Returns (style or "", restarts): `restarts` when the numbers start again at 1 under each
@@ -305,6 +358,9 @@ def _accept_numbering(paragraphs: list[_Paragraph], doc: ParsedDocument) -> tupl
                 expected, seen, restarts = 1, set(), True
             continue
         if not paragraph.numbering:
+            continue
+        if secondary and paragraph.numbering[0] == secondary and style != secondary:
+            restarts = True  # clauses under numbered headings: cited as 2-1, 3-1 …
             continue
         if paragraph.numbering[0] != style:
             paragraph.numbering = None  # a sub-item: stays in the clause's text as printed
@@ -343,9 +399,8 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     if hints.labels == "order":
         for paragraph in paragraphs:
             paragraph.numbering = None
-    else:
-        _numbered_headings(paragraphs)
-    style, restarts = _accept_numbering(paragraphs, doc)
+    secondary = "" if hints.labels == "order" else _numbered_headings(paragraphs)
+    style, restarts = _accept_numbering(paragraphs, doc, secondary)
     numbered_headings = any(p.heading and p.rank in NUMBERED_RANKS for p in paragraphs)
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []
