@@ -230,7 +230,8 @@ def is_place_line(text: str) -> bool:
 
 # ［参考］, （注）, (Note), [Reference], ※: notes printed after the text, not part of it.
 NOTE = re.compile(
-    r"^(?:[［\[【]\s*(?:参考|注|備考|Reference|Note)\s*[］\]】]|[（(]\s*(?:注|参考|Note|Reference)\s*[）)]|※)",
+    r"^(?:[［\[【]\s*(?:参考|注|備考|Reference|Note)\s*[0-9０-９]*\s*[］\]】]"
+    r"|[（(]\s*(?:注|参考|Note|Reference)\s*[0-9０-９]*\s*[）)]|※|\*[0-9]+\s)",
     re.I,
 )
 

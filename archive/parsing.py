@@ -226,9 +226,11 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
-    if numbering(line.text) or marked_heading(line.text):
-        return False
     last = previous.lines[-1].text
+    if numbering(line.text) or marked_heading(line.text):
+        # In a PDF a number can start a line the wrap cut (… the / 21. The Forum …).
+        cut = width is not None and display_width(last) >= AT_WIDTH * width
+        return cut and not ends_paragraph(previous.text) and not line.blank_before
     if ends_paragraph(previous.text):
         # In a PDF a sentence may end right at the wrap; the paragraph goes on unless the
         # next line is indented or set apart by a blank line.
@@ -352,9 +354,9 @@ def _accept_numbering(
     style = _primary_style(paragraphs)
     expected, seen, restarts = 1, set(), False
     for paragraph in paragraphs:
-        if paragraph.heading and expected > 1 and paragraph.rank <= RANK_PLAIN:
+        if paragraph.heading and (expected > 1 or seen) and paragraph.rank <= RANK_PLAIN:
             following = _next_number(paragraphs, paragraph, style)
-            if following == "1":
+            if following in ("1", "a", "i") and seen:
                 expected, seen, restarts = 1, set(), True
             continue
         if not paragraph.numbering:

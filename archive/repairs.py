@@ -53,9 +53,14 @@ def strip_markup(line: str) -> tuple[str, bool, bool, bool]:
     return text.strip(), was_bold, was_heading, was_bullet
 
 
+# Titles that a name always follows: a line ending in one never ends a sentence.
+_TITLE_ABBREVIATION = re.compile(r"\b(?:H\.E|Mr|Ms|Mrs|Dr|Prof|St|No|Nos)\.$")
+
+
 def ends_paragraph(text: str) -> bool:
     """True when `text` ends a sentence; a PDF line or page break after it is a real break."""
-    return bool(_CLOSED.search(text.rstrip()))
+    text = text.rstrip()
+    return bool(_CLOSED.search(text)) and not _TITLE_ABBREVIATION.search(text)
 
 
 def join_wrapped(first: str, second: str, language: str) -> str:

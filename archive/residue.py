@@ -48,6 +48,7 @@ _LINK_WORDS = {
     "print",
     "関連リンク",
     "relatedlinks",
+    "relatedlink",
     "別ウィンドウで開きます",
     "外部リンク",
 }
@@ -70,6 +71,8 @@ _PAGE_NUMBER = re.compile(
     r"|page\s+\d{1,3}(?:\s+of\s+\d{1,3})?)$",
     re.I,
 )
+# Back to Central Asia, 中央アジアへ戻る: a link back to the page above.
+_BACK_LINK = re.compile(r"^(?:back to [\w ,&'-]{1,50}|.{1,20}(?:へ|に)戻る)$", re.I)
 # Home > Foreign Policy > Europe, [トップページ](/) > [外交政策](…): where the page sits.
 _BREADCRUMB = re.compile(r"^[^>＞»›]{1,60}(?:\s*[>＞»›]\s*[^>＞»›]{1,60}){2,}$")
 _END_MARK = re.compile(r"^(?:[(（]\s*了\s*[)）]|了|以上|[(（]?\s*end\s*[)）]?)$", re.I)
@@ -77,7 +80,7 @@ _END_MARK = re.compile(r"^(?:[(（]\s*了\s*[)）]|了|以上|[(（]?\s*end\s*[)
 
 # [PDF]会談の概要（英語）(PDF), 共同声明（英文）[PDF]: a link to a file, named by it.
 _FILE_LINK = re.compile(
-    r"^(?:\[PDF\][^。.]{1,40}|[^。.]{1,40}[(（\[［]\s*PDF[^)）\]］]{0,16}[)）\]］])$", re.I
+    r"^(?:\[PDF\][^。.]{1,80}|[^。.]{1,80}[(（\[［]\s*PDF[^)）\]］]{0,16}[)）\]］])$", re.I
 )
 
 
@@ -97,6 +100,8 @@ def residue_role(line: str) -> str | None:
     if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or _FILE_LINK.match(text):
         return "link"
     if _BREADCRUMB.match(text) and not re.search(r"[。.、,，]\s", text):
+        return "link"
+    if _BACK_LINK.match(text):
         return "link"
     return None
 
