@@ -70,8 +70,10 @@ TITLE_SUFFIX = re.compile(
     r"(?:大臣|大統領|首相|総理|長官|議長|大使|代表|首長|国王|総裁|委員長|事務総長|事務局長|外相)$"
     r"|^(?:Prime Minister|President|Minister|Secretary|Ambassador|Chair(?:man|person)?)\b"
 )
-# "For Japan:" above a signature: the party a signatory signs for.
-PARTY = re.compile(r"^(?:For|On behalf of) (?:the )?[A-Z][^:：]{1,80}[:：]?$")
+# "For Japan:" / 日本国のために above a signature: the party a signatory signs for.
+PARTY = re.compile(
+    r"^(?:(?:For|On behalf of) (?:the )?[A-Z][^:：]{1,80}[:：]?|\S{2,30}(?:のために|を代表して))$"
+)
 # Columns of a signature block set side by side: two or more spaces, or an ideographic pair.
 _COLUMN_GAP = re.compile(r"[ \t]{2,}|\t|　{2,}")
 
@@ -228,9 +230,10 @@ def is_place_line(text: str) -> bool:
     return bool(name) and gazetteer.PLACES.get(name) is not None
 
 
-# ［参考］, （注）, (Note), [Reference], ※: notes printed after the text, not part of it.
+# ［参考］, （注）, (Note), [Reference], Note:, ※: notes printed after the text, not part of it.
 NOTE = re.compile(
-    r"^(?:[［\[【]\s*(?:参考|注|備考|Reference|Note)\s*[0-9０-９]*\s*[］\]】]"
+    r"^(?:(?:Note|Notes|Reference|注|参考)\s*[:：]"
+    r"|[［\[【]\s*(?:参考|注|備考|Reference|Note)\s*[0-9０-９]*\s*[］\]】]"
     r"|[（(]\s*(?:注|参考|Note|Reference)\s*[0-9０-９]*\s*[）)]|※|\*[0-9]+\s)",
     re.I,
 )
@@ -269,6 +272,10 @@ def _read_signatures(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             "part of the text.",
         )
         lines = lines[:end]
+    # A closing formula printed after the signatures (…本書二通を作成した。 at the very end)
+    # stays the last line of the body, where the closing is looked for.
+    closing = lines[-1:] if lines and CLOSING.search(lines[-1].text) else []
+    lines = lines[: len(lines) - len(closing)]
     end = len(lines)
     trailing_meta: list[MetadataLine] = []
     while end > 0 and (is_dateline(lines[end - 1].text) or is_place_line(lines[end - 1].text)):
@@ -284,12 +291,14 @@ def _read_signatures(lines: list[Line], doc: ParsedDocument) -> list[Line]:
     parties = [line for line in columns if PARTY.match(line.text)]
     titles = [line for line in columns if titles_in(line.text) and line not in parties]
     names = [line for line in columns if line not in parties and line not in titles]
-    if titles and names:
+    # Titles with names, or with the parties they sign for (a block printed without names).
+    signed = bool(titles and (names or parties))
+    if signed:
         doc.signatories = _pair_signatories(names, titles)
         doc.metadata_lines.extend(MetadataLine("party", p.text, p.offset) for p in parties)
         end = block_start
     doc.metadata_lines.extend(trailing_meta)
-    return lines[:end] if (titles and names) or trailing_meta else lines
+    return (lines[:end] if signed or trailing_meta else lines) + closing
 
 
 def _columns(line: Line) -> list[Line]:
