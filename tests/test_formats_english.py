@@ -23,10 +23,15 @@ from pathlib import Path
 import pytest
 
 from archive.parsing import parse_document
-from tests.test_formats import FALSE_ALARMS, has_warning, non_space, pieces_in_source_order
+from tests.test_formats import (
+    false_alarms,
+    has_warning,
+    non_space,
+    pieces_in_source_order,
+    silent_errors,
+)
 from tests.test_formats_heldout import (
     NOT_CHECKS,
-    WARNING_CHECKS,
     source_without_markup,
     without_residue_lines,
 )
@@ -113,16 +118,8 @@ def test_no_paragraph_is_cut_at_an_abbreviation(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_silent_errors_in_english_texts(name):
-    """Every text either parses as EXPECTED says or carries at least one warning."""
-    doc, wrong = parsed(name), []
-    for aspect, value in EXPECTED[name].items():
-        if aspect in WARNING_CHECKS | NOT_CHECKS:
-            continue
-        try:
-            CHECKS[aspect](doc, value)
-        except AssertionError as error:
-            wrong.append(f"{aspect}: {(str(error).splitlines() or [''])[0]}")
-    assert not wrong or doc.warnings, f"wrong without a warning: {wrong}"
+    wrong = silent_errors(parsed(name), EXPECTED[name], CHECKS)
+    assert not wrong, f"wrong without a warning: {wrong}"
 
 
 @pytest.mark.parametrize("name", sorted(AMBIGUOUS))
@@ -135,13 +132,6 @@ def test_ambiguous_english_texts_are_imported_with_a_warning(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_false_alarm_in_english_texts(name):
-    expected = EXPECTED[name]
-    allowed = {k for keywords in expected.get("warnings", []) for k in keywords}
-    allowed |= set(expected.get("allow", []))
-    if "date_range" in expected:
-        allowed.add("range")
-    if "truncated_after" in expected:
-        allowed.add("truncated")
     doc = parsed(name)
-    false = [k for k in FALSE_ALARMS if k not in allowed and has_warning(doc, k)]
+    false = false_alarms(doc, EXPECTED[name])
     assert not false, f"warns of {false} without cause: {doc.warnings}"

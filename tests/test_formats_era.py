@@ -22,16 +22,16 @@ import pytest
 
 from archive.parsing import parse_document
 from tests.test_formats import (
-    FALSE_ALARMS,
+    false_alarms,
     has_warning,
     heading_of,
     non_space,
     pieces_in_source_order,
+    silent_errors,
 )
 from tests.test_formats_heldout import (
     HELDOUT_CHECKS,
     NOT_CHECKS,
-    WARNING_CHECKS,
     source_without_markup,
     without_residue_lines,
 )
@@ -197,16 +197,8 @@ def test_no_end_mark_becomes_a_clause_heading_or_title(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_silent_errors_in_era_texts(name):
-    """Every text either parses as EXPECTED says or carries at least one warning."""
-    doc, wrong = parsed(name), []
-    for aspect, value in EXPECTED[name].items():
-        if aspect in WARNING_CHECKS | NOT_CHECKS:
-            continue
-        try:
-            ERA_CHECKS[aspect](doc, value)
-        except AssertionError as error:
-            wrong.append(f"{aspect}: {(str(error).splitlines() or [''])[0]}")
-    assert not wrong or doc.warnings, f"wrong without a warning: {wrong}"
+    wrong = silent_errors(parsed(name), EXPECTED[name], ERA_CHECKS)
+    assert not wrong, f"wrong without a warning: {wrong}"
 
 
 @pytest.mark.parametrize("name", sorted(AMBIGUOUS))
@@ -219,11 +211,6 @@ def test_ambiguous_era_texts_are_imported_with_a_warning(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_false_alarm_in_era_texts(name):
-    expected = EXPECTED[name]
-    allowed = {k for keywords in expected.get("warnings", []) for k in keywords}
-    allowed |= set(expected.get("allow", []))
-    if "date_range" in expected:
-        allowed.add("range")
     doc = parsed(name)
-    false = [k for k in FALSE_ALARMS if k not in allowed and has_warning(doc, k)]
+    false = false_alarms(doc, EXPECTED[name])
     assert not false, f"warns of {false} without cause: {doc.warnings}"

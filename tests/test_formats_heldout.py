@@ -21,11 +21,12 @@ import pytest
 from archive.parsing import parse_document
 from tests.test_formats import (
     CHECKS,
-    FALSE_ALARMS,
+    false_alarms,
     has_warning,
     heading_of,
     non_space,
     pieces_in_source_order,
+    silent_errors,
     source_without_markup,
 )
 
@@ -199,16 +200,8 @@ def test_no_residue_or_end_mark_becomes_a_clause_or_heading(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_silent_errors_in_heldout_texts(name):
-    """Every text either parses as EXPECTED says or carries at least one warning."""
-    doc, wrong = parsed(name), []
-    for aspect, value in EXPECTED[name].items():
-        if aspect in WARNING_CHECKS | NOT_CHECKS:
-            continue
-        try:
-            HELDOUT_CHECKS[aspect](doc, value)
-        except AssertionError as error:
-            wrong.append(f"{aspect}: {(str(error).splitlines() or [''])[0]}")
-    assert not wrong or doc.warnings, f"wrong without a warning: {wrong}"
+    wrong = silent_errors(parsed(name), EXPECTED[name], HELDOUT_CHECKS)
+    assert not wrong, f"wrong without a warning: {wrong}"
 
 
 @pytest.mark.parametrize("name", sorted(AMBIGUOUS))
@@ -221,11 +214,6 @@ def test_ambiguous_heldout_texts_are_imported_with_a_warning(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_false_alarm_in_heldout_texts(name):
-    expected = EXPECTED[name]
-    allowed = {k for keywords in expected.get("warnings", []) for k in keywords}
-    allowed |= set(expected.get("allow", []))
-    if "date_range" in expected:
-        allowed.add("range")
     doc = parsed(name)
-    false = [k for k in FALSE_ALARMS if k not in allowed and has_warning(doc, k)]
+    false = false_alarms(doc, EXPECTED[name])
     assert not false, f"warns of {false} without cause: {doc.warnings}"

@@ -22,16 +22,15 @@ from django.core.management import call_command
 
 from archive.parsing import parse_document
 from tests.test_formats import (
-    FALSE_ALARMS,
-    has_warning,
+    false_alarms,
     heading_of,
     non_space,
     pieces_in_source_order,
+    silent_errors,
 )
 from tests.test_formats_heldout import (
     HELDOUT_CHECKS,
     NOT_CHECKS,
-    WARNING_CHECKS,
     source_without_markup,
     without_residue_lines,
 )
@@ -130,24 +129,14 @@ def test_no_link_or_page_number_inside_a_clause_heading_or_title(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_silent_errors_in_realistic_texts(name):
-    doc, wrong = parsed(name), []
-    for aspect, value in EXPECTED[name].items():
-        if aspect in WARNING_CHECKS | NOT_CHECKS:
-            continue
-        try:
-            CHECKS[aspect](doc, value)
-        except AssertionError as error:
-            wrong.append(f"{aspect}: {(str(error).splitlines() or [''])[0]}")
-    assert not wrong or doc.warnings, f"wrong without a warning: {wrong}"
+    wrong = silent_errors(parsed(name), EXPECTED[name], CHECKS)
+    assert not wrong, f"wrong without a warning: {wrong}"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_false_alarm_in_realistic_texts(name):
-    expected = EXPECTED[name]
-    allowed = {k for keywords in expected.get("warnings", []) for k in keywords}
-    allowed |= set(expected.get("allow", []))
     doc = parsed(name)
-    false = [k for k in FALSE_ALARMS if k not in allowed and has_warning(doc, k)]
+    false = false_alarms(doc, EXPECTED[name])
     assert not false, f"warns of {false} without cause: {doc.warnings}"
 
 
