@@ -36,6 +36,7 @@ from search.query import Lexicon, ParsedQuery, Substring, parse_query
 
 FACETS = ("language", "year", "kind", "series", "country")
 PER_PAGE = 20
+LOAD_CHUNK = 500  # clauses an export loads at a time
 # How many indexed words one wildcard or word part may stand for (partner*, "a").
 MAX_EXPANSIONS = 500
 _EXPANSIONS_CAPPED = "“{}” matches more than {} different words; only the {} most frequent were \
@@ -315,12 +316,15 @@ class _IndexView:
 
     @_locked
     def rank(self, query, first: int, count: int, allowed, sortedby):
-        """(clause pk, score) for Whoosh's hits first … first + count, and how many it scored."""
+        """(clause pk, score) for Whoosh's hits first … first + count, and how many it scored.
+        Clause pks come from the index's column, not from stored fields."""
         results = self.searcher.search(
             query, limit=first + count, filter=allowed, sortedby=sortedby
         )
+        top = results.top_n[first:]
+        pks = self.clause_pks([docnum for _score, docnum in top])
         return (
-            [(int(hit["django_id"]), _score(hit)) for hit in results[first:]],
+            [(pk, _score(score)) for pk, (score, _docnum) in zip(pks, top, strict=True)],
             results.scored_length(),
         )
 
@@ -553,9 +557,9 @@ def _ranked(run: _Run, first: int, count: int, sort: str) -> list[tuple[int, flo
     return found
 
 
-def _score(hit) -> float:
+def _score(score) -> float:
     # Sorted by a field, Whoosh gives the sort key as the score; only relevance is a number.
-    return hit.score if isinstance(hit.score, int | float) else 0.0
+    return score if isinstance(score, int | float) else 0.0
 
 
 def search(request: SearchRequest) -> SearchResults:
@@ -573,15 +577,28 @@ def search(request: SearchRequest) -> SearchResults:
     return results
 
 
-def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuery, list[Hit]]:
-    """Every hit of a search, in the requested order, for export (not only one page)."""
+def ordered_matches(request: SearchRequest, limit: int) -> tuple[ParsedQuery, list[tuple]]:
+    """Every hit of a search up to `limit`, in the requested order, as (clause pk, score):
+    about 100 bytes a hit, so an export can load the clauses a chunk at a time."""
     parsed = parse_query(request.q, fields=("text",))
     with _reading_index():
         run = _run(request, parsed)
         if run.ranking is None or not run.matched:
             return parsed, []
-        scored = _ranked(run, 0, limit, request.sort)
+        return parsed, _ranked(run, 0, limit, request.sort)
+
+
+def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuery, list[Hit]]:
+    """Every hit of a search up to `limit`, loaded, in the requested order."""
+    parsed, scored = ordered_matches(request, limit)
     return parsed, load_hits(scored, parsed, with_snippets=False)
+
+
+def hits_in_chunks(scored, parsed: ParsedQuery):
+    """The hits of `scored`, loaded LOAD_CHUNK clauses at a time: memory bounded by the chunk,
+    whatever the number of hits (issue 10)."""
+    for start in range(0, len(scored), LOAD_CHUNK):
+        yield from load_hits(scored[start : start + LOAD_CHUNK], parsed, with_snippets=False)
 
 
 # A document's source file and extracted text can be megabytes; a list of hits never shows

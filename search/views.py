@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from archive.gazetteer import COUNTRIES
 from archive.models import Kind
 from search.forms import SearchForm
-from search.searching import SearchResults, SearchUnavailable, all_matches, search
+from search.searching import (
+    SearchResults,
+    SearchUnavailable,
+    hits_in_chunks,
+    ordered_matches,
+    search,
+)
 
 FACET_PARAMS = {
     "language": "lang",
@@ -81,6 +87,7 @@ def search_page(request):
             status = 503
         else:
             context["results"] = results
+            context["export_limit"] = EXPORT_LIMIT
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
     context["problems"] = form.problems()
     return render(request, "search/results.html", context, status=status)
@@ -122,7 +129,7 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 def about(request):
-    return render(request, "search/about.html")
+    return render(request, "search/about.html", {"export_limit": EXPORT_LIMIT})
 
 
 EXPORT_COLUMNS = [
@@ -156,21 +163,25 @@ def export_rows(request, hits):
         ]
 
 
-# The most rows one export holds. all_matches loads every hit before the first row is sent,
-# so this bounds the memory of one export; the answer says when it was reached (issue 10).
+# The most rows one export holds: the ordered clause ids of every hit are held while the rows
+# stream (about 100 bytes a hit), the clauses themselves 500 at a time. The answer says when
+# the limit was reached (X-Export-Truncated, "truncated"), and so does the search page.
 EXPORT_LIMIT = 100_000
 
 
 def _export(request):
-    """(parsed query, hits up to EXPORT_LIMIT, whether hits were left out), or an error."""
+    """(parsed query, hits up to EXPORT_LIMIT loaded as the rows stream, their number, whether
+    hits were left out), or an error."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return None, JsonResponse({"error": " ".join(form.problems()), "status": 400}, status=400)
     try:
-        parsed, hits = all_matches(form.search_request(), limit=EXPORT_LIMIT + 1)
+        parsed, scored = ordered_matches(form.search_request(), limit=EXPORT_LIMIT + 1)
     except SearchUnavailable as error:
         return None, JsonResponse({"error": str(error), "status": 503}, status=503)
-    return (parsed, hits[:EXPORT_LIMIT], len(hits) > EXPORT_LIMIT), None
+    truncated = len(scored) > EXPORT_LIMIT
+    scored = scored[:EXPORT_LIMIT]
+    return (parsed, hits_in_chunks(scored, parsed), len(scored), truncated), None
 
 
 def _streamed(chunks, content_type: str, filename: str, truncated: bool, total: int):
@@ -214,13 +225,9 @@ def export_csv(request):
     found, error = _export(request)
     if error:
         return error
-    _parsed, hits, truncated = found
+    _parsed, hits, total, truncated = found
     return _streamed(
-        csv_chunks(request, hits),
-        "text/csv; charset=utf-8",
-        "search-results.csv",
-        truncated,
-        len(hits),
+        csv_chunks(request, hits), "text/csv; charset=utf-8", "search-results.csv", truncated, total
     )
 
 
@@ -229,11 +236,11 @@ def export_json(request):
     found, error = _export(request)
     if error:
         return error
-    parsed, hits, truncated = found
+    parsed, hits, total, truncated = found
     head = {
         "query": parsed.normalized,
         "notices": parsed.notices,
-        "total": len(hits),
+        "total": total,
         "truncated": truncated,
         "limit": EXPORT_LIMIT,
     }
@@ -242,7 +249,7 @@ def export_json(request):
         "application/json; charset=utf-8",
         "search-results.json",
         truncated,
-        len(hits),
+        total,
     )
 
 

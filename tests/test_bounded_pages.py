@@ -213,6 +213,37 @@ def test_an_export_past_its_limit_says_it_was_cut_short(client, seeded, monkeypa
     assert len(list(csv.reader(io.StringIO(streamed_text(response))))) == 1 + 5
 
 
+def test_an_export_loads_its_clauses_a_chunk_at_a_time(client, seeded, monkeypatch):
+    """Memory of an export is bounded by the chunk, not the number of hits; the rows are the
+    same, in the same order, whatever the chunk."""
+    from search import searching
+
+    whole = streamed_text(client.get("/search/export.csv", {"q": "協力", "sort": "date"}))
+    loaded = []
+    load_hits = searching.load_hits
+
+    def recording(scored, *args, **kwargs):
+        loaded.append(len(scored))
+        return load_hits(scored, *args, **kwargs)
+
+    monkeypatch.setattr(searching, "LOAD_CHUNK", 7)
+    monkeypatch.setattr(searching, "load_hits", recording)
+    chunked = streamed_text(client.get("/search/export.csv", {"q": "協力", "sort": "date"}))
+    assert chunked == whole
+    rows = len(list(csv.reader(io.StringIO(whole)))) - 1
+    assert rows > 14 and max(loaded) == 7 and sum(loaded) == rows
+
+
+def test_the_search_page_says_when_a_download_would_be_cut_short(client, seeded, monkeypatch):
+    from search import views as search_views
+
+    page = client.get("/search/", {"q": "協力"}).content.decode()
+    assert "Download all results:" in page
+    monkeypatch.setattr(search_views, "EXPORT_LIMIT", 5)
+    page = client.get("/search/", {"q": "協力"}).content.decode()
+    assert "Download the first 5 results:" in page and "Download all results:" not in page
+
+
 def test_an_export_with_no_hits_is_valid_and_empty(client, seeded):
     body = json.loads(streamed_text(client.get("/search/export.json", {"q": "Antarctica"})))
     assert body["total"] == 0 and body["results"] == [] and body["truncated"] is False
