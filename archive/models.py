@@ -210,3 +210,34 @@ class Signatory(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.title})" if self.title else self.name
+
+
+class Generation(models.Model):
+    """The archive's generation: one row, whose number every change to documents raises by one.
+
+    Each copy of the search index records the generation it was built from, so a web node
+    whose copy is behind knows which documents to reindex (`DocumentChange`), whatever machine
+    made the change (issue 10). The row is locked by the transaction that raises it, so changes
+    commit in the order of their numbers and a reader never sees a gap that fills later.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_generation")]
+
+    def __str__(self):
+        return f"generation {self.number}"
+
+
+class DocumentChange(models.Model):
+    """A document changed (imported, edited or deleted) in one generation of the archive."""
+
+    generation = models.PositiveBigIntegerField(db_index=True)
+    document_id = models.PositiveBigIntegerField()  # not a key: the document may be deleted
+
+    class Meta:
+        ordering = ["generation", "document_id"]
+
+    def __str__(self):
+        return f"document {self.document_id} in generation {self.generation}"

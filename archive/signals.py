@@ -8,6 +8,8 @@ import uuid
 from django.db import transaction
 from django.dispatch import Signal
 
+from archive.models import DocumentChange, Generation
+
 # Sent inside the transaction that changes these documents, before it commits, with
 # `document_ids` and `change` (a token naming this change). A listener records the ids
 # somewhere that survives the process, so that a crash between the commit and the
@@ -20,13 +22,48 @@ documents_changed = Signal()
 
 
 def send_documents_changed(document_ids) -> None:
+    """Called inside the transaction that changed these documents: raise the archive's
+    generation and log the change with it (archive.models.Generation), then tell listeners,
+    before and after the commit."""
     ids = sorted(set(document_ids))
     change = uuid.uuid4().hex
+    generation = None
     if ids:
+        generation = next_generation(ids)
         documents_changing.send(sender=None, document_ids=ids, change=change)
         fault_point("before-commit")
     transaction.on_commit(
-        lambda: documents_changed.send(sender=None, document_ids=ids, change=change)
+        lambda: documents_changed.send(
+            sender=None, document_ids=ids, change=change, generation=generation
+        )
+    )
+
+
+def next_generation(document_ids) -> int:
+    """Raise the generation by one and log these documents under it, in the caller's
+    transaction. The row stays locked until that transaction ends, so generations commit in
+    order (an import that took number 7 commits before the one that takes 8)."""
+    Generation.objects.get_or_create(pk=1)  # made by the migration; gone after a flush
+    row = Generation.objects.select_for_update().get(pk=1)
+    row.number += 1
+    row.save(update_fields=["number"])
+    DocumentChange.objects.bulk_create(
+        DocumentChange(generation=row.number, document_id=pk) for pk in document_ids
+    )
+    return row.number
+
+
+def current_generation() -> int:
+    """The archive's generation as committed (0 before the first change)."""
+    return Generation.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def documents_changed_since(generation: int, until: int) -> set[int]:
+    """The documents changed after `generation`, up to and including `until`."""
+    return set(
+        DocumentChange.objects.filter(generation__gt=generation, generation__lte=until)
+        .values_list("document_id", flat=True)
+        .distinct()
     )
 
 

@@ -31,3 +31,11 @@ preload_app = False
 # gunicorn 25.1+ opens a control socket at one fixed path per user by default; two servers on
 # one machine (the tests, a second node) would contend for it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Each worker opens and warms its view of the search index before its first request, and
+    keeps its machine's index in step with the archive (search/worker.py)."""
+    from search import worker as search_worker
+
+    search_worker.start()

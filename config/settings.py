@@ -132,6 +132,10 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Term bitmasks each server process keeps for the current index (search/searching.py), least
 # recently used first out; each is clauses / 8 bytes (2000 × 12 kB ≈ 25 MB at 100,000 clauses).
 SEARCH_CACHE_TERM_MASKS = int(os.environ.get("SEARCH_CACHE_TERM_MASKS", 2000))
+# A web worker's refresher thread (search/worker.py): how often it looks for a changed index
+# folder, and how often it asks the database whether the archive has changed on another node.
+SEARCH_REFRESH_SECONDS = float(os.environ.get("SEARCH_REFRESH_SECONDS", 0.5))
+SEARCH_SYNC_SECONDS = float(os.environ.get("SEARCH_SYNC_SECONDS", 2.0))
 
 # Where `import_documents` looks when given no paths.
 FIXTURES_DIR = BASE_DIR / "fixtures"

@@ -37,7 +37,7 @@ from whoosh.util.filelock import try_for
 from whoosh.writing import LockError
 
 from archive.models import Clause
-from archive.signals import fault_point
+from archive.signals import current_generation, documents_changed_since, fault_point
 from search.backend import LOCK_TIMEOUT, open_writer
 from search.search_indexes import ClauseIndex
 
@@ -49,6 +49,10 @@ REPAIR_COMMAND = "python manage.py repair_search_index"
 # (a long-lived web worker whose transaction rolled back never clears its record).
 ABANDONED_AFTER = 3600.0
 JOURNAL_DAYS = 1.0  # how long reindexed documents are remembered for builds in progress
+# In the index folder: the archive generation the index holds every change of. The name
+# matches none of Whoosh's own patterns, so Whoosh never deletes it (whoosh/index.py,
+# clean_files).
+GENERATION_FILE = "ARCHIVE_GENERATION"
 
 
 def index_path() -> str:
@@ -181,10 +185,8 @@ def index_changes(document_ids, change: str) -> None:
     fault_point("after-commit")
     leftover = abandoned_changes()
     ids = set(document_ids) | {pk for record in leftover for pk in record["documents"]}
-    if not ids:
-        return
     try:
-        reindex_documents(ids)
+        catch_up(ids)
     except Exception as error:  # the archive is saved either way; say how to catch up
         if document_ids:
             _mark_failed(change)
@@ -196,6 +198,45 @@ def index_changes(document_ids, change: str) -> None:
         )
         return
     _forget_changes({change} | {record["change"] for record in leftover})
+
+
+# -- Generations: one archive, several copies of the index ---------------------------------
+
+
+def indexed_generation(folder: str | Path | None = None) -> int:
+    """The archive generation whose every change the index holds (0 when it does not say)."""
+    try:
+        return int((Path(folder or index_path()) / GENERATION_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return 0
+
+
+def _record_generation(folder: Path, number: int) -> None:
+    temporary = folder / f".{GENERATION_FILE}.{os.getpid()}"
+    temporary.write_text(f"{number}\n")
+    os.replace(temporary, folder / GENERATION_FILE)
+
+
+def catch_up(document_ids=()) -> int:
+    """Index every document the archive changed since the index's generation, on whichever
+    machine the change was made, and `document_ids`; then record the archive's generation in
+    the index. Returns the clauses written.
+
+    The generation is read before the documents, so the index holds at least that generation's
+    state; a change committed meanwhile is caught up next time.
+    """
+    target = Path(index_path())
+    archive = current_generation()
+    indexed = indexed_generation(target)
+    ids = set(document_ids)
+    if indexed < archive:
+        ids |= documents_changed_since(indexed, archive)
+    written = reindex_documents(ids)
+    if indexed < archive and index_exists():
+        with _state():  # one writer of the record at a time; never moves it back
+            if indexed_generation(target) < archive:
+                _record_generation(target, archive)
+    return written
 
 
 # -- Writing ---------------------------------------------------------------------------------
@@ -218,8 +259,10 @@ def rebuild_all(chunk_size: int = 2000) -> int:
     building.mkdir()
     old = None
     try:
+        generation = current_generation()  # before any clause is read
         index = _create_index(building, _generation(target) + 1)
         written = _write_all(index, chunk_size)
+        _record_generation(building, generation)
         with _live_lock(target):
             _catch_up(index, started)
             old = _swap(building, target)
@@ -227,7 +270,7 @@ def rebuild_all(chunk_size: int = 2000) -> int:
         _remove(old or building)
     _forget_changes(settled)
     connections["default"].get_backend().setup_complete = False  # reopen the new folder
-    return written
+    return written + catch_up()  # changes committed while the clauses were read
 
 
 def _schema():

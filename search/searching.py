@@ -163,6 +163,18 @@ class _IndexView:
         """False once the index on disk has a newer generation than this view's."""
         return self.searcher.up_to_date()
 
+    def warm(self, previous: "_IndexView | None" = None, terms: int = 200) -> None:
+        """Build what the first searches would otherwise wait for: the facet masks, the clause
+        pk column, and the masks of the `terms` words `previous` used most recently."""
+        self.facet_masks()
+        self.everything()
+        self.clause_pks([0] if self.reader.doc_count_all() else [])
+        if previous is not None:
+            with previous._lock:
+                recent = list(previous._terms)[-terms:]
+            for fieldname, text in recent:
+                self.term_mask(fieldname, text)
+
     @_locked
     def facet_masks(self) -> dict[str, dict[str, int]]:
         if self._masks is None:
@@ -410,6 +422,9 @@ def _bitmask(docnums) -> int:
 # The process's view of the index, shared by every thread; replaced, never changed in place.
 _current: _IndexView | None = None
 _opening = threading.Lock()
+# True in a process whose refresher thread (search.worker) swaps in new views: requests then
+# keep using the previous view until the new one is warm, instead of building it themselves.
+refreshed_in_background = False
 
 
 def _view() -> _IndexView:
@@ -419,13 +434,16 @@ def _view() -> _IndexView:
 
     One thread opens a new view, under a lock, while the others wait for it rather than open
     their own; the new view is published by one assignment once it is complete, and requests
-    already running keep the old view they hold.
+    already running keep the old view they hold. In a web worker (`refreshed_in_background`),
+    no request waits: the refresher thread opens and warms the new view, and requests use the
+    previous one until it is published, less than a second later.
     """
     global _current
     path = index_path()
     try:
         view = _current
-        if view is not None and view.path == path and view.up_to_date():
+        usable = view is not None and view.path == path
+        if usable and (refreshed_in_background or view.up_to_date()):
             return view
         with _opening:
             view = _current  # another thread may have opened it while this one waited
@@ -434,6 +452,28 @@ def _view() -> _IndexView:
     except _DAMAGED as error:
         raise _unreadable(error) from None
     return view
+
+
+def refresh() -> bool:
+    """Open and warm a view of the index if it has changed, then publish it; True if it did.
+    For the refresher thread and for worker start (search.worker)."""
+    global _current
+    path = index_path()
+    view = _current
+    if view is not None and view.path == path and view.up_to_date():
+        return False
+    try:
+        fresh = _open(path)
+        with _reading_index():
+            fresh.warm(previous=view if view is not None and view.path == path else None)
+    except SearchUnavailable:
+        return False  # no index yet, or damaged: requests say so and name the command
+    except _DAMAGED as error:
+        _unreadable(error)
+        return False
+    with _opening:
+        _current = fresh
+    return True
 
 
 def _open(path: str) -> _IndexView:

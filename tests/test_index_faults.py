@@ -277,6 +277,7 @@ def test_build_search_index_replaces_a_corrupt_index(seeded, scratch_index, dama
     damage(scratch_index)
     call_command("build_search_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert sorted(p.name for p in scratch_index.iterdir() if not p.name.endswith(".seg")) == [
+        "ARCHIVE_GENERATION",
         "MAIN_WRITELOCK",
         toc(scratch_index).name,
     ]

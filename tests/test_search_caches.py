@@ -147,3 +147,49 @@ def test_the_term_mask_cache_is_bounded_by_the_setting(seeded, fresh_start, sett
     for word in ("gosat", "japan", "cooperation", "climate", "energy"):
         view.term_mask("text", word)
     assert len(view._terms) == 3
+
+
+@pytest.fixture
+def background_refresh(monkeypatch, fresh_start):
+    """The process as a gunicorn worker runs it: a refresher swaps in new views."""
+    monkeypatch.setattr(searching, "refreshed_in_background", True)
+
+
+def test_in_a_web_worker_a_changed_index_is_swapped_in_warm_and_no_request_builds_it(
+    seeded, scratch_index, background_refresh
+):
+    assert searching.refresh()  # what a worker does at start
+    before = searching._view()
+    assert before._masks is not None  # facet masks built before the first request
+    assert search(SearchRequest(q="GOSAT")).total > 0
+
+    clause = Clause.objects.filter(document__language="en").first()
+    clause.text += " zyxquux"
+    clause.save()
+    indexing.reindex_documents([clause.document_id])
+
+    # Requests keep the previous, warm view until the refresher publishes the new one.
+    assert search(SearchRequest(q="zyxquux")).total == 0
+    assert searching._view() is before
+    assert searching.refresh()
+    after = searching._view()
+    assert after is not before and after._masks is not None
+    # The words the previous view was asked for are already masks in the new one.
+    assert ("text", "gosat") in after._terms
+    assert [hit.clause.pk for hit in search(SearchRequest(q="zyxquux")).hits] == [clause.pk]
+    assert not searching.refresh()  # nothing changed since
+
+
+def test_a_refresh_without_an_index_leaves_requests_to_say_how_to_build_it(
+    seeded, tmp_path, settings, background_refresh
+):
+    connection = settings.HAYSTACK_CONNECTIONS["default"]
+    kept = connection["PATH"]
+    connection["PATH"] = str(tmp_path / "none")
+    try:
+        assert not searching.refresh()
+        with pytest.raises(searching.SearchUnavailable, match="make index"):
+            search(SearchRequest(q="GOSAT"))
+    finally:
+        connection["PATH"] = kept
+        searching._forget_view()

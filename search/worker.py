@@ -1,0 +1,82 @@
+"""What a web worker runs beside its requests: a warm view of the index from the start, and a
+refresher thread that keeps this machine's copy of the index in step with the archive.
+
+Started by gunicorn's `post_worker_init` hook (config/gunicorn.conf.py), so `make serve` and
+every web node have it; `runserver` and management commands do not, and open the index when
+they first search.
+
+The refresher, every `SEARCH_REFRESH_SECONDS` (default 0.5 s):
+- swaps in a new, warmed view when the index folder has changed (an import, `make index`), so
+  no request waits for the caches of a new index version (search.searching.refresh);
+- every `SEARCH_SYNC_SECONDS` (default 2 s), compares the archive's generation in the database
+  with the one the index records, and when the index is behind, reindexes the documents
+  changed since (search.indexing.catch_up): an import made on another web node, against the
+  same PostgreSQL, is searchable here within about SEARCH_SYNC_SECONDS plus the time to index
+  it. One worker of the machine does it at a time (a file lock beside the index).
+"""
+
+import fcntl
+import logging
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections
+
+from archive.signals import current_generation
+from search import indexing, searching
+
+log = logging.getLogger(__name__)
+
+_started = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def start() -> None:
+    """Warm this process's view of the index and start the refresher thread (once)."""
+    global _thread
+    with _started:
+        if _thread is not None:
+            return
+        searching.refresh()
+        searching.refreshed_in_background = True
+        _thread = threading.Thread(target=_run, name="search-refresher", daemon=True)
+        _thread.start()
+
+
+def _run() -> None:
+    refresh_every = float(getattr(settings, "SEARCH_REFRESH_SECONDS", 0.5))
+    sync_every = float(getattr(settings, "SEARCH_SYNC_SECONDS", 2.0))
+    last_sync = 0.0
+    while True:
+        time.sleep(refresh_every)
+        try:
+            if time.monotonic() - last_sync >= sync_every:
+                last_sync = time.monotonic()
+                sync()
+            searching.refresh()
+        except Exception:  # keep refreshing; the next round may succeed
+            log.exception("The search refresher failed; retrying in %s s", refresh_every)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+
+def sync() -> int:
+    """Bring this machine's index up to the archive's generation; returns clauses written
+    (0 when it was up to date, when another worker is at it, or when there is no index: a
+    missing index is built with `make index`, never piecemeal)."""
+    if not indexing.index_exists():
+        return 0
+    if indexing.indexed_generation() >= current_generation():
+        return 0
+    lock_path = Path(indexing.index_path()).with_name(Path(indexing.index_path()).name + ".sync")
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0  # another worker of this machine is catching up
+        written = indexing.catch_up()
+    if written:
+        log.info("Search index caught up with the archive: %d clauses reindexed", written)
+    return written
