@@ -2,10 +2,15 @@
 
 `python bench/corpus.py N OUT` writes source texts and a manifest.toml to OUT holding about N
 clauses: documents of 20–80 clauses drawn from the real clauses of the same language, with
-years, places and country names varied so that term statistics look like real text. About one
-text in four has both a Japanese and an English version, built from the aligned clause pairs
-of the Turkmenistan press release so that the side-by-side view has real pairs to align.
-Same N and seed, same files.
+years, places and country names varied. About one text in four has both a Japanese and an
+English version, built from the aligned clause pairs of the Turkmenistan press release so that
+the side-by-side view has real pairs to align. Same N and seed, same files.
+
+The long tail (issue 10): the 192 seed clauses alone have ~8,000 distinct terms, each frequent,
+so every cache covers everything. Most clauses therefore also get a sentence of new vocabulary
+(people's and places' names, project names, numbers, rare compound terms) drawn log-uniformly
+from 60,000-word vocabularies, so that, as in real text, most terms occur in a handful of
+clauses and a few in very many (`python bench/corpus.py --tail-stats OUT` counts them).
 """
 
 import random
@@ -81,6 +86,108 @@ def seed_clauses() -> dict[str, list[str]]:
     return pool
 
 
+KANA = [
+    "ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ",
+    "タ", "チ", "ツ", "テ", "ト", "ナ", "ニ", "ヌ", "ネ", "ノ", "ハ", "ヒ", "フ", "ヘ", "ホ",
+    "マ", "ミ", "ム", "メ", "モ", "ヤ", "ユ", "ヨ", "ラ", "リ", "ル", "レ", "ロ", "ワ", "ガ",
+    "ギ", "グ", "ゲ", "ゴ", "ザ", "ジ", "ズ", "ダ", "ド", "バ", "ビ", "ブ", "ベ", "ボ", "パ",
+]  # fmt: skip
+KANJI = (
+    "水資源農業灌漑鉱物鉄道港湾通信医療保健教育技術研究観測衛星気象防災治安税関国境物流倉庫"
+    "電力送電発電太陽風力原子核燃料精製化学肥料繊維綿花穀物小麦果樹畜産漁業森林砂漠湖沼河川"
+    "文化遺産博物館図書劇場音楽映画言語留学奨学青年女性高齢障害児童雇用職業訓練金融保険証券"
+)
+SYLLABLES = [
+    "ka",
+    "ri",
+    "mo",
+    "tu",
+    "sa",
+    "ne",
+    "lo",
+    "vi",
+    "da",
+    "zh",
+    "ya",
+    "ku",
+    "ber",
+    "ol",
+    "an",
+    "es",
+    "ur",
+    "ti",
+    "ma",
+    "go",
+    "shi",
+    "nu",
+    "ra",
+    "bek",
+    "ov",
+    "in",
+    "al",
+    "dy",
+]
+TAIL_WORDS = 60_000
+
+
+def _tail_vocabulary(seed: int = SEED) -> dict[str, list[str]]:
+    """Seeded vocabularies of new words, most of which a corpus uses only a few times."""
+    rng = random.Random(f"{seed}-tail")
+
+    def words(make) -> list[str]:
+        found: dict[str, None] = {}
+        while len(found) < TAIL_WORDS:
+            found[make()] = None
+        return list(found)
+
+    def kana(lo, hi):
+        return lambda: "".join(rng.choice(KANA) for _ in range(rng.randint(lo, hi)))
+
+    def latin(lo, hi):
+        return lambda: "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(lo, hi)))
+
+    return {
+        "ja_name": words(kana(3, 5)),
+        "ja_place": words(lambda: kana(2, 4)() + rng.choice("州市村県郡")),
+        "ja_term": words(lambda: "".join(rng.sample(KANJI, 2)) + "".join(rng.sample(KANJI, 2))),
+        "en_name": words(lambda: latin(3, 4)().capitalize()),
+        "en_place": words(lambda: latin(2, 4)().capitalize()),
+        "en_term": words(latin(2, 4)),
+    }
+
+
+_TAIL: dict[str, list[str]] | None = None
+
+
+def tail_word(kind: str, rng: random.Random) -> str:
+    """A word of the vocabulary `kind`, drawn log-uniformly: rank r with probability ~1/r."""
+    global _TAIL
+    if _TAIL is None:
+        _TAIL = _tail_vocabulary()
+    words = _TAIL[kind]
+    return words[min(len(words) - 1, int(len(words) ** rng.random()) - 1)]
+
+
+def tail_sentence(language: str, rng: random.Random) -> str:
+    """A sentence of new vocabulary, with a number, in the style of the clauses."""
+    number = rng.choice([rng.randint(2, 99), rng.randint(100, 99_999)])
+    if language == "ja":
+        return (
+            f"{tail_word('ja_name', rng)}担当大臣は、{tail_word('ja_place', rng)}における"
+            f"{tail_word('ja_term', rng)}事業（{number}件）の進展を歓迎した。"
+        )
+    return (
+        f"Minister {tail_word('en_name', rng)} welcomed progress on {number} "
+        f"{tail_word('en_term', rng)} projects in {tail_word('en_place', rng)}."
+    )
+
+
+def rare_queries(count: int = 3) -> list[str]:
+    """Words of the long tail the benchmark searches for (same seed, same words)."""
+    vocabulary = _tail_vocabulary()
+    return [vocabulary["ja_name"][2000], vocabulary["en_place"][5000]][:count]
+
+
 def vary(text: str, language: str, rng: random.Random, year: int) -> str:
     """Shift years and swap the Central Asian country and place names, as real texts differ."""
     text = re.sub(r"20[0-2][0-9]", lambda m: str(year - rng.randint(0, 3)), text)
@@ -109,8 +216,13 @@ def render(
     return "\n".join(lines)
 
 
-def generate(target: int, out: Path, seed: int = SEED) -> int:
-    """Write about `target` clauses of documents to `out`; returns the clause count."""
+def generate(
+    target: int, out: Path, seed: int = SEED, prefix: str = "bench", probe_word: str = ""
+) -> int:
+    """Write about `target` clauses of documents to `out`; returns the clause count.
+
+    `prefix` starts every slug (a second corpus imported beside the first needs its own);
+    `probe_word`, when given, ends every clause, so one search finds all of them."""
     rng = random.Random(seed)
     pool = seed_clauses()
     out.mkdir(parents=True, exist_ok=True)
@@ -121,7 +233,7 @@ def generate(target: int, out: Path, seed: int = SEED) -> int:
         series, kind = rng.choice(SERIES)
         codes = ["JP"] + sorted(rng.sample(CODES, rng.choice([1, 1, 5])))
         size = 60 if index % 10 == 0 else rng.randint(20, 80)
-        slug = f"bench-{year}-{index:06d}"
+        slug = f"{prefix}-{year}-{index:06d}"
         bilingual = rng.random() < 0.25
         if bilingual:
             pairs = [rng.choice(pool["pairs"]) for _ in range(size)]
@@ -133,6 +245,14 @@ def generate(target: int, out: Path, seed: int = SEED) -> int:
         for language, clauses in versions.items():
             local = random.Random(f"{seed}-{index}-{variation}")  # same variation per version
             clauses = [vary(c, language, local, year) for c in clauses]
+            # Versions of one text share their new words (the same draws per clause).
+            tail = random.Random(f"{seed}-{index}-tail")
+            clauses = [
+                f"{c} {tail_sentence(language, tail)}" if tail.random() < 0.7 else c
+                for c in clauses
+            ]
+            if probe_word:
+                clauses = [f"{c} {probe_word}" for c in clauses]
             headings = JA_HEADINGS if language == "ja" else EN_HEADINGS
             cut = sorted(local.sample(range(1, size), min(3, size - 1)))
             bounds = [0, *cut, size]
@@ -162,6 +282,29 @@ def generate(target: int, out: Path, seed: int = SEED) -> int:
     return total
 
 
+def tail_stats(out: Path) -> dict:
+    """How long the tail is: distinct words of the new vocabularies, and how many clauses each
+    occurs in (a rough count over the source files, by the vocabularies' own words)."""
+    import collections
+
+    counts: collections.Counter = collections.Counter()
+    pattern = re.compile(r"Minister (\w+) welcomed progress on \d+ (\w+) projects in (\w+)\.|"
+                         r"(\w+)担当大臣は、(\w+)における(\w+)事業")  # fmt: skip
+    for path in out.glob("*.txt"):
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            counts.update(word for word in match.groups() if word)
+    frequencies = sorted(counts.values())
+    return {
+        "distinct_tail_words": len(counts),
+        "occurring_at_most_5_times": sum(1 for n in frequencies if n <= 5),
+        "median_occurrences": frequencies[len(frequencies) // 2] if frequencies else 0,
+        "most_occurrences": frequencies[-1] if frequencies else 0,
+    }
+
+
 if __name__ == "__main__":
-    count = generate(int(sys.argv[1]), Path(sys.argv[2]))
-    print(f"{count} clauses written to {sys.argv[2]}")
+    if sys.argv[1] == "--tail-stats":
+        print(tail_stats(Path(sys.argv[2])))
+    else:
+        count = generate(int(sys.argv[1]), Path(sys.argv[2]))
+        print(f"{count} clauses written to {sys.argv[2]}")

@@ -1,32 +1,57 @@
-"""`make bench`: import, index and search throughput and latency at archive scale, beside the
-alternatives (haystack's stock Whoosh setup, SQLite FTS5 trigram) on the same clauses and queries.
+"""`make bench`: what readers get from the production server at archive scale.
 
-For each size (default 10,000 and 100,000 clauses) it generates a corpus (bench/corpus.py),
-imports it with the real importer into a fresh SQLite database, builds the index with
-`build_search_index` (what `make index` runs), serves the site with a WSGI server and times
-real HTTP requests. Results go to bench/out/results.json and bench/out/results.md.
+For each size (default 10,000 and 100,000 clauses) it generates a corpus with a long tail of
+rare words (bench/corpus.py), imports it with the real importer into a fresh SQLite database,
+builds the index with `build_search_index` (what `make index` runs), and serves it with the
+production stack, gunicorn with config/gunicorn.conf.py (its real workers and threads, DEBUG
+off, whitenoise). Then, over real HTTP on loopback:
+
+- a true cold start: the first search answered after the server process starts;
+- the first request of each query (nothing of it cached), then each query repeated;
+- the pages readers open (a document, side by side, a clause, home, /documents/, a
+  date-sorted search, page 50 of a search);
+- a mixed load from 1, 4 and 16 concurrent clients: throughput, p50/p95/p99, errors;
+- an export of ~40,000 hits: time, and the growth of the server's memory while it streams;
+- the first searches after an import, once the new texts are searchable;
+- the load test of issue 11: 16 clients for 30 s while an import runs, then the new texts
+  checked in the database and in search.
+
+Memory is the peak of the whole process tree (gunicorn's master and workers; the index
+build's writer processes), sampled every 50 ms. Results: bench/out/results.json and
+bench/out/results.md, with the targets of issue 10 beside the figures.
 """
 
 import http.client
 import json
 import os
+import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import generate, rare_queries  # noqa: E402
+
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
 PY = sys.executable
+GUNICORN = str(Path(PY).parent / "gunicorn")
 PORT = 8765
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "15"))
+IMPORT_LOAD_SECONDS = float(os.environ.get("BENCH_IMPORT_LOAD_SECONDS", "30"))
+CLIENTS = (1, 4, 16)
 
 # The fixed query mix: (query, extra parameters). One-word, compound, phrase, mixed-script,
 # boolean, filtered and zero-hit queries in both languages; names next to ・, parts of
-# compounds and words, and prefixes (issue 9).
+# compounds and words, prefixes (issue 9); and rare words of the corpus's long tail.
 QUERIES = [
     ("協力", {}),
     ("テロ", {}),
@@ -58,11 +83,30 @@ QUERIES = [
     ("japan", {}),
     ("テロ*", {}),
     ("partner*", {}),
+    *((word, {}) for word in rare_queries()),
 ]
+
+# Issue 10's targets at 100,000 clauses on this 2-core machine: (figure, bound, "≤" or "≥").
+TARGETS = {
+    "search p95 at 16 clients (ms)": 150,
+    "throughput at 16 clients (req/s)": 150,
+    "search p95 at 1 client (ms)": 30,
+    "first search after start / warm p50": 2.0,
+    "first search after import / warm p50": 2.0,
+    "home p95 (ms)": 50,
+    "/documents/ p95 (ms)": 50,
+    "date-sorted search p95 (ms)": 50,
+    "export RSS growth (MB)": 50,
+    "server peak RSS per worker (MB)": 500,
+    "index build (clauses/s)": 3000,
+}
+AT_LEAST = {"throughput at 16 clients (req/s)", "index build (clauses/s)"}
 
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
+    if not ordered:
+        return 0.0
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[index]
 
@@ -76,8 +120,71 @@ def summary(ms: list[float]) -> dict:
     }
 
 
+# -- Processes and memory --------------------------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            tree.setdefault(parent, []).append(int(entry))
+    return tree
+
+
+def _status(pid: int, field: str) -> int:
+    """A /proc/<pid>/status figure in MB (VmRSS, VmHWM); 0 when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pids(root: int) -> list[int]:
+    tree, found, stack = _children(), [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack += tree.get(pid, [])
+    return found
+
+
+def tree_rss(root: int) -> int:
+    return sum(_status(pid, "VmRSS") for pid in tree_pids(root))
+
+
+class PeakMemory:
+    """Samples the RSS of a process tree every 50 ms in a thread; `.peak` in MB."""
+
+    def __init__(self, root: int):
+        self.root, self.peak, self._stop = root, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(self.root))
+            self._stop.wait(0.05)
+
+    def __enter__(self):
+        self.peak = tree_rss(self.root)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def environment(workdir: Path) -> dict:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in ("GUNICORN_CMD_ARGS",)}
     env.update(
         DATABASE_URL=f"sqlite:///{workdir / 'archive.sqlite3'}",
         SEARCH_INDEX_PATH=str(workdir / "index"),
@@ -86,83 +193,280 @@ def environment(workdir: Path) -> dict:
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="config.settings",
-        STATIC_ROOT=str(workdir / "static"),  # DEBUG=0 serves collected, hashed files
+        STATIC_ROOT=str(workdir / "static"),
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
     )
     return env
 
 
 def timed(args: list[str], env: dict) -> tuple[float, int]:
-    """Run a command; return (seconds, peak RSS in MB) of that process."""
+    """Run a command; return (seconds, peak RSS in MB of its whole process tree)."""
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    with PeakMemory(process.pid) as memory:
+        status = process.wait()
+    if status != 0:
         raise SystemExit(f"failed: {' '.join(args)}")
-    return time.perf_counter() - start, usage.ru_maxrss // 1024
+    return time.perf_counter() - start, memory.peak
 
 
-def get(path: str) -> tuple[float, int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+# -- HTTP ------------------------------------------------------------------------------------
+
+
+def get(path: str, timeout: float = 120) -> tuple[float, int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
     start = time.perf_counter()
-    connection.request("GET", path)
-    response = connection.getresponse()
-    body = response.read()
-    elapsed = (time.perf_counter() - start) * 1000
-    connection.close()
-    return elapsed, response.status, body
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        status = response.status
+    except OSError:
+        body, status = b"", 0
+    finally:
+        connection.close()
+    return (time.perf_counter() - start) * 1000, status, body
 
 
 def search_path(base: str, query: str, params: dict) -> str:
     return f"{base}?{urllib.parse.urlencode({'q': query, **params})}"
 
 
-def measure_server(env: dict, pages: dict) -> dict:
-    server = subprocess.Popen(
-        [PY, "bench/serve.py", str(PORT)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        server.stdout.readline()  # "ready"
-        get("/search/?q=warm")  # open the index and load MeCab once
-        # First request of each query: nothing of it cached yet.
-        cold = [get(search_path("/search/", query, params))[0] for query, params in QUERIES]
-        latencies: dict[str, list[float]] = {
-            "search page, first request": cold,
-            "search page": [],
-            "search API": [],
-        }
-        per_query = {}
-        for query, params in QUERIES:
-            page_ms, api_ms = [], []
-            for _ in range(REPEAT):
-                page_ms.append(get(search_path("/search/", query, params))[0])
-                api_ms.append(get(search_path("/api/search", query, params))[0])
-            latencies["search page"] += page_ms
-            latencies["search API"] += api_ms
-            total = json.loads(get(search_path("/api/search", query, params))[2])["total"]
-            per_query[query + (f" {params}" if params else "")] = {
-                "hits": total,
-                "page_p50": round(statistics.median(page_ms), 1),
-                "api_p50": round(statistics.median(api_ms), 1),
-            }
-        for name, path in pages.items():
-            get(path)
-            latencies[name] = [get(path)[0] for _ in range(REPEAT * 3)]
-        with open(f"/proc/{server.pid}/status") as status:
-            rss = next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM"))
-    finally:
-        server.terminate()
-        server.wait()
+def total(query: str, **params) -> int:
+    _, status, body = get(search_path("/api/search", query, params))
+    return json.loads(body)["total"] if status == 200 else -1
+
+
+class Server:
+    """gunicorn as `make serve` runs it, with the bench's database and index."""
+
+    def __init__(self, env: dict, log: Path):
+        self.env, self.log = env, log
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [GUNICORN, "-c", "config/gunicorn.conf.py", "config.wsgi"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def first_answer(self, path: str) -> tuple[float, float]:
+        """(ms from process start to the first answer of `path`, ms of that request)."""
+        while True:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited; see {self.log}")
+            ms, status, _ = get(path)
+            if status == 200:
+                return (time.perf_counter() - self.started) * 1000, ms
+            time.sleep(0.02)
+
+    def wait_until_warm(self) -> None:
+        """Until every worker has booted and warmed its view (gunicorn logs each boot)."""
+        workers = int(self.env.get("GUNICORN_WORKERS", "2"))
+        deadline = time.monotonic() + 300
+        while self.log.read_text(errors="replace").count("Booting worker") < workers:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"workers did not boot; see {self.log}")
+            time.sleep(0.1)
+        time.sleep(1.0)  # post_worker_init (warming) runs after the boot line
+
+    def worker_peaks(self) -> list[int]:
+        return [_status(pid, "VmHWM") for pid in tree_pids(self.process.pid)[1:]]
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def mixed_paths(pages: dict, rng: random.Random) -> list[tuple[str, str]]:
+    """What a crowd of readers asks for, as (kind, path): searches (pages and API, every sort),
+    pages of a search, the reading pages and the lists."""
+    paths = []
+    for query, params in QUERIES:
+        paths.append(("search", search_path("/search/", query, params)))
+        paths.append(("search", search_path("/api/search", query, params)))
+    for query in ("協力", "cooperation", "テロ"):
+        paths.append(("search", search_path("/search/", query, {"sort": "date"})))
+        paths.append(("search", search_path("/search/", query, {"page": rng.randint(2, 10)})))
+    paths.append(("search", search_path("/search/", "協力", {"page": 50})))
+    paths += [("page", path) for path in pages.values()] * 4
+    paths += [("page", "/"), ("page", "/documents/"), ("page", "/documents/?page=2")] * 2
+    return paths
+
+
+def load(paths: list[tuple[str, str]], clients: int, seconds: float, seed: int = 1) -> dict:
+    """`clients` readers, each asking for a random path as soon as its last answer arrived."""
+    latencies: dict[str, list[float]] = {"search": [], "page": []}
+    errors: list[str] = []
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def reader(n: int):
+        rng = random.Random(seed * 1000 + n)
+        while time.monotonic() < stop:
+            kind, path = rng.choice(paths)
+            ms, status, _ = get(path)
+            with lock:
+                latencies[kind].append(ms)
+                if status != 200:
+                    errors.append(f"{status} {path}")
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    answered = sum(len(v) for v in latencies.values())
     return {
-        "latency_ms": {k: summary(v) for k, v in latencies.items()},
-        "per_query": per_query,
-        "server_peak_rss_mb": rss,
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": answered,
+        "throughput": round(answered / elapsed, 1),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "search_ms": summary(latencies["search"]),
+        "page_ms": summary(latencies["page"]),
     }
+
+
+def repeated(path: str, times: int) -> list[float]:
+    get(path)
+    return [get(path)[0] for _ in range(times)]
+
+
+# -- One size --------------------------------------------------------------------------------
+
+
+def inspect(env: dict) -> dict:
+    return json.loads(
+        subprocess.run(
+            [PY, "bench/inspect_run.py"], cwd=ROOT, env=env, check=True, capture_output=True
+        ).stdout
+    )
+
+
+def export_query(per_query: dict) -> str:
+    """The query of the mix whose hit count is nearest 40,000."""
+    plain = {q: v["hits"] for q, v in per_query.items() if "{" not in q}
+    return min(plain, key=lambda q: abs(plain[q] - 40_000))
+
+
+def measure_export(server: Server, query: str) -> dict:
+    """Stream the CSV export of `query`, reading it as it comes; time and the growth of the
+    server's memory (its whole process tree) while it streams."""
+    path = search_path("/search/export.csv", query, {})
+    before = tree_rss(server.process.pid)
+    with PeakMemory(server.process.pid) as memory:
+        start = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        size = 0
+        while chunk := response.read(1 << 16):
+            size += len(chunk)
+        seconds = time.perf_counter() - start
+        rows = int(response.getheader("X-Export-Rows", "0"))
+        connection.close()
+    return {
+        "query": query,
+        "status": response.status,
+        "rows": rows,
+        "mb": round(size / 1e6, 1),
+        "seconds": round(seconds, 2),
+        "rss_growth_mb": memory.peak - before,
+    }
+
+
+def measure_after_import(server: Server, env: dict, corpus: Path, warm_p50: float) -> dict:
+    """Import a few new texts while the server runs; time until they are searchable, then the
+    first search of each query against the new index version."""
+    marker = json.loads((corpus / "probe.json").read_text())
+    assert total(marker["query"]) == 0, "the probe word is already in the archive"
+    start = time.perf_counter()
+    subprocess.run(
+        [PY, "manage.py", "import_documents", str(corpus)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    imported = time.perf_counter() - start
+    while total(marker["query"]) <= 0:
+        time.sleep(0.05)
+    visible = time.perf_counter() - start
+    time.sleep(1.0)  # every worker's refresher has swapped in the new view
+    first = [get(search_path("/search/", q, p))[0] for q, p in QUERIES]
+    return {
+        "import_s": round(imported, 2),
+        "searchable_after_s": round(visible, 2),
+        "first_search_ms": summary(first),
+        "first_over_warm_p50": round(statistics.median(first) / warm_p50, 2),
+    }
+
+
+def load_during_import(server: Server, env: dict, corpus: Path, paths) -> dict:
+    """Issue 11: 16 readers for IMPORT_LOAD_SECONDS while an import runs; nothing lost."""
+    marker = json.loads((corpus / "probe.json").read_text())
+    importer = subprocess.Popen(
+        [PY, "manage.py", "import_documents", str(corpus)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    result = load(paths, 16, IMPORT_LOAD_SECONDS, seed=7)
+    _, stderr = importer.communicate()
+    result["import_exit"] = importer.returncode
+    result["import_stderr"] = stderr.decode(errors="replace")[-500:]
+    deadline = time.monotonic() + 60
+    while total(marker["query"]) != marker["clauses"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    result["probe_hits"] = total(marker["query"])
+    result["probe_expected"] = marker["clauses"]
+    facts = inspect_counts(env)
+    result["drift"] = facts
+    return result
+
+
+def inspect_counts(env: dict) -> dict:
+    """Clauses in the database and in the index, and the documents whose counts differ."""
+    code = (
+        "import django, json; django.setup();"
+        "from archive.models import Clause; from search import indexing;"
+        "print(json.dumps({'database': Clause.objects.count(),"
+        " 'index': sum(indexing.index_counts().values()), 'drifted': len(indexing.drift())}))"
+    )
+    out = subprocess.run(
+        [PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout)
+
+
+def probe_corpus(out: Path, clauses: int, seed: int, word: str) -> Path:
+    """A small corpus of new texts (their own slugs), every clause ending in `word`, so that
+    'searchable' and 'nothing lost' are checked by one search."""
+    if not (out / "probe.json").exists():
+        written = generate(clauses, out, seed=seed, prefix=out.name, probe_word=word)
+        (out / "probe.json").write_text(json.dumps({"query": word, "clauses": written}))
+    return out
 
 
 def bench_size(size: int) -> dict:
     corpus = OUT / f"corpus-{size}"
     if not (corpus / "manifest.toml").exists():
-        subprocess.run([PY, "bench/corpus.py", str(size), str(corpus)], cwd=ROOT, check=True)
+        generate(size, corpus)
     workdir = OUT / f"run-{size}"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -173,16 +477,7 @@ def bench_size(size: int) -> dict:
     )
     import_s, import_rss = timed([PY, "manage.py", "import_documents", str(corpus)], env)
     index_s, index_rss = timed([PY, "manage.py", "build_search_index"], env)
-    facts = json.loads(
-        subprocess.run(
-            [PY, "bench/inspect_run.py"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+    facts = inspect(env)
     clauses = facts["clauses"]
     result = {
         "size": size,
@@ -191,12 +486,12 @@ def bench_size(size: int) -> dict:
         "import": {
             "seconds": round(import_s, 1),
             "clauses_per_s": round(clauses / import_s),
-            "peak_rss_mb": import_rss,
+            "tree_peak_rss_mb": import_rss,
         },
         "index": {
             "seconds": round(index_s, 1),
             "clauses_per_s": round(clauses / index_s),
-            "peak_rss_mb": index_rss,
+            "tree_peak_rss_mb": index_rss,
             "size_mb": round(
                 sum(f.stat().st_size for f in (workdir / "index").rglob("*") if f.is_file()) / 1e6,
                 1,
@@ -204,10 +499,84 @@ def bench_size(size: int) -> dict:
         },
         "sql_queries_per_page": facts["queries"],
         "sample_document": facts["pages"]["document page"],
+        "alternatives": facts["alternatives"],
     }
-    result.update(measure_server(env, facts["pages"]))
-    result["alternatives"] = facts["alternatives"]
+    pages = {
+        **facts["pages"],
+        "home": "/",
+        "/documents/": "/documents/",
+        "/documents/ page 20": "/documents/?page=20",
+        "date-sorted search (協力)": search_path("/search/", "協力", {"sort": "date"}),
+        "search page 50 (協力)": search_path("/search/", "協力", {"page": "50"}),
+    }
+    log = workdir / "gunicorn.log"
+    with Server(env, log) as server:
+        cold_total_ms, cold_ms = server.first_answer(search_path("/search/", "協力", {}))
+        server.wait_until_warm()
+        first = [get(search_path("/search/", q, p))[0] for q, p in QUERIES]
+        latencies = {"search page": [], "search API": []}
+        per_query = {}
+        for query, params in QUERIES:
+            page_ms = repeated(search_path("/search/", query, params), REPEAT)
+            api_ms = repeated(search_path("/api/search", query, params), REPEAT)
+            latencies["search page"] += page_ms
+            latencies["search API"] += api_ms
+            per_query[query + (f" {params}" if params else "")] = {
+                "hits": total(query, **params),
+                "page_p50": round(statistics.median(page_ms), 1),
+            }
+        for name, path in pages.items():
+            latencies[name] = repeated(path, REPEAT * 3)
+        warm_p50 = percentile(latencies["search page"], 50)
+        result["cold_start"] = {
+            "first_answer_after_process_start_ms": round(cold_total_ms),
+            "first_search_ms": round(cold_ms, 1),
+            "first_request_of_each_query_ms": summary(first),
+            "first_over_warm_p50": round(statistics.median(first) / warm_p50, 2),
+        }
+        result["latency_ms"] = {k: summary(v) for k, v in latencies.items()}
+        result["per_query"] = per_query
+        paths = mixed_paths(facts["pages"], random.Random(size))
+        result["load"] = [load(paths, clients, LOAD_SECONDS) for clients in CLIENTS]
+        result["export"] = measure_export(server, export_query(per_query))
+        small = probe_corpus(OUT / f"probe-a-{size}", 600, 11, "ゼルコヴァニア")
+        result["after_import"] = measure_after_import(server, env, small, warm_p50)
+        large = probe_corpus(OUT / f"probe-b-{size}", max(1000, size // 20), 13, "ヴァルトリオン")
+        result["load_during_import"] = load_during_import(server, env, large, paths)
+        result["server_peak_rss_per_worker_mb"] = max(server.worker_peaks())
+        result["server_peak_rss_tree_mb"] = sum(server.worker_peaks()) + _status(
+            server.process.pid, "VmHWM"
+        )
+    result["targets"] = targets(result)
     return result
+
+
+def targets(r: dict) -> dict:
+    by_clients = {run["clients"]: run for run in r["load"]}
+    figures = {
+        "search p95 at 16 clients (ms)": by_clients[16]["search_ms"]["p95"],
+        "throughput at 16 clients (req/s)": by_clients[16]["throughput"],
+        "search p95 at 1 client (ms)": by_clients[1]["search_ms"]["p95"],
+        "first search after start / warm p50": r["cold_start"]["first_over_warm_p50"],
+        "first search after import / warm p50": r["after_import"]["first_over_warm_p50"],
+        "home p95 (ms)": r["latency_ms"]["home"]["p95"],
+        "/documents/ p95 (ms)": r["latency_ms"]["/documents/"]["p95"],
+        "date-sorted search p95 (ms)": r["latency_ms"]["date-sorted search (協力)"]["p95"],
+        "export RSS growth (MB)": r["export"]["rss_growth_mb"],
+        "server peak RSS per worker (MB)": r["server_peak_rss_per_worker_mb"],
+        "index build (clauses/s)": r["index"]["clauses_per_s"],
+    }
+    return {
+        name: {
+            "value": value,
+            "target": TARGETS[name],
+            "met": value >= TARGETS[name] if name in AT_LEAST else value <= TARGETS[name],
+        }
+        for name, value in figures.items()
+    }
+
+
+# -- Report ----------------------------------------------------------------------------------
 
 
 def markdown(results: list[dict]) -> str:
@@ -216,29 +585,72 @@ def markdown(results: list[dict]) -> str:
         "|---|" + "---|" * len(results),
     ]
 
-    def row(name, get_value):
-        lines.append(f"| {name} | " + " | ".join(str(get_value(r)) for r in results) + " |")
+    def row(name, value):
+        lines.append(f"| {name} | " + " | ".join(str(value(r)) for r in results) + " |")
 
     row(
-        "import (clauses/s, wall s, peak RSS MB)",
-        lambda r: "{clauses_per_s:,} / {seconds} s / {peak_rss_mb} MB".format(**r["import"]),
+        "import: clauses/s, wall s, tree peak RSS",
+        lambda r: "{clauses_per_s:,} / {seconds} s / {tree_peak_rss_mb} MB".format(**r["import"]),
     )
     row(
-        "index build (clauses/s, wall s, peak RSS MB, size on disk)",
-        lambda r: (
-            "{clauses_per_s:,} / {seconds} s / {peak_rss_mb} MB / {size_mb} MB on disk".format(
-                **r["index"]
-            )
+        "index build: clauses/s, wall s, tree peak RSS, size",
+        lambda r: "{clauses_per_s:,} / {seconds} s / {tree_peak_rss_mb} MB / {size_mb} MB".format(
+            **r["index"]
+        ),
+    )
+    row(
+        "cold start: first answer after process start / that search (ms)",
+        lambda r: "{first_answer_after_process_start_ms} / {first_search_ms}".format(
+            **r["cold_start"]
+        ),
+    )
+    row(
+        "first request of each query p50 / p95 (ms), p50 ÷ warm p50",
+        lambda r: "{p50} / {p95}, ×{ratio}".format(
+            **r["cold_start"]["first_request_of_each_query_ms"],
+            ratio=r["cold_start"]["first_over_warm_p50"],
         ),
     )
     for name in results[0]["latency_ms"]:
         row(
-            f"{name} ms p50 / p95 / p99",
+            f"{name}: p50 / p95 / p99 ms",
             lambda r, n=name: "{p50} / {p95} / {p99}".format(**r["latency_ms"][n]),
         )
+    for index, clients in enumerate(CLIENTS):
+        row(
+            f"{clients} client(s), mixed: req/s, errors, search p50/p95/p99, pages p95 (ms)",
+            lambda r, i=index: "{throughput} / {errors} / {s[p50]}/{s[p95]}/{s[p99]} / {p}".format(
+                **r["load"][i], s=r["load"][i]["search_ms"], p=r["load"][i]["page_ms"]["p95"]
+            ),
+        )
+    row(
+        "export: hits, MB, s, server RSS growth",
+        lambda r: "{rows:,} (`{query}`) / {mb} MB / {seconds} s / {rss_growth_mb} MB".format(
+            **r["export"]
+        ),
+    )
+    row(
+        "after an import: searchable after (s), first searches p50/p95 (ms), ÷ warm p50",
+        lambda r: "{searchable_after_s} s / {f[p50]}/{f[p95]} / ×{first_over_warm_p50}".format(
+            **r["after_import"], f=r["after_import"]["first_search_ms"]
+        ),
+    )
+    row(
+        "16 clients during an import: req/s, errors, search p95, import exit, probe hits",
+        lambda r: (
+            "{throughput} / {errors} / {s[p95]} ms / exit {import_exit} / "
+            "{probe_hits} of {probe_expected}, drift {d[drifted]}".format(
+                **r["load_during_import"],
+                s=r["load_during_import"]["search_ms"],
+                d=r["load_during_import"]["drift"],
+            )
+        ),
+    )
     for name in results[0]["sql_queries_per_page"]:
         row(f"SQL queries: {name}", lambda r, n=name: r["sql_queries_per_page"][n])
-    row("server peak RSS (MB)", lambda r: r["server_peak_rss_mb"])
+    row("server peak RSS per worker / whole tree (MB)", lambda r: "{} / {}".format(
+        r["server_peak_rss_per_worker_mb"], r["server_peak_rss_tree_mb"]
+    ))  # fmt: skip
     for name in results[0]["alternatives"]["engines"]:
         row(
             f"{name}: build s / search p50 / p95 ms / mean recall vs ours",
@@ -246,6 +658,17 @@ def markdown(results: list[dict]) -> str:
                 **r["alternatives"]["engines"][n]
             ),
         )
+    last = results[-1]
+    lines += [
+        "",
+        f"Targets (issue 10), at {last['clauses']:,} clauses:",
+        "",
+        "| target | value | bound | met |",
+        "|---|---|---|---|",
+    ]
+    for name, t in last["targets"].items():
+        bound = ("≥ " if name in AT_LEAST else "≤ ") + str(t["target"])
+        lines.append(f"| {name} | {t['value']} | {bound} | {'yes' if t['met'] else 'no'} |")
     lines += [
         "",
         "Hits per query (ours / stock Whoosh / FTS5 trigram), largest size:",
@@ -253,7 +676,7 @@ def markdown(results: list[dict]) -> str:
         "| query | ours | stock Whoosh | FTS5 trigram |",
         "|---|---|---|---|",
     ]
-    for query, row_ in results[-1]["alternatives"]["queries"].items():
+    for query, row_ in last["alternatives"]["queries"].items():
         lines.append(
             f"| `{query}` | {row_['ours']} | {row_['stock_whoosh']['hits']} "
             f"| {row_['fts5_trigram']['hits']}{' (LIKE)' if row_['fts5_like'] else ''} |"
@@ -268,16 +691,12 @@ def main() -> None:
     for size in sizes:
         print(f"== {size:,} clauses", flush=True)
         results.append(bench_size(size))
-        print(
-            json.dumps(
-                {k: results[-1][k] for k in ("import", "index", "latency_ms", "server_peak_rss_mb")}
-            ),
-            flush=True,
-        )
+        print(json.dumps(results[-1]["targets"], ensure_ascii=False), flush=True)
     machine = {
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         "platform": os.uname().sysname + " " + os.uname().machine,
+        "gunicorn": "config/gunicorn.conf.py defaults (2 workers × 4 threads)",
     }
     (OUT / "results.json").write_text(
         json.dumps({"machine": machine, "results": results}, ensure_ascii=False, indent=1)

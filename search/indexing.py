@@ -146,6 +146,15 @@ def abandoned_changes() -> list[dict]:
     return [record for record in _read_state(path)["changes"] if _abandoned(record)]
 
 
+def changes_in_progress() -> bool:
+    """True while a live process of this machine has recorded a change it has yet to index
+    (an import between its commit and its index update)."""
+    path = _state_file()
+    if not path.exists():
+        return False
+    return any(not _abandoned(record) for record in _read_state(path)["changes"])
+
+
 def pending_documents() -> list[int]:
     """Documents changed in the archive by a process that died before indexing them."""
     return sorted({pk for record in abandoned_changes() for pk in record["documents"]})
@@ -217,7 +226,7 @@ def _record_generation(folder: Path, number: int) -> None:
     os.replace(temporary, folder / GENERATION_FILE)
 
 
-def catch_up(document_ids=()) -> int:
+def catch_up(document_ids=(), parallel: bool = True) -> int:
     """Index every document the archive changed since the index's generation, on whichever
     machine the change was made, and `document_ids`; then record the archive's generation in
     the index. Returns the clauses written.
@@ -231,7 +240,7 @@ def catch_up(document_ids=()) -> int:
     ids = set(document_ids)
     if indexed < archive:
         ids |= documents_changed_since(indexed, archive)
-    written = reindex_documents(ids)
+    written = reindex_documents(ids, parallel=parallel)
     if indexed < archive and index_exists():
         with _state():  # one writer of the record at a time; never moves it back
             if indexed_generation(target) < archive:
@@ -410,11 +419,12 @@ def _remove_abandoned_builds(target: Path) -> None:
             _remove(folder)
 
 
-def reindex_documents(document_ids) -> int:
+def reindex_documents(document_ids, parallel: bool = True) -> int:
     """Replace the index entries of these documents with their current clauses.
 
     Returns the number of clauses written. Does nothing when there is no index yet: a partial
-    index would look complete, so `make index` has to build it first.
+    index would look complete, so `make index` has to build it first. `parallel=False` keeps
+    the work in this process (a web worker does not fork writer processes).
     """
     document_ids = sorted(set(document_ids))
     if not document_ids:
@@ -429,7 +439,7 @@ def reindex_documents(document_ids) -> int:
     clauses = clause_index.index_queryset().filter(document_id__in=document_ids)
     documents = backend.prepare_documents(clause_index, clauses)
     try:
-        writer = backend.writer(len(documents))
+        writer = backend.writer(len(documents) if parallel else 0)
     except LockError:
         log.error("The search index stayed locked; run `make index` once the other writer ends.")
         raise

@@ -12,7 +12,8 @@ The refresher, every `SEARCH_REFRESH_SECONDS` (default 0.5 s):
   with the one the index records, and when the index is behind, reindexes the documents
   changed since (search.indexing.catch_up): an import made on another web node, against the
   same PostgreSQL, is searchable here within about SEARCH_SYNC_SECONDS plus the time to index
-  it. One worker of the machine does it at a time (a file lock beside the index).
+  it. One worker of the machine does it at a time (a file lock beside the index), in its own
+  process, and not while a process of this machine is still indexing its own change.
 """
 
 import fcntl
@@ -26,6 +27,7 @@ from django.db import connections
 
 from archive.signals import current_generation
 from search import indexing, searching
+from search.query import parse_query
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ def start() -> None:
         if _thread is not None:
             return
         searching.refresh()
+        parse_query("協力 cooperation")  # loads MeCab's dictionary before the first request
         searching.refreshed_in_background = True
         _thread = threading.Thread(target=_run, name="search-refresher", daemon=True)
         _thread.start()
@@ -70,13 +73,15 @@ def sync() -> int:
         return 0
     if indexing.indexed_generation() >= current_generation():
         return 0
+    if indexing.changes_in_progress():
+        return 0  # the process that made the change is indexing it; no need to do it twice
     lock_path = Path(indexing.index_path()).with_name(Path(indexing.index_path()).name + ".sync")
     with open(lock_path, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return 0  # another worker of this machine is catching up
-        written = indexing.catch_up()
+        written = indexing.catch_up(parallel=False)
     if written:
         log.info("Search index caught up with the archive: %d clauses reindexed", written)
     return written
