@@ -182,6 +182,14 @@ def tail_sentence(language: str, rng: random.Random) -> str:
     )
 
 
+def with_word(clause: str, word: str) -> str:
+    """`clause` with `word` just before its final full stop (or at its end)."""
+    for stop in ("。", "."):
+        if clause.endswith(stop):
+            return f"{clause[: -len(stop)]} {word}{stop}"
+    return f"{clause} {word}"
+
+
 def rare_queries(count: int = 3) -> list[str]:
     """Words of the long tail the benchmark searches for (same seed, same words)."""
     vocabulary = _tail_vocabulary()
@@ -251,8 +259,8 @@ def generate(
                 f"{c} {tail_sentence(language, tail)}" if tail.random() < 0.7 else c
                 for c in clauses
             ]
-            if probe_word:
-                clauses = [f"{c} {probe_word}" for c in clauses]
+            if probe_word:  # inside the last sentence, so the text still ends as it did
+                clauses = [with_word(c, probe_word) for c in clauses]
             headings = JA_HEADINGS if language == "ja" else EN_HEADINGS
             cut = sorted(local.sample(range(1, size), min(3, size - 1)))
             bounds = [0, *cut, size]

@@ -430,26 +430,28 @@ def load_during_import(server: Server, env: dict, corpus: Path, paths) -> dict:
     _, stderr = importer.communicate()
     result["import_exit"] = importer.returncode
     result["import_stderr"] = stderr.decode(errors="replace")[-500:]
+    facts = inspect_counts(env, marker["query"])
     deadline = time.monotonic() + 60
-    while total(marker["query"]) != marker["clauses"] and time.monotonic() < deadline:
+    while total(marker["query"]) != facts["with_word"] and time.monotonic() < deadline:
         time.sleep(0.2)
     result["probe_hits"] = total(marker["query"])
-    result["probe_expected"] = marker["clauses"]
-    facts = inspect_counts(env)
-    result["drift"] = facts
+    result["probe_expected"] = facts["with_word"]  # clauses in the database with the word
+    result["drift"] = inspect_counts(env, marker["query"])
     return result
 
 
-def inspect_counts(env: dict) -> dict:
-    """Clauses in the database and in the index, and the documents whose counts differ."""
+def inspect_counts(env: dict, word: str) -> dict:
+    """Clauses in the database, those with `word`, in the index, and the documents whose
+    counts differ between the two."""
     code = (
-        "import django, json; django.setup();"
+        "import django, json, sys; django.setup();"
         "from archive.models import Clause; from search import indexing;"
         "print(json.dumps({'database': Clause.objects.count(),"
+        " 'with_word': Clause.objects.filter(text__contains=sys.argv[1]).count(),"
         " 'index': sum(indexing.index_counts().values()), 'drifted': len(indexing.drift())}))"
     )
     out = subprocess.run(
-        [PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PY, "-c", code, word], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout)
 

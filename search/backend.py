@@ -1,10 +1,16 @@
-"""haystack's Whoosh backend, adjusted for the archive: lean text fields and patient writers.
+"""The search engine seam: the only module that opens the Whoosh folder, knows its files, its
+lock, its writers and the field names haystack gives it (`django_id`, `document`, `clause_pk`).
+`searching` asks it for a searcher and `indexing` for writers, counts and new folders, in
+terms of documents and clauses; moving to another engine (README, "Scaling out") replaces
+this module and the query tree `search.query` builds.
+
+haystack's Whoosh backend, adjusted for the archive: lean text fields and patient writers.
 
 - Text fields are neither stored nor sortable, build no spelling dictionary and keep no
   positions: pages load the clause from the database, phrases are matched by indexed token
   pairs (search.analysis.PairFilter), and the extra copies doubled indexing time (bench/).
 - `sequence` is sortable, so "sort by date" breaks ties in reading order without a term scan;
-  `clause_pk` is a column, so n-gram candidates map to clauses without loading stored fields.
+  `clause_pk` is a column, so hits map to clauses without loading stored fields.
 - Writers wait for Whoosh's lock instead of buffering in a thread (haystack's AsyncWriter), so
   two writers run one after the other, and a large batch is analyzed on every core, by worker
   processes that die with the writer's process (a killed import leaves no worker holding the
@@ -13,17 +19,219 @@
 
 import ctypes
 import os
+import pickle
+import re
 import signal
+import struct
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
 
+from django.conf import settings
+from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SkipDocument
+from whoosh import index as whoosh_index
 from whoosh.fields import NUMERIC, TEXT
+from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency
+from whoosh.index import TOC, EmptyIndexError, FileIndex
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.writing import SegmentWriter
+from whoosh.scoring import TF_IDF
+from whoosh.util.filelock import try_for
+from whoosh.writing import LockError, SegmentWriter
 
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another to finish
 PARALLEL_BATCH = 2000  # documents from which analysis is spread over processes
+INDEX_NAME = "MAIN"  # Whoosh's default index name inside the folder
+DOCUMENT_FIELD = "document"  # each clause's document id, as text (search_indexes.ClauseIndex)
+CLAUSE_COLUMN = "clause_pk"
+# What Whoosh raises on a damaged index, whether opening it or reading postings later: a
+# truncated table of contents fails to unpickle, a truncated segment file reads past its end.
+DAMAGED = (
+    EmptyIndexError,
+    WhooshIndexError,
+    pickle.UnpicklingError,
+    struct.error,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+)
+
+__all__ = ["LockError"]  # what a writer raises after LOCK_TIMEOUT; callers catch it
+
+
+class IndexUnreadable(Exception):
+    """There is no index, or it cannot be read; a full build (`make index`) is the repair."""
+
+
+# -- The folder ------------------------------------------------------------------------------
+
+
+def index_path() -> str:
+    return settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+
+
+def index_exists(path: str | Path | None = None) -> bool:
+    try:
+        return whoosh_index.exists_in(str(path or index_path()))
+    except OSError:
+        return False
+
+
+def toc_generation(folder: str | Path) -> int:
+    """The latest generation of the index in `folder`, read from file names only; -1 when
+    there is none. (Whoosh's own counter, not the archive's: see search.indexing.)"""
+    pattern = re.compile(rf"_{INDEX_NAME}_(\d+)\.toc")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return -1
+    return max((int(m[1]) for name in names if (m := pattern.fullmatch(name))), default=-1)
+
+
+def open_searcher(path: str):
+    """A new searcher of the index at `path`. Raises IndexUnreadable when there is none, and
+    one of DAMAGED when it is damaged.
+
+    TF-IDF, not BM25: Whoosh can skip whole blocks of postings when ranking with it, which
+    took a 40,000-hit word from 68 ms to 2 ms (bench/); clauses are short and of similar
+    length, where BM25's length normalization changes little.
+    """
+    if not whoosh_index.exists_in(path):
+        raise IndexUnreadable(f"There is no search index at {path}.")
+    return whoosh_index.open_dir(path).searcher(weighting=TF_IDF())
+
+
+def create_index(folder: Path, toc_generation: int) -> FileIndex:
+    """An empty index in `folder` whose Whoosh generation is `toc_generation`: above the old
+    index's, so that open searchers see they are out of date once it is swapped in (they
+    compare generation numbers, not folders)."""
+    backend = connections["default"].get_backend()
+    fields = connections["default"].get_unified_index().all_searchfields()
+    schema = backend.build_schema(fields)[1]
+    storage = FileStorage(str(folder))
+    TOC(schema, [], toc_generation).write(storage, INDEX_NAME)
+    return FileIndex(storage, schema, INDEX_NAME)
+
+
+def forget_open_index() -> None:
+    """Make haystack's backend open the folder again (a build swapped in a new one)."""
+    connections["default"].get_backend().setup_complete = False
+
+
+def live_index() -> FileIndex:
+    backend = connections["default"].get_backend()
+    backend.setup()
+    backend.index = backend.index.refresh()
+    return backend.index
+
+
+@contextmanager
+def write_lock(folder: Path):
+    """Hold the write lock of the index in `folder`, so no writer is half-way through it (a
+    full build swaps folders under it). Raises LockError after LOCK_TIMEOUT."""
+    if toc_generation(folder) < 0:  # no index there: nobody can be writing it
+        yield
+        return
+    lock = FileStorage(str(folder)).lock(f"{INDEX_NAME}_WRITELOCK")
+    try:
+        acquired = try_for(lock.acquire, timeout=LOCK_TIMEOUT)
+    except OSError:  # a folder too broken to lock is one no writer can use either
+        acquired = None
+    if acquired is False:
+        raise LockError(
+            f"Another process kept the search index at {folder} locked for {LOCK_TIMEOUT:.0f} s;"
+            " the index is unchanged. Run the command again when that import ends."
+        )
+    try:
+        yield
+    finally:
+        if acquired:
+            lock.release()
+
+
+# -- Entries ---------------------------------------------------------------------------------
+
+
+def entries(clauses) -> list[dict]:
+    """Index entries for clauses, as Whoosh takes them (haystack's fields)."""
+    backend = connections["default"].get_backend()
+    clause_index = connections["default"].get_unified_index().get_index(_clause_model())
+    return backend.prepare_documents(clause_index, clauses)
+
+
+def _clause_model():
+    from archive.models import Clause
+
+    return Clause
+
+
+def replace_documents(
+    index: FileIndex, document_ids, new_entries: list[dict], parallel=True, during_write=None
+) -> None:
+    """Delete every entry of these documents and add `new_entries`, in one commit;
+    `during_write()` runs before the commit. Raises LockError when another writer held the
+    index for LOCK_TIMEOUT. `parallel=False` never forks writer processes."""
+    with open_writer(index, len(new_entries) if parallel else 0) as writer:
+        for document_id in document_ids:
+            writer.delete_by_term(DOCUMENT_FIELD, str(document_id))
+        for fields in new_entries:
+            writer.add_document(**fields)
+        if during_write:
+            during_write()
+
+
+def add_in_chunks(index: FileIndex, chunks, expected: int, during_write=None) -> int:
+    """Add the entries of each chunk of clauses to a new index with one writer; returns the
+    clauses written. (haystack's `rebuild_index` loads every clause before writing and gives
+    each batch its own writer: three times as slow and ten times the memory at 100,000
+    clauses, bench/.)"""
+    written = 0
+    with open_writer(index, expected) as writer:
+        for chunk in chunks:
+            for fields in entries(chunk):
+                writer.add_document(**fields)
+            written += len(chunk)
+            if during_write:
+                during_write()
+    return written
+
+
+def document_counts(path: str) -> dict[int, int]:
+    """Entries per document in the index at `path`. Raises IndexUnreadable."""
+    if toc_generation(path) < 0:
+        raise IndexUnreadable(f"There is no search index at {path}.")
+    try:
+        reader = whoosh_index.open_dir(path).reader()
+    except Exception as error:
+        raise IndexUnreadable(
+            f"The search index at {path} cannot be read ({error.__class__.__name__})."
+        ) from error
+    counts = {}
+    try:
+        for term in reader.lexicon(DOCUMENT_FIELD):
+            text = term.decode("utf-8")
+            if reader.has_deletions():  # doc_frequency still counts deleted entries
+                count = sum(1 for _ in reader.postings(DOCUMENT_FIELD, text).all_ids())
+            else:
+                count = reader.doc_frequency(DOCUMENT_FIELD, text)
+            if count and text.isdigit():
+                counts[int(text)] = count
+    except Exception as error:
+        raise IndexUnreadable(
+            f"The search index at {path} cannot be read ({error.__class__.__name__})."
+        ) from error
+    finally:
+        reader.close()
+    return counts
+
+
+# -- haystack's backend, adjusted ------------------------------------------------------------
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):

@@ -3,7 +3,9 @@
 from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
 
+from archive.signals import current_generation
 from search import indexing
+from search.backend import IndexUnreadable, index_exists
 
 FIX = f"Run `{indexing.REPAIR_COMMAND}` (or `make index` to rebuild it all)."
 
@@ -32,7 +34,7 @@ def index_drift_check(app_configs=None, databases=None, **kwargs):
         return []
     try:
         drifted = indexing.drift()
-    except indexing.IndexUnreadable as error:
+    except IndexUnreadable as error:
         try:
             if not indexing.archive_counts():
                 return []  # an empty archive needs no index yet
@@ -55,6 +57,35 @@ def index_drift_check(app_configs=None, databases=None, **kwargs):
             f"(clauses per document; {examples}).",
             hint=FIX,
             id="search.W003",
+        )
+    ]
+
+
+@register("search", Tags.database)
+def generation_check(app_configs=None, databases=None, **kwargs):
+    """The index holds an older generation of the archive than the database (another machine
+    changed it, or this one's catch-up failed): `check --database default`."""
+    if not databases:
+        return []
+    try:
+        archive = current_generation()
+    except DatabaseError:
+        return []
+    indexed = indexing.indexed_generation()
+    if not index_exists() or indexed == archive:
+        return []
+    if indexed > archive:
+        message = (
+            f"The search index records generation {indexed} of the archive, but the database "
+            f"is at {archive}: the database was restored or replaced."
+        )
+        return [Warning(message, hint="Run `make index` (build_search_index).", id="search.W004")]
+    return [
+        Warning(
+            f"The search index holds generation {indexed} of the archive; the database is at "
+            f"{archive}. A running web worker catches up within seconds.",
+            hint=FIX,
+            id="search.W004",
         )
     ]
 

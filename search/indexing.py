@@ -19,7 +19,6 @@ import fcntl
 import json
 import logging
 import os
-import re
 import shutil
 import socket
 import time
@@ -27,23 +26,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Count
-from haystack import connections
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, FileIndex
-from whoosh.util.filelock import try_for
-from whoosh.writing import LockError
 
 from archive.models import Clause
 from archive.signals import current_generation, documents_changed_since, fault_point
-from search.backend import LOCK_TIMEOUT, open_writer
+from search import backend
+from search.backend import IndexUnreadable, LockError, index_exists, index_path
 from search.search_indexes import ClauseIndex
 
 log = logging.getLogger(__name__)
 
-INDEX_NAME = "MAIN"  # Whoosh's default index name inside the folder
 REPAIR_COMMAND = "python manage.py repair_search_index"
 # A change still recorded after this long is treated as abandoned even if its process lives
 # (a long-lived web worker whose transaction rolled back never clears its record).
@@ -53,21 +45,6 @@ JOURNAL_DAYS = 1.0  # how long reindexed documents are remembered for builds in 
 # matches none of Whoosh's own patterns, so Whoosh never deletes it (whoosh/index.py,
 # clean_files).
 GENERATION_FILE = "ARCHIVE_GENERATION"
-
-
-def index_path() -> str:
-    return settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
-
-
-def index_exists() -> bool:
-    try:
-        return whoosh_index.exists_in(index_path())
-    except OSError:
-        return False
-
-
-class IndexUnreadable(Exception):
-    """There is no index, or it cannot be read; a full build is the repair."""
 
 
 # -- Changes waiting for the index -----------------------------------------------------------
@@ -269,64 +246,35 @@ def rebuild_all(chunk_size: int = 2000) -> int:
     old = None
     try:
         generation = current_generation()  # before any clause is read
-        index = _create_index(building, _generation(target) + 1)
+        index = backend.create_index(building, backend.toc_generation(target) + 1)
         written = _write_all(index, chunk_size)
         _record_generation(building, generation)
-        with _live_lock(target):
+        with backend.write_lock(target):
             _catch_up(index, started)
             old = _swap(building, target)
     finally:
         _remove(old or building)
     _forget_changes(settled)
-    connections["default"].get_backend().setup_complete = False  # reopen the new folder
+    backend.forget_open_index()
     return written + catch_up()  # changes committed while the clauses were read
 
 
-def _schema():
-    backend = connections["default"].get_backend()
-    fields = connections["default"].get_unified_index().all_searchfields()
-    return backend.build_schema(fields)[1]
+def _write_all(index, chunk_size: int) -> int:
+    """Stream every clause into `index`, in chunks, in document order."""
+    queryset = ClauseIndex().index_queryset().order_by("pk")  # pk order is document order
 
-
-def _create_index(folder: Path, generation: int) -> FileIndex:
-    """An empty index whose generation is above the old one's, so that open searchers see
-    they are out of date (they compare generation numbers, not folders)."""
-    schema = _schema()
-    storage = FileStorage(str(folder))
-    TOC(schema, [], generation).write(storage, INDEX_NAME)
-    return FileIndex(storage, schema, INDEX_NAME)
-
-
-def _generation(folder: Path) -> int:
-    """The latest generation of the index in `folder`, read from file names only; -1 when
-    there is none."""
-    pattern = re.compile(rf"_{INDEX_NAME}_(\d+)\.toc")
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return -1
-    return max((int(m[1]) for name in names if (m := pattern.fullmatch(name))), default=-1)
-
-
-def _write_all(index: FileIndex, chunk_size: int) -> int:
-    """Stream every clause, in chunks, to one writer (haystack's `rebuild_index` loads every
-    clause before writing and gives each batch its own writer: three times as slow and ten
-    times the memory at 100,000 clauses, bench/)."""
-    backend = connections["default"].get_backend()
-    clause_index = ClauseIndex()
-    queryset = clause_index.index_queryset().order_by("pk")  # pk order is document order
-    written, last = 0, 0
-    with open_writer(index, queryset.count()) as writer:
+    def chunks():
+        last = 0
         while chunk := list(queryset.filter(pk__gt=last)[:chunk_size]):
-            for fields in backend.prepare_documents(clause_index, chunk):
-                writer.add_document(**fields)
-            written += len(chunk)
+            yield chunk
             last = chunk[-1].pk
-            fault_point("index-write")
-    return written
+
+    return backend.add_in_chunks(
+        index, chunks(), queryset.count(), during_write=lambda: fault_point("index-write")
+    )
 
 
-def _catch_up(index: FileIndex, since: float) -> None:
+def _catch_up(index, since: float) -> None:
     path = _state_file()
     if not path.exists():
         return
@@ -337,40 +285,11 @@ def _catch_up(index: FileIndex, since: float) -> None:
         _replace_documents(index, ids)
 
 
-def _replace_documents(index: FileIndex, document_ids) -> int:
-    backend = connections["default"].get_backend()
-    clause_index = ClauseIndex()
-    clauses = clause_index.index_queryset().filter(document_id__in=document_ids)
-    documents = backend.prepare_documents(clause_index, clauses)
-    with open_writer(index, len(documents)) as writer:
-        for document_id in document_ids:
-            writer.delete_by_term("document", str(document_id))
-        for fields in documents:
-            writer.add_document(**fields)
-    return len(documents)
-
-
-@contextmanager
-def _live_lock(target: Path):
-    """Hold the live index's write lock, so no writer is half-way through it at the swap."""
-    if _generation(target) < 0:  # no index there: nobody can be writing it
-        yield
-        return
-    lock = FileStorage(str(target)).lock(f"{INDEX_NAME}_WRITELOCK")
-    try:
-        acquired = try_for(lock.acquire, timeout=LOCK_TIMEOUT)
-    except OSError:  # a folder too broken to lock is one no writer can use either
-        acquired = None
-    if acquired is False:
-        raise LockError(
-            f"Another process kept the search index at {target} locked for {LOCK_TIMEOUT:.0f} s;"
-            " the index is unchanged. Run the command again when that import ends."
-        )
-    try:
-        yield
-    finally:
-        if acquired:
-            lock.release()
+def _replace_documents(index, document_ids) -> int:
+    clauses = ClauseIndex().index_queryset().filter(document_id__in=document_ids)
+    entries = backend.entries(clauses)
+    backend.replace_documents(index, document_ids, entries)
+    return len(entries)
 
 
 def _swap(building: Path, target: Path) -> Path | None:
@@ -433,24 +352,21 @@ def reindex_documents(document_ids, parallel: bool = True) -> int:
         log.warning("No search index at %s; run `make index` to build it.", index_path())
         _note_reindexed(document_ids)  # a first build may be under way
         return 0
-    backend = connections["default"].get_backend()
-    backend.setup()
-    clause_index = ClauseIndex()
-    clauses = clause_index.index_queryset().filter(document_id__in=document_ids)
-    documents = backend.prepare_documents(clause_index, clauses)
+    clauses = ClauseIndex().index_queryset().filter(document_id__in=document_ids)
+    entries = backend.entries(clauses)
+
+    def during_write():
+        fault_point("index-write")
+        _note_reindexed(document_ids)  # under the index lock, so a build's swap sees it
+
     try:
-        writer = backend.writer(len(documents) if parallel else 0)
+        backend.replace_documents(
+            backend.live_index(), document_ids, entries, parallel, during_write
+        )
     except LockError:
         log.error("The search index stayed locked; run `make index` once the other writer ends.")
         raise
-    with writer:
-        for document_id in document_ids:
-            writer.delete_by_term("document", str(document_id))
-        for fields in documents:
-            writer.add_document(**fields)
-        fault_point("index-write")
-        _note_reindexed(document_ids)  # under the index lock, so a build's swap sees it
-    return len(documents)
+    return len(entries)
 
 
 # -- Comparing and repairing -----------------------------------------------------------------
@@ -458,32 +374,7 @@ def reindex_documents(document_ids, parallel: bool = True) -> int:
 
 def index_counts() -> dict[int, int]:
     """Clauses per document in the index. Raises IndexUnreadable."""
-    path = index_path()
-    if _generation(Path(path)) < 0:
-        raise IndexUnreadable(f"There is no search index at {path}.")
-    try:
-        reader = whoosh_index.open_dir(path).reader()
-    except Exception as error:
-        raise IndexUnreadable(
-            f"The search index at {path} cannot be read ({error.__class__.__name__})."
-        ) from error
-    counts = {}
-    try:
-        for term in reader.lexicon("document"):
-            text = term.decode("utf-8")
-            if reader.has_deletions():  # doc_frequency still counts deleted entries
-                count = sum(1 for _ in reader.postings("document", text).all_ids())
-            else:
-                count = reader.doc_frequency("document", text)
-            if count and text.isdigit():
-                counts[int(text)] = count
-    except Exception as error:
-        raise IndexUnreadable(
-            f"The search index at {path} cannot be read ({error.__class__.__name__})."
-        ) from error
-    finally:
-        reader.close()
-    return counts
+    return backend.document_counts(index_path())
 
 
 def archive_counts() -> dict[int, int]:
@@ -520,7 +411,8 @@ def repair() -> Repair:
     result = Repair(pending=sorted({pk for record in changes for pk in record["documents"]}))
     try:
         result.drifted = sorted(drift())
-        result.clauses = reindex_documents(set(result.pending) | set(result.drifted))
+        # Changes of the archive's later generations too (made on another machine).
+        result.clauses = catch_up(set(result.pending) | set(result.drifted))
     except IndexUnreadable as error:
         result.rebuilt = str(error)
         result.clauses = rebuild_all()

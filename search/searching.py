@@ -7,11 +7,8 @@ the database in a fixed number of queries whatever its size.
 
 import functools
 import logging
-import pickle
-import struct
 import threading
 import unicodedata
-import zlib
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,17 +18,13 @@ from operator import and_, or_
 from django.conf import settings
 from django.db.models import Q
 from django.utils.safestring import mark_safe
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.index import EmptyIndexError
-from whoosh.index import IndexError as WhooshIndexError
-from whoosh.scoring import TF_IDF
 
 from archive.models import Clause
 from search.analysis import fold_for_match
+from search.backend import CLAUSE_COLUMN, DAMAGED, IndexUnreadable, index_path, open_searcher
 from search.highlight import highlight
-from search.indexing import index_path
 from search.query import Lexicon, ParsedQuery, Substring, parse_query
 
 FACETS = ("language", "year", "kind", "series", "country")
@@ -50,20 +43,7 @@ works too)."
 _UNREADABLE = "The search index cannot be read ({}). Rebuild it with `make index` (or \
 `python manage.py build_search_index`; haystack's `rebuild_index --noinput` cannot open a \
 damaged index)."
-# What Whoosh raises on a damaged index, whether opening it or reading postings later: a
-# truncated table of contents fails to unpickle, a truncated segment file reads past its end.
-_DAMAGED = (
-    EmptyIndexError,
-    WhooshIndexError,
-    pickle.UnpicklingError,
-    struct.error,
-    zlib.error,
-    EOFError,
-    OSError,
-    ValueError,
-    KeyError,
-    IndexError,
-)
+
 
 log = logging.getLogger(__name__)
 # Term masks kept per index version when settings.py does not say (about 12 kB each at 100,000
@@ -319,7 +299,7 @@ class _IndexView:
         """The clause pks of these document numbers, read from the index's column (no stored
         fields)."""
         if self._pks is None:
-            self._pks = self.reader.column_reader("clause_pk")
+            self._pks = self.reader.column_reader(CLAUSE_COLUMN)
         return [self._pks[docnum] for docnum in docnums]
 
     @_locked
@@ -449,7 +429,7 @@ def _view() -> _IndexView:
             view = _current  # another thread may have opened it while this one waited
             if view is None or view.path != path or not view.up_to_date():
                 view = _current = _open(path)
-    except _DAMAGED as error:
+    except DAMAGED as error:
         raise _unreadable(error) from None
     return view
 
@@ -468,7 +448,7 @@ def refresh() -> bool:
             fresh.warm(previous=view if view is not None and view.path == path else None)
     except SearchUnavailable:
         return False  # no index yet, or damaged: requests say so and name the command
-    except _DAMAGED as error:
+    except DAMAGED as error:
         _unreadable(error)
         return False
     with _opening:
@@ -477,14 +457,12 @@ def refresh() -> bool:
 
 
 def _open(path: str) -> _IndexView:
-    if not whoosh_index.exists_in(path):
-        raise SearchUnavailable(_NOT_BUILT)
     # A new searcher, not `searcher.refresh()`: refresh may close files of the old searcher,
     # which requests in flight still read (whoosh/searching.py, Searcher.refresh).
-    # TF-IDF, not BM25: Whoosh can skip whole blocks of postings when ranking with it, which
-    # took a 40,000-hit word from 68 ms to 2 ms (bench/); clauses are short and of similar
-    # length, where BM25's length normalization changes little.
-    return _IndexView(path, whoosh_index.open_dir(path).searcher(weighting=TF_IDF()))
+    try:
+        return _IndexView(path, open_searcher(path))
+    except IndexUnreadable:
+        raise SearchUnavailable(_NOT_BUILT) from None
 
 
 def _forget_view() -> None:
@@ -506,7 +484,7 @@ def _reading_index():
     SearchUnavailable; the warning keeps the traceback for whoever rebuilds it."""
     try:
         yield
-    except _DAMAGED as error:
+    except DAMAGED as error:
         raise _unreadable(error) from None
 
 

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connections
 
 from archive.signals import current_generation
-from search import indexing, searching
+from search import backend, indexing, searching
 from search.query import parse_query
 
 log = logging.getLogger(__name__)
@@ -69,13 +69,13 @@ def sync() -> int:
     """Bring this machine's index up to the archive's generation; returns clauses written
     (0 when it was up to date, when another worker is at it, or when there is no index: a
     missing index is built with `make index`, never piecemeal)."""
-    if not indexing.index_exists():
+    if not backend.index_exists():
         return 0
     if indexing.indexed_generation() >= current_generation():
         return 0
     if indexing.changes_in_progress():
         return 0  # the process that made the change is indexing it; no need to do it twice
-    lock_path = Path(indexing.index_path()).with_name(Path(indexing.index_path()).name + ".sync")
+    lock_path = Path(backend.index_path() + ".sync")
     with open(lock_path, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -10,7 +10,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from whoosh.writing import LockError
 
-from search.indexing import index_path, rebuild_all
+from search.backend import index_path
+from search.indexing import rebuild_all
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from whoosh.writing import LockError
 
-from search.indexing import index_path, repair
+from search.backend import index_path
+from search.indexing import repair
 
 
 class Command(BaseCommand):
