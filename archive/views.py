@@ -75,9 +75,15 @@ def document_redirect(request, slug: str):
 
 def document_detail(request, slug: str, language: str):
     document = version_or_404(slug, language)
+    body = document_body(document)
     context = {
         "document": document,
-        "body": document_body(document),
+        "body": body,
+        "has_sections": any(kind == "section" for kind, _item in body),
+        "numbered_by_archive": any(
+            kind == "clause" and not item.printed_label and not item.is_preamble
+            for kind, item in body
+        ),
         "signatories": document.signatories.all(),
         "versions": versions_of(document.work),
         "countries": document.work.countries.all(),

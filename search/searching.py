@@ -86,6 +86,11 @@ class SearchResults:
         return max(1, -(-self.total // self.request.per_page))
 
     @property
+    def first_number(self) -> int:
+        """The number of the first hit on this page (21 on page 2 of 20 a page)."""
+        return (self.request.page - 1) * self.request.per_page + 1
+
+    @property
     def notices(self) -> list[str]:
         return self.parsed.notices
 

@@ -247,3 +247,9 @@ def test_the_search_page_says_when_a_download_would_be_cut_short(client, seeded,
 def test_an_export_with_no_hits_is_valid_and_empty(client, seeded):
     body = json.loads(streamed_text(client.get("/search/export.json", {"q": "Antarctica"})))
     assert body["total"] == 0 and body["results"] == [] and body["truncated"] is False
+
+
+def test_hits_on_a_later_page_are_numbered_from_where_the_page_starts(client, seeded):
+    second = client.get("/search/", {"q": "協力", "page": 2}).content.decode()
+    assert '<ol class="hits" start="21">' in second
+    assert '<ol class="hits" start="1">' in client.get("/search/", {"q": "協力"}).content.decode()

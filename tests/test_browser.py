@@ -83,8 +83,10 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
     shoot(page, "04-side-by-side")
 
     row.locator('td[lang="en"] a.clause-label').click()
-    expect(page.locator("h1")).to_have_text("Paragraph 15")
-    expect(page.locator("#cite-plain")).to_contain_text("20 December 2025, para. 15")
+    expect(page.locator("h1")).to_have_text("15th paragraph (unnumbered in the original)")
+    expect(page.locator("#cite-plain")).to_contain_text(
+        "20 December 2025, 15th paragraph (unnumbered in the original)"
+    )
     expect(page.locator('meta[name="citation_title"]')).to_have_attribute(
         "content",
         "Joint Press Release on the outcomes of the Summit Meeting between Her "
@@ -96,7 +98,7 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
     page.get_by_label("Interface language").select_option("ja")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "ja")
-    expect(page.locator("h1")).to_have_text("第15項")
+    expect(page.locator("h1")).to_have_text("第15段落（原文に番号なし）")
     expect(page.get_by_role("heading", name="この項を引用する")).to_be_visible()
     shoot(page, "06-clause-permalink-ja")
     page.close()

@@ -1,5 +1,6 @@
 """The reading room: browse, document pages, side by side, permalinks, citations, downloads."""
 
+import datetime
 import io
 import json
 import re
@@ -10,7 +11,13 @@ from django.db.models import F
 
 from archive.importing import align_work
 from archive.models import Clause, Document, Work
-from tests.conftest import FILES, FOREIGN_MINISTERS_2017, TOKYO_DECLARATION, TURKMENISTAN
+from tests.conftest import (
+    FILES,
+    FOREIGN_MINISTERS_2017,
+    KYRGYZ,
+    TOKYO_DECLARATION,
+    TURKMENISTAN,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +76,7 @@ def test_document_page_title_block_marks_provisional_translation_and_authentic_l
     client, seeded
 ):
     html = page(client, f"/documents/{TURKMENISTAN}/ja/")
-    assert "Provisional translation" in html and "the authentic text is the “en” version" in html
+    assert "Provisional translation" in html and "the authentic text is the English version" in html
     assert "2025-12-20" in html and "Tokyo" in html and "Turkmenistan" in html
     assert f'href="/documents/{TURKMENISTAN}/parallel/"' in html
     assert f'href="/documents/{TURKMENISTAN}/en/"' in html
@@ -153,22 +160,80 @@ def test_clause_permalink_shows_the_clause_its_translation_and_citations(client,
     assert f"/documents/{TURKMENISTAN}/en/16/" in html
     assert '<meta name="citation_title" content="Joint Press Release' in html
     assert '<meta name="citation_publication_date" content="2025/12/20">' in html
-    plain = html.split('id="cite-plain">')[1].split("</pre>")[0]
-    assert "Joint Press Release on the outcomes" in plain and "20 December 2025" in plain
-    assert "para. 15" in plain and "Tokyo" in plain
-    bibtex = html.split('id="cite-bibtex">')[1].split("</pre>")[0]
-    assert bibtex.startswith("@misc{") and "date = {2025-12-20}" in bibtex and "para. 15" in bibtex
-    ris = html.split('id="cite-ris">')[1].split("</pre>")[0]
-    assert "TY  - GOVDOC" in ris and "DA  - 2025/12/20" in ris and "N1  - para. 15" in ris
-    csl = json.loads(html.split('id="cite-csl">')[1].split("</pre>")[0])
+    plain = unescape(html.split('id="cite-plain">')[1].split("</pre>")[0])
+    assert plain.startswith("Ministry of Foreign Affairs of Japan, Joint Press Release on the")
+    assert "20 December 2025" in plain and "Tokyo" in plain
+    # The press release prints no paragraph numbers: the citation says the number is ours.
+    assert "15th paragraph (unnumbered in the original)" in plain and "para. 15" not in plain
+    today = datetime.date.today()
+    assert f"(accessed {today.day} " in plain
+    bibtex = unescape(html.split('id="cite-bibtex">')[1].split("</pre>")[0])
+    assert bibtex.startswith("@misc{") and "date = {2025-12-20}" in bibtex
+    assert "organization = {Ministry of Foreign Affairs of Japan}" in bibtex
+    assert f"urldate = {{{today.isoformat()}}}" in bibtex and "unnumbered in the original" in bibtex
+    ris = unescape(html.split('id="cite-ris">')[1].split("</pre>")[0])
+    assert "TY  - GOVDOC" in ris and "DA  - 2025/12/20" in ris
+    assert "PB  - Ministry of Foreign Affairs of Japan" in ris and "Y2  - " in ris
+    assert "N1  - 15th paragraph (unnumbered in the original)" in ris
+    csl = json.loads(unescape(html.split('id="cite-csl">')[1].split("</pre>")[0]))
     assert csl[0]["issued"]["date-parts"] == [[2025, 12, 20]] and csl[0]["locator"] == "15"
+    assert csl[0]["publisher"] == "Ministry of Foreign Affairs of Japan"
+    assert csl[0]["accessed"]["date-parts"] == [[today.year, today.month, today.day]]
+    # Tags a reference manager reads: a publisher and a Dublin Core type, no conference.
+    assert '<meta name="DC.publisher" content="Ministry of Foreign Affairs of Japan">' in html
+    assert '<meta name="DC.type" content="Text">' in html
+    assert "citation_conference_title" not in html
 
 
 def test_japanese_citation_names_title_date_place_and_paragraph(client, seeded):
     html = page(client, f"/documents/{TOKYO_DECLARATION}/ja/14/")
-    plain = html.split('id="cite-plain">')[1].split("</pre>")[0]
-    assert plain.startswith("「中央アジア＋日本」対話・首脳会合 東京宣言（2025年12月20日、東京）")
-    assert "第14項" in plain and "（仮訳）" in plain
+    plain = unescape(html.split('id="cite-plain">')[1].split("</pre>")[0])
+    assert plain.startswith(
+        "外務省『「中央アジア＋日本」対話・首脳会合 東京宣言』（2025年12月20日、東京）"
+    )
+    assert "（仮訳） 第14項" in plain and "閲覧）" in plain
+
+
+def test_a_preamble_paragraph_is_cited_as_the_preamble_not_as_a_code(client, seeded):
+    html = page(client, f"/documents/{TOKYO_DECLARATION}/ja/p1/")
+    plain = unescape(html.split('id="cite-plain">')[1].split("</pre>")[0])
+    assert "前文第1段落" in plain and "第p1項" not in plain
+    assert "<h1>Preamble, para. 1</h1>" in html
+    ja = client.get(f"/documents/{TOKYO_DECLARATION}/ja/p1/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert "<h1>前文第1段落</h1>" in ja.content.decode()
+    document = page(client, f"/documents/{TOKYO_DECLARATION}/ja/")
+    assert ">pr. 1</a>" in document and ">p1</a>" not in document
+
+
+def test_numbers_the_archive_assigned_are_marked_on_the_page(client, seeded):
+    unnumbered = page(client, f"/documents/{TURKMENISTAN}/en/")
+    assert 'class="clause-label assigned"' in unnumbered and ">¶15</a>" in unnumbered
+    assert 'id="numbering-note"' in unnumbered
+    assert "<h1>15th paragraph (unnumbered in the original)</h1>" in page(
+        client, f"/documents/{TURKMENISTAN}/en/15/"
+    )
+    printed = page(client, f"/documents/{TOKYO_DECLARATION}/ja/")
+    assert ">(14)</a>" in printed and 'id="numbering-note"' not in printed
+    side_by_side = page(client, f"/documents/{TURKMENISTAN}/parallel/")
+    assert ">¶15</a>" in side_by_side
+
+
+def test_a_version_in_another_language_than_the_authentic_one_says_it_is_a_translation(
+    client, seeded
+):
+    # The Japan–Kyrgyz statement was signed in English; its Japanese carries no 仮訳 mark.
+    html = page(client, f"/documents/{KYRGYZ}/ja/")
+    assert "Translation — the authentic text is the English version" in html
+    assert "<dd>English</dd>" in html  # not the code "en"
+    clause = page(client, f"/documents/{KYRGYZ}/ja/14/")
+    plain = unescape(clause.split('id="cite-plain">')[1].split("</pre>")[0])
+    assert "（翻訳・正文は英語）" in plain
+    assert "translation; authentic text in English" in clause  # the page, in English
+
+
+def test_a_document_without_sections_shows_no_empty_contents(client, seeded):
+    assert 'id="toc-heading"' not in page(client, f"/documents/{KYRGYZ}/ja/")
+    assert 'id="toc-heading"' in page(client, f"/documents/{TOKYO_DECLARATION}/ja/")
 
 
 def test_clause_across_versions_is_one_identifier_for_every_language(client, seeded):
