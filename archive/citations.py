@@ -10,6 +10,7 @@ import datetime
 import json
 import re
 
+from archive.facets import language_label
 from archive.models import Clause, Document
 
 MONTHS_EN = [
@@ -29,11 +30,6 @@ MONTHS_EN = [
 # Every text of the archive is published by Japan's Ministry of Foreign Affairs (MOFA's pages
 # and PDFs, fixtures/README and the corpus it came from).
 PUBLISHER = {"ja": "外務省", "en": "Ministry of Foreign Affairs of Japan"}
-LANGUAGE_NAMES = {
-    "ja": {"ja": "日本語", "en": "Japanese"},
-    "en": {"ja": "英語", "en": "English"},
-    "ru": {"ja": "ロシア語", "en": "Russian"},
-}
 
 
 def _voice(document: Document) -> str:
@@ -55,7 +51,7 @@ def _series(document: Document) -> str:
 
 
 def language_name(code: str, voice: str) -> str:
-    return LANGUAGE_NAMES.get(code, {}).get(voice, code)
+    return language_label(code, voice)
 
 
 def _ordinal(n: int) -> str:

@@ -5,12 +5,14 @@ Each helper runs a fixed number of queries, whatever the size of the document or
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from archive.models import Clause, Country, Document, Kind, Section, Work
+from archive.facets import BY_PARAM, FACETS, toggled
+from archive.models import Clause, Document, Kind, Section, Work
 
 
 def get_version(slug: str, language: str) -> Document | None:
@@ -92,32 +94,45 @@ def aligned_clauses(clause: Clause) -> list[Clause]:
 # ("Stack facts" 11).
 LARGE_DOCUMENT_COLUMNS = ("source_bytes", "extracted_text")
 
-BROWSE_FILTERS = {
-    "series": "series",
-    "year": "date__year",
-    "country": "countries__code",
-    "kind": "kind",
-    "lang": "documents__language",
+# How /documents/ can be ordered: URL value → ORDER BY (each ends on the slug, so pages are
+# stable). Newest first is served by an index (migration 0006).
+BROWSE_SORTS = {
+    "newest": (F("date").desc(nulls_last=True), "slug"),
+    "oldest": (F("date").asc(nulls_last=True), "slug"),
+    "title": ("first_title", "slug"),  # the alphabetically first title of its versions
 }
 
 
-def works_newest_first(query: Q | None = None) -> QuerySet[Work]:
-    """Works (matching `query`), newest first, undated last in every database, each with its
-    versions (not their source files) prefetched: a slice costs two queries."""
+def works_newest_first(query: Q | None = None, sort: str = "newest") -> QuerySet[Work]:
+    """Works (matching `query`), newest first (or as `sort` says), undated last in every
+    database, each with its versions (not their source files) prefetched: a slice costs two
+    queries."""
     versions = Document.objects.defer(*LARGE_DOCUMENT_COLUMNS).order_by("language")
-    works = Work.objects.order_by(F("date").desc(nulls_last=True), "slug")
+    works = Work.objects.all()
+    if sort == "title":
+        works = works.annotate(first_title=Min("documents__title"))
+    works = works.order_by(*BROWSE_SORTS.get(sort, BROWSE_SORTS["newest"]))
     if query:  # filters on countries or languages join rows that repeat a work
-        works = works.filter(query).distinct()
+        works = works.filter(pk__in=Work.objects.filter(query).values("pk"))
     return works.prefetch_related(Prefetch("documents", queryset=versions))
 
 
+def _filters_query(active: dict[str, str], leave_out: str = "") -> Q:
+    """The browse filters as one condition, each facet's lookup from the facet table."""
+    query = Q()
+    for param, value in active.items():
+        if param != leave_out:
+            query &= Q(**{BY_PARAM[param].lookup: value})
+    return query
+
+
 def browse(params) -> tuple[QuerySet[Work], dict[str, str], list[str]]:
-    """Works matching the browse filters in `params` (a QueryDict), newest first, the filters
-    applied, and a notice for each value that cannot be one and so was ignored.
+    """Works matching every browse filter in `params` (a QueryDict), in the order asked for,
+    the filters applied, and a notice for each value that cannot be one and so was ignored.
 
     The works are a lazy queryset: page or slice it (see `works_newest_first`), as the whole
     archive is never one page."""
-    given = {name: params.get(name, "").strip() for name in BROWSE_FILTERS}
+    given = {facet.param: params.get(facet.param, "").strip() for facet in FACETS}
     active, notices = {}, []
     for name, value in given.items():
         if not value:
@@ -127,10 +142,8 @@ def browse(params) -> tuple[QuerySet[Work], dict[str, str], list[str]]:
             notices.append(problem)
         else:
             active[name] = value
-    query = Q()
-    for name, value in active.items():
-        query &= Q(**{BROWSE_FILTERS[name]: value})
-    return works_newest_first(query), active, notices
+    sort = params.get("sort", "newest")
+    return works_newest_first(_filters_query(active), sort), active, notices
 
 
 def _filter_problem(name: str, value: str) -> str:
@@ -151,57 +164,50 @@ def _filter_problem(name: str, value: str) -> str:
     return ""
 
 
-def browse_facets(active: dict[str, str] | None = None) -> list[dict]:
-    """Ways into the archive: series, years, countries and kinds, each value with its label
-    and count of texts, and which value is chosen now."""
+def browse_facets(active: dict[str, str] | None = None, params=None) -> list[dict]:
+    """Ways into the archive: each facet's values with their labels and the number of texts
+    each would give together with the other filters chosen now (one GROUP BY per facet), and
+    which value is chosen. With `params` (the page's QueryDict), each value also has the
+    link that adds it to the filters chosen (or removes it, when chosen)."""
     active = active or {}
-    japanese = (get_language() or "en").startswith("ja")
-    countries = {c.code: c.name_ja if japanese else c.name_en for c in Country.objects.all()}
-    kinds = dict(Kind.choices)
-    groups = [
-        (
-            "series",
-            _("By series"),
-            Work.objects.exclude(series="")
-            .values_list("series")
-            .annotate(n=Count("id"))
-            .order_by("series"),
-            str,
-        ),
-        (
-            "year",
-            _("By year"),
-            Work.objects.exclude(date=None)
-            .values_list("date__year")
-            .annotate(n=Count("id"))
-            .order_by("-date__year"),
-            str,
-        ),
-        (
-            "country",
-            _("By country"),
-            Work.objects.exclude(countries=None)
-            .values_list("countries__code")
-            .annotate(n=Count("id"))
-            .order_by("countries__code"),
-            lambda code: countries.get(code, code),
-        ),
-        (
-            "kind",
-            _("By kind"),
-            Work.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"),
-            lambda kind: kinds.get(kind, kind),
-        ),
-    ]
-    return [
-        {
-            "param": param,
-            "title": title,
-            "active": active.get(param, ""),
-            "values": [(str(value), label(value), n) for value, n in rows],
-        }
-        for param, title, rows, label in groups
-    ]
+    groups = []
+    for facet in FACETS:
+        works = Work.objects.filter(pk__in=Work.objects.filter(_filters_query(active, facet.param)))
+        works = works.exclude(**{f"{facet.lookup}__isnull": True})
+        if facet.name != "year":
+            works = works.exclude(**{facet.lookup: ""})
+        rows = (
+            works.values_list(facet.lookup)
+            .annotate(n=Count("id", distinct=True))
+            .order_by(facet.lookup)
+        )
+        if facet.name == "year":
+            rows = rows.order_by(f"-{facet.lookup}")
+        values = [
+            {
+                "value": str(value),
+                "label": facet.label(str(value)),
+                "count": n,
+                "active": active.get(facet.param) == str(value),
+                "href": toggled(
+                    params,
+                    facet.param,
+                    None if active.get(facet.param) == str(value) else str(value),
+                )
+                if params is not None
+                else f"?{facet.param}={quote(str(value))}",
+            }
+            for value, n in rows
+        ]
+        groups.append(
+            {
+                "param": facet.param,
+                "title": facet.title,
+                "active": active.get(facet.param, ""),
+                "values": values,
+            }
+        )
+    return groups
 
 
 def archive_counts() -> dict[str, int]:

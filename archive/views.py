@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from archive import citations
+from archive import citations, facets
 from archive.api import document_data
 from archive.models import Clause, Work
 from archive.reading import (
+    BROWSE_SORTS,
     aligned_clauses,
     archive_counts,
     browse,
@@ -44,9 +45,10 @@ def document_list(request):
     page = Paginator(works, WORKS_PER_PAGE).get_page(page_number(request.GET.get("page", "")))
     context = {
         "works": page,
-        "active": active,
+        "active": facets.summary(active),
         "notices": notices,
-        "facets": browse_facets(active),
+        "facets": browse_facets(active, request.GET),
+        "sort": request.GET.get("sort") if request.GET.get("sort") in BROWSE_SORTS else "newest",
     }
     return render(request, "archive/document_list.html", context)
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from archive.facets import FACETS
 from search.searching import PER_PAGE, SORTS, SearchRequest
 
 MAX_PAGE = 1000
@@ -42,11 +43,8 @@ class SearchForm(forms.Form):
 
     def search_request(self) -> SearchRequest:
         data = self.cleaned_data
-        names = {"lang": "language"}
         filters = tuple(
-            (names.get(key, key), data[key])
-            for key in ("lang", "year", "kind", "series", "country")
-            if data.get(key)
+            (facet.name, data[facet.param]) for facet in FACETS if data.get(facet.param)
         )
         return SearchRequest(
             q=data.get("q") or "",

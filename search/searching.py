@@ -21,13 +21,14 @@ from django.utils.safestring import mark_safe
 from whoosh import query as wq
 from whoosh import sorting
 
+from archive import facets as archive_facets
 from archive.models import Clause
 from search.analysis import fold_for_match
 from search.backend import CLAUSE_COLUMN, DAMAGED, IndexUnreadable, index_path, open_searcher
 from search.highlight import highlight
 from search.query import Lexicon, ParsedQuery, Substring, parse_query
 
-FACETS = ("language", "year", "kind", "series", "country")
+FACETS = tuple(facet.name for facet in archive_facets.FACETS)
 PER_PAGE = 20
 LOAD_CHUNK = 500  # clauses an export loads at a time
 # How many indexed words one wildcard or word part may stand for (partner*, "a").

@@ -7,10 +7,8 @@ from functools import wraps
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.log import log_response
-from django.utils.translation import gettext as _
 
-from archive.gazetteer import COUNTRIES
-from archive.models import Kind
+from archive import facets
 from search.forms import SearchForm
 from search.searching import (
     SearchResults,
@@ -20,58 +18,23 @@ from search.searching import (
     search,
 )
 
-FACET_PARAMS = {
-    "language": "lang",
-    "year": "year",
-    "kind": "kind",
-    "series": "series",
-    "country": "country",
-}
-LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "ru": "Русский"}
-
-
-def facet_label(name: str, value: str) -> str:
-    if name == "language":
-        return LANGUAGE_NAMES.get(value, value)
-    if name == "kind":
-        return dict(Kind.choices).get(value, value)
-    if name == "country":
-        return COUNTRIES.get(value, (value,))[0]
-    return value
-
-
-def toggled(query, param: str, value: str | None) -> str:
-    """The current query string with `param` set to `value` (or removed) and the page reset."""
-    query = query.copy()
-    query.pop("page", None)
-    if value is None:
-        query.pop(param, None)
-    else:
-        query[param] = value
-    return f"?{query.urlencode()}"
-
 
 def facet_groups(results: SearchResults, active: dict, query) -> list[dict]:
-    titles = {
-        "language": _("Language"),
-        "year": _("Year"),
-        "kind": _("Kind"),
-        "series": _("Series"),
-        "country": _("Country"),
-    }
     groups = []
     for name, counts in results.facets.items():
-        param = FACET_PARAMS[name]
+        facet = facets.BY_NAME[name]
         values = [
             {
-                "label": facet_label(name, value),
+                "label": facet.label(value),
                 "count": count,
-                "active": active.get(param) == value,
-                "href": toggled(query, param, None if active.get(param) == value else value),
+                "active": active.get(facet.param) == value,
+                "href": facets.toggled(
+                    query, facet.param, None if active.get(facet.param) == value else value
+                ),
             }
             for value, count in counts
         ]
-        groups.append({"name": name, "title": titles[name], "values": values})
+        groups.append({"name": name, "title": facet.title, "values": values})
     return groups
 
 

@@ -63,6 +63,71 @@ def test_document_list_filters(client, seeded, params, slugs):
     assert shown == slugs
 
 
+def facet_counts(html: str, heading: str) -> dict[str, int]:
+    """{value label: count} of one facet list on a page."""
+    section = html.split(f"<h2>{heading}</h2>")[1].split("</section>")[0]
+    return {unescape(label): int(n) for label, n in re.findall(r">([^<>]+)</a> \((\d+)\)", section)}
+
+
+def test_document_list_filters_combine_and_counts_follow_the_other_filters(client, seeded):
+    html = page(client, "/documents/", country="TM", lang="ja")
+    shown = set(re.findall(r'href="/documents/([a-z0-9-]+)/(?:ja|en)/"', html))
+    assert shown == {TURKMENISTAN, TOKYO_DECLARATION, FOREIGN_MINISTERS_2017}
+    # Counts are of texts with Turkmenistan and a Japanese version, not of the whole archive.
+    assert facet_counts(html, "Kind") == {
+        "Declaration": 1,
+        "Joint press release": 1,
+        "Joint statement": 1,
+    }
+    assert facet_counts(html, "Year") == {"2025": 2, "2017": 1}
+    # A value's link keeps the other filters; the chosen value's link removes only itself.
+    assert 'href="/documents/?country=TM&lang=ja&year=2017"' in html
+    assert 'href="/documents/?lang=ja" aria-current="true"' in html
+    assert (
+        "Filtered by <strong>Language: Japanese</strong>, <strong>Country: Turkmenistan</strong>"
+        in html
+        or (
+            "<strong>Country: Turkmenistan</strong>" in html
+            and "<strong>Language: Japanese</strong>" in html
+        )
+    )
+    both = page(client, "/documents/", country="TM", year="2017")
+    assert set(re.findall(r'href="/documents/([a-z0-9-]+)/(?:ja|en)/"', both)) == {
+        FOREIGN_MINISTERS_2017
+    }
+
+
+def test_document_list_sorts_by_date_either_way_and_by_title(client, seeded):
+    def order(**params):
+        html = page(client, "/documents/", **params)
+        return list(dict.fromkeys(re.findall(r'href="/documents/([a-z0-9-]+)/(?:ja|en)/"', html)))
+
+    assert order()[-1] == FOREIGN_MINISTERS_2017
+    assert order(sort="oldest")[0] == FOREIGN_MINISTERS_2017
+    by_title = order(sort="title")
+    assert sorted(by_title) != by_title or len(by_title) == 5
+    titles = [
+        min(Document.objects.filter(work__slug=slug).values_list("title", flat=True))
+        for slug in by_title
+    ]
+    assert titles == sorted(titles)
+
+
+def test_the_japanese_interface_names_facets_countries_series_languages_and_dates(client, seeded):
+    html = client.get("/documents/", {"country": "KZ"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<strong>国: カザフスタン</strong>" in html
+    assert "トルクメニスタン" in html and ">Turkmenistan<" not in html
+    assert "「中央アジア＋日本」対話・首脳会合" in html
+    assert ">日本語</a>" in html and ">Japanese</a>" not in html
+    assert "2025年12月20日" in html and 'title="令和7年12月20日"' in html
+    document = client.get(f"/documents/{TURKMENISTAN}/ja/", HTTP_ACCEPT_LANGUAGE="ja")
+    text = document.content.decode()
+    assert "<dd>英語</dd>" in text and "正文は英語版です" in text
+    results = client.get("/search/", {"q": "GOSAT"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert ">トルクメニスタン</a>" in results and ">日本語</a>" in results
+    assert ">Japan, Turkmenistan<" not in results
+
+
 def test_every_seed_document_renders_every_clause(client, seeded):
     for document in Document.objects.select_related("work"):
         html = page(client, document.get_absolute_url())

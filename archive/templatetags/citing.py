@@ -1,10 +1,13 @@
-"""Template tags for how pages name paragraphs and versions, in the interface's language:
-the same wording as the citations (archive.citations)."""
+"""Template tags for how pages name paragraphs, versions, dates and facet values in the
+interface's language: the same wording as the citations (archive.citations) and the facet
+table (archive.facets)."""
+
+import datetime
 
 from django import template
 from django.utils.translation import get_language
 
-from archive import citations
+from archive import citations, facets
 
 register = template.Library()
 
@@ -41,3 +44,37 @@ def preamble_number(clause) -> str:
     """'1' for the preamble's label p1; '' for any other clause."""
     label = clause.label
     return label[1:] if clause.is_preamble and label[:1] == "p" and label[1:].isdigit() else ""
+
+
+# Japanese eras from their first day, newest first: (first day, name).
+ERAS = ((datetime.date(2019, 5, 1), "令和"), (datetime.date(1989, 1, 8), "平成"))
+
+
+def japanese_era(date: datetime.date) -> str:
+    """'令和7年12月20日' (元年 for an era's first year); '' before Heisei."""
+    for first, name in ERAS:
+        if date >= first:
+            year = date.year - first.year + 1
+            return f"{name}{'元' if year == 1 else year}年{date.month}月{date.day}日"
+    return ""
+
+
+@register.filter
+def reader_date(date) -> str:
+    """A date as the interface writes it: 2025年12月20日 in Japanese, 2025-12-20 in English;
+    '' for no date. The era is in the element's title (see the reader_date_title filter)."""
+    if not date:
+        return ""
+    return f"{date.year}年{date.month}月{date.day}日" if _voice() == "ja" else date.isoformat()
+
+
+@register.filter
+def reader_date_title(date) -> str:
+    return japanese_era(date) if date and _voice() == "ja" else ""
+
+
+@register.filter
+def facet_label(value: str, facet_name: str) -> str:
+    """A facet's value as the interface shows it: {{ "KZ"|facet_label:"country" }}."""
+    facet = facets.BY_NAME.get(facet_name)
+    return facet.label(str(value)) if facet else value
