@@ -279,6 +279,29 @@ class Server:
     def worker_peaks(self) -> list[int]:
         return [_status(pid, "VmHWM") for pid in tree_pids(self.process.pid)[1:]]
 
+    def worker_memory(self) -> list[dict]:
+        """Per worker now: RSS, PSS (shared pages divided among the processes mapping them:
+        MeCab's dictionary, the index files) and private memory, in MB."""
+        found = []
+        for pid in tree_pids(self.process.pid)[1:]:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                    fields = {
+                        line.split(":")[0]: int(line.split()[1]) // 1024
+                        for line in rollup
+                        if line.split(":")[0] in ("Rss", "Pss", "Private_Clean", "Private_Dirty")
+                    }
+            except OSError:
+                continue
+            found.append(
+                {
+                    "rss": fields.get("Rss", 0),
+                    "pss": fields.get("Pss", 0),
+                    "private": fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0),
+                }
+            )
+        return found
+
     def __exit__(self, *exc):
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
@@ -545,6 +568,7 @@ def bench_size(size: int) -> dict:
         result["after_import"] = measure_after_import(server, env, small, warm_p50)
         large = probe_corpus(OUT / f"probe-b-{size}", max(1000, size // 20), 13, "ヴァルトリオン")
         result["load_during_import"] = load_during_import(server, env, large, paths)
+        result["server_memory_per_worker_mb"] = server.worker_memory()
         result["server_peak_rss_per_worker_mb"] = max(server.worker_peaks())
         result["server_peak_rss_tree_mb"] = sum(server.worker_peaks()) + _status(
             server.process.pid, "VmHWM"
@@ -653,6 +677,12 @@ def markdown(results: list[dict]) -> str:
     row("server peak RSS per worker / whole tree (MB)", lambda r: "{} / {}".format(
         r["server_peak_rss_per_worker_mb"], r["server_peak_rss_tree_mb"]
     ))  # fmt: skip
+    row(
+        "each worker at the end: RSS / PSS / private (MB)",
+        lambda r: ", ".join(
+            "{rss} / {pss} / {private}".format(**w) for w in r["server_memory_per_worker_mb"]
+        ),
+    )
     for name in results[0]["alternatives"]["engines"]:
         row(
             f"{name}: build s / search p50 / p95 ms / mean recall vs ours",

@@ -414,3 +414,10 @@ def test_document_page_query_count_is_the_same_for_short_and_long_documents(
             client.get(document.get_absolute_url())
         counts.add(len(queries))
     assert len(counts) == 1
+
+
+def test_pages_with_their_own_search_box_have_no_second_one_in_the_header(client, seeded):
+    for url, params in (("/search/", {"q": "GOSAT"}), ("/", {})):
+        html = page(client, url, **params)
+        assert html.count('role="search"') == 1, url
+    assert page(client, f"/documents/{TURKMENISTAN}/en/").count('role="search"') == 1
