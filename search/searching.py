@@ -11,7 +11,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import and_, or_
 
@@ -667,3 +667,32 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
             )
         )
     return hits
+
+
+def _has_japanese_text(text: str) -> bool:
+    return any(_has_japanese(char) for char in text)
+
+
+def suggestions(request: SearchRequest, limit: int = 4) -> list[tuple[str, int]]:
+    """For a search that found nothing: shorter searches that do find clauses, as (query,
+    hits), with the same filters. Each word alone when there were several; a long Japanese
+    word without its last or first character, or either half of it. At most a dozen counts,
+    each as cheap as a search's total."""
+    words = [w for w in request.q.split() if w.upper() not in ("OR", "AND", "NOT")]
+    words = [w for w in words if not w.startswith("-") and w.strip('"()*')]
+    candidates: list[str] = []
+    if len(words) > 1:
+        candidates += words
+    for word in words:
+        plain = word.strip('"()*')
+        if _has_japanese_text(plain) and len(plain) >= 3:
+            half = len(plain) // 2
+            candidates += [plain[:-1], plain[1:], plain[:half], plain[half:]]
+    found: list[tuple[str, int]] = []
+    for candidate in dict.fromkeys(candidates):
+        if candidate == request.q or len(found) >= limit:
+            continue
+        total = search(replace(request, q=candidate, page=1)).total
+        if total:
+            found.append((candidate, total))
+    return found

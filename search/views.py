@@ -2,6 +2,7 @@
 
 import csv
 import json
+import unicodedata
 from functools import wraps
 
 from django.http import JsonResponse, StreamingHttpResponse
@@ -16,6 +17,7 @@ from search.searching import (
     hits_in_chunks,
     ordered_matches,
     search,
+    suggestions,
 )
 
 
@@ -51,6 +53,11 @@ def search_page(request):
         else:
             context["results"] = results
             context["export_limit"] = EXPORT_LIMIT
+            if not results.total and results.parsed.query is not None:
+                context["suggestions"] = suggestions(form.search_request())
+                context["japanese_query"] = any(
+                    unicodedata.east_asian_width(c) in "WF" for c in results.parsed.normalized
+                )
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
     context["problems"] = form.problems()
     return render(request, "search/results.html", context, status=status)

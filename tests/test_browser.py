@@ -69,6 +69,12 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
     expect(page.locator(".hit")).to_have_count(4)
     expect(page.locator(".hit mark").first).to_have_text("GOSAT")
     shoot(page, "02-search-gosat")
+    # A hit leads to its clause in context: marked as the target, the searched word marked.
+    page.locator(".hit-meta a[lang]").first.click()
+    target = page.locator(".clause:target")
+    expect(target).to_have_count(1)
+    expect(target.locator("mark").first).to_have_text("GOSAT")
+    page.go_back()
 
     page.goto(archive_server + "/documents/?country=TM")
     page.get_by_role("link", name="Joint Press Release on the outcomes").click()

@@ -374,3 +374,16 @@ def test_build_search_index_command_builds_the_same_index_as_rebuild_index(seede
     finally:
         settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = session_path
         connections.reload("default")
+
+
+def test_a_search_that_finds_nothing_suggests_shorter_searches_that_do(client, seeded):
+    html = client.get("/search/", {"q": "GOSAT penguin"}).content.decode()
+    assert "These shorter searches find clauses:" in html
+    assert ">GOSAT</a> (4)" in html and ">penguin</a>" not in html
+    assert "the Japanese term may find more" in html  # an English query
+    assert "character for character" not in html
+
+    japanese = client.get("/search/", {"q": "カスピ海横断鉄道"}).content.decode()
+    assert "character for character" in japanese and "Japanese term" not in japanese
+    assert ">カスピ海</a> (3)" in japanese  # the first half of the word
+    assert "Every word must appear" not in japanese  # one word: no advice about several

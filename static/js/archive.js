@@ -1,4 +1,5 @@
-// Progressive enhancement only: copy buttons. Every page reads fully without this file.
+// Progressive enhancement only: copy buttons, and the searched words marked in the clause a
+// search hit led to (…/?hl=gosat|温室効果ガス#c15: the query's folded strings). Every page reads fully without this file.
 (function () {
   "use strict";
   function copy(text, button) {
@@ -19,7 +20,49 @@
       done();
     }
   }
+  function fold(text) {
+    return text.normalize("NFKC").toLowerCase();
+  }
+  // Wrap each occurrence of the words in the text nodes of `element` in <mark>. Folding
+  // (NFKC, lower case) keeps the length of most text; where it does not, the node is skipped.
+  function markWords(element, words) {
+    var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    nodes.forEach(function (node) {
+      var text = node.nodeValue, folded = fold(text);
+      if (folded.length !== text.length) { return; }
+      var spans = [];
+      words.forEach(function (word) {
+        for (var at = folded.indexOf(word); at !== -1; at = folded.indexOf(word, at + word.length)) {
+          spans.push([at, at + word.length]);
+        }
+      });
+      if (!spans.length) { return; }
+      spans.sort(function (a, b) { return a[0] - b[0]; });
+      var fragment = document.createDocumentFragment(), position = 0;
+      spans.forEach(function (span) {
+        if (span[0] < position) { return; }
+        fragment.appendChild(document.createTextNode(text.slice(position, span[0])));
+        var mark = document.createElement("mark");
+        mark.textContent = text.slice(span[0], span[1]);
+        fragment.appendChild(mark);
+        position = span[1];
+      });
+      fragment.appendChild(document.createTextNode(text.slice(position)));
+      node.parentNode.replaceChild(fragment, node);
+    });
+  }
+  function markSearchedWords() {
+    var words = new URLSearchParams(window.location.search).get("hl");
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (!words || !target) { return; }
+    var list = fold(words).split("|").filter(function (w) { return w.trim().length > 0; });
+    var text = target.querySelector(".clause-text") || target;
+    if (list.length) { markWords(text, list); }
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    markSearchedWords();
     document.querySelectorAll("[data-copy], [data-copy-from]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
