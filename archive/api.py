@@ -36,7 +36,17 @@ def work_summary(work: Work) -> dict:
 
 def document_list(request):
     works = Work.objects.prefetch_related("countries", "documents__work")
-    return JsonResponse({"texts": [work_summary(w) for w in works]})
+    return JsonResponse(
+        {"texts": [work_summary(w) for w in works]}, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def work_detail(request, slug: str):
+    """A text with its language versions (each version in full at its own address)."""
+    work = Work.objects.prefetch_related("countries", "documents__work").filter(slug=slug).first()
+    if work is None:
+        return not_found(f"No text '{slug}'. See /api/documents/ for texts.")
+    return JsonResponse(work_summary(work), json_dumps_params={"ensure_ascii": False})
 
 
 def document_detail(request, slug: str, language: str):

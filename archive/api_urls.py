@@ -5,5 +5,6 @@ from archive import api
 app_name = "api"
 urlpatterns = [
     path("documents/", api.document_list, name="document_list"),
+    path("documents/<slug:slug>/", api.work_detail, name="work"),
     path("documents/<slug:slug>/<str:language>/", api.document_detail, name="document"),
 ]

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from archive.facets import FACETS
+from archive.facets import FACETS, LANGUAGES
 from search.searching import PER_PAGE, SORTS, SearchRequest
 
 MAX_PAGE = 1000
@@ -22,7 +22,7 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
 
     error_messages = {
-        "lang": _("lang must be a two-letter language code such as ja or en."),
+        "lang": _("lang must be a language code the archive knows: ja, en or ru."),
         "year": _("year must be four digits, such as 2025."),
         "kind": _("kind must be a kind of document such as joint-statement."),
         "country": _("country must be a two-letter ISO code such as KZ."),
@@ -31,6 +31,12 @@ class SearchForm(forms.Form):
         "page": _("page must be a whole number from 1 to 1000."),
         "series": _("series is too long."),
     }
+
+    def clean_lang(self) -> str:
+        value = self.cleaned_data.get("lang", "")
+        if value and value not in LANGUAGES:
+            raise forms.ValidationError("unknown language")
+        return value
 
     def problems(self) -> list[str]:
         return [str(self.error_messages.get(name, e)) for name, e in self.errors.items()]

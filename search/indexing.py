@@ -162,8 +162,9 @@ def _note_reindexed(document_ids) -> None:
         state["reindexed"].append({"time": now, "documents": sorted(document_ids)})
 
 
-def index_changes(document_ids, change: str) -> None:
-    """After a commit: index these documents, and any a dead process left unindexed.
+def index_changes(document_ids, change: str, parallel: bool = True) -> int:
+    """After a commit: index these documents, any a dead process left unindexed, and any the
+    archive changed on another machine; returns the clauses written.
 
     Never raises: the archive has committed, so a failure is logged with the command that
     fixes it, and the record stays for `manage.py check` and the next import to find.
@@ -172,7 +173,7 @@ def index_changes(document_ids, change: str) -> None:
     leftover = abandoned_changes()
     ids = set(document_ids) | {pk for record in leftover for pk in record["documents"]}
     try:
-        catch_up(ids)
+        written = catch_up(ids, parallel=parallel)
     except Exception as error:  # the archive is saved either way; say how to catch up
         if document_ids:
             _mark_failed(change)
@@ -182,8 +183,9 @@ def index_changes(document_ids, change: str) -> None:
             error,
             REPAIR_COMMAND,
         )
-        return
+        return 0
     _forget_changes({change} | {record["change"] for record in leftover})
+    return written
 
 
 # -- Generations: one archive, several copies of the index ---------------------------------

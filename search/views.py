@@ -1,7 +1,9 @@
 """Search pages: results, exports of all results, the JSON search API, and the syntax help."""
 
 import csv
+import html
 import json
+import re
 import unicodedata
 from functools import wraps
 
@@ -126,7 +128,7 @@ def export_rows(request, hits):
             document.date.isoformat() if document.date else "",
             clause.section.heading if clause.section else "",
             clause.label,
-            request.build_absolute_uri(clause.get_absolute_url()),
+            request.build_absolute_uri(clause.get_permalink()),
             clause.text,
             "yes" if document.is_provisional else "no",
             f"{hit.score:.3f}",
@@ -223,6 +225,41 @@ def export_json(request):
     )
 
 
+def plain_snippet(snippet_html: str) -> tuple[str, list[list[int]]]:
+    """The snippet as plain text, and the [start, end) offsets of its marked words in it."""
+    text, matches, position = [], [], 0
+    for piece in re.split(r"(<mark>.*?</mark>)", snippet_html):
+        marked = piece.startswith("<mark>")
+        plain = html.unescape(piece[6:-7] if marked else piece)
+        if marked:
+            matches.append([position, position + len(plain)])
+        text.append(plain)
+        position += len(plain)
+    return "".join(text), matches
+
+
+def api_hit(request, hit) -> dict:
+    """One hit as the API gives it: the clause's permalink (absolute, like every URL of the
+    API), where it is in its document, and its snippet as text with match offsets."""
+    clause, document = hit.clause, hit.clause.document
+    text, matches = plain_snippet(str(hit.snippet))
+    return {
+        "slug": document.work.slug,
+        "language": document.language,
+        "title": document.title,
+        "date": document.date.isoformat() if document.date else None,
+        "section": clause.section.heading if clause.section else None,
+        "label": clause.label,
+        "printed_label": clause.printed_label,
+        "url": request.build_absolute_uri(clause.get_permalink()),
+        "in_context_url": request.build_absolute_uri(clause.get_absolute_url()),
+        "snippet": text,
+        "matches": matches,
+        "snippet_html": str(hit.snippet),
+        "score": round(hit.score, 4),
+    }
+
+
 @json_errors
 def api_search(request):
     form = SearchForm(request.GET)
@@ -239,17 +276,6 @@ def api_search(request):
         "page": results.request.page,
         "pages": results.pages,
         "facets": {name: dict(counts) for name, counts in results.facets.items()},
-        "hits": [
-            {
-                "slug": hit.clause.document.work.slug,
-                "language": hit.clause.document.language,
-                "title": hit.clause.document.title,
-                "label": hit.clause.label,
-                "url": request.build_absolute_uri(hit.clause.get_absolute_url()),
-                "snippet": str(hit.snippet),
-                "score": round(hit.score, 4),
-            }
-            for hit in results.hits
-        ],
+        "hits": [api_hit(request, hit) for hit in results.hits],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -71,7 +71,8 @@ def sync() -> int:
     missing index is built with `make index`, never piecemeal)."""
     if not backend.index_exists():
         return 0
-    if indexing.indexed_generation() >= current_generation():
+    behind = indexing.indexed_generation() < current_generation()
+    if not behind and not indexing.abandoned_changes():
         return 0
     if indexing.changes_in_progress():
         return 0  # the process that made the change is indexing it; no need to do it twice
@@ -81,7 +82,8 @@ def sync() -> int:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return 0  # another worker of this machine is catching up
-        written = indexing.catch_up(parallel=False)
+        # Also what a process of this machine left unindexed when it died (its record).
+        written = indexing.index_changes((), change="", parallel=False)
     if written:
         log.info("Search index caught up with the archive: %d clauses reindexed", written)
     return written

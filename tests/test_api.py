@@ -49,3 +49,32 @@ def test_unknown_text_or_language_is_a_json_404(client, seeded, url):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "error" in response.json()
+
+
+def test_search_hits_give_the_permalink_date_section_and_a_plain_snippet_with_offsets(
+    client, seeded
+):
+    body = client.get("/api/search", {"q": "GOSAT", "lang": "en"}).json()
+    hit = body["hits"][0]
+    assert hit["url"] == f"http://testserver/documents/{TURKMENISTAN}/en/15/"
+    assert hit["in_context_url"] == f"http://testserver/documents/{TURKMENISTAN}/en/#c15"
+    assert hit["date"] == "2025-12-20" and hit["section"]
+    assert "<mark>" in hit["snippet_html"] and "<" not in hit["snippet"]
+    assert [hit["snippet"][a:b] for a, b in hit["matches"]] == ["GOSAT"] * len(hit["matches"])
+    assert hit["matches"]
+
+
+def test_an_unknown_language_is_a_400_and_a_known_one_without_texts_finds_nothing(client, seeded):
+    response = client.get("/api/search", {"q": "GOSAT", "lang": "xx"})
+    assert response.status_code == 400 and "lang" in response.json()["error"]
+    assert client.get("/api/search", {"q": "GOSAT", "lang": "ru"}).json()["total"] == 0
+
+
+def test_a_text_without_a_language_is_its_versions_in_json(client, seeded):
+    body = client.get(f"/api/documents/{TURKMENISTAN}/").json()
+    assert body["slug"] == TURKMENISTAN
+    assert {v["language"] for v in body["versions"]} == {"ja", "en"}
+    missing = client.get("/api/documents/no-such-text/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    # Japanese stays readable in the JSON itself.
+    assert "中央アジア" in client.get("/api/documents/").content.decode()

@@ -100,6 +100,10 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
         "Turkmenistan Serdar Berdimuhamedov",
     )
     shoot(page, "05-clause-permalink")
+    page.emulate_media(media="print")  # printed: the text and citations, not the interface
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("#cite-plain")).to_be_visible()
+    page.emulate_media(media="screen")
 
     page.get_by_label("Interface language").select_option("ja")
     page.get_by_role("button", name="Change").click()

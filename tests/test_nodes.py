@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from haystack import connections as haystack_connections
 
-from archive.models import Document, DocumentChange
+from archive.models import Clause, Document, DocumentChange
 from archive.signals import current_generation
 from search import indexing, searching, worker
 from search.searching import SearchRequest, search
@@ -131,6 +131,32 @@ def test_a_copy_of_the_index_that_is_behind_catches_up_with_changes_made_elsewhe
     assert indexing.indexed_generation(here) == current_generation()
     assert indexing.drift() == {}
     assert worker.sync() == 0  # up to date: nothing to do
+
+
+def test_a_worker_indexes_what_a_dead_process_of_its_machine_left_and_clears_its_record(
+    seeded, scratch_index
+):
+    clause = Clause.objects.filter(document__language="en").first()
+    clause.text += " quorvandel"
+    clause.save()
+    indexing.record_change([clause.document_id], "killed-import")
+    with indexing._state() as state:  # as if its process had been killed
+        state["changes"][-1]["pid"] = 2**22 + 12345
+    assert indexing.pending_documents() == [clause.document_id]
+
+    assert worker.sync() > 0
+    searching._forget_view()
+    assert search(SearchRequest(q="quorvandel")).total == 1
+    assert indexing.pending_documents() == []
+
+
+def test_a_worker_leaves_a_change_in_progress_to_the_process_making_it(seeded, scratch_index):
+    clause = Clause.objects.filter(document__language="en").first()
+    indexing.record_change([clause.document_id], "import-under-way")  # this live process
+    try:
+        assert worker.sync() == 0
+    finally:
+        indexing._forget_changes({"import-under-way"})
 
 
 def test_a_worker_does_not_build_a_missing_index_piecemeal(seeded, tmp_path):

@@ -421,3 +421,21 @@ def test_pages_with_their_own_search_box_have_no_second_one_in_the_header(client
         html = page(client, url, **params)
         assert html.count('role="search"') == 1, url
     assert page(client, f"/documents/{TURKMENISTAN}/en/").count('role="search"') == 1
+
+
+def test_robots_and_a_sitemap_that_lists_every_document_and_clause(client, seeded):
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-documents.xml" in index and "sitemap-clauses.xml" in index
+    clauses = client.get("/sitemap-clauses.xml").content.decode()
+    assert clauses.count("<url>") == Clause.objects.count()
+    assert f"http://testserver/documents/{TURKMENISTAN}/en/15/" in clauses
+    documents = client.get("/sitemap-documents.xml").content.decode()
+    assert documents.count("<url>") == Document.objects.count()
+
+
+def test_pages_name_a_favicon(client, seeded):
+    html = page(client, "/")
+    assert 'rel="icon"' in html and "favicon" in html

@@ -140,11 +140,11 @@ def test_results_page_shows_each_hit_with_its_context(client, seeded):
 def test_highlight_marks_exactly_the_matched_words(client, seeded):
     hits = client.get("/api/search", {"q": "温室効果ガス"}).json()["hits"]
     for hit in hits:
-        marked = [part.split("</mark>")[0] for part in hit["snippet"].split("<mark>")[1:]]
+        marked = [part.split("</mark>")[0] for part in hit["snippet_html"].split("<mark>")[1:]]
         assert marked and set(marked) == {"温室効果ガス"}
     english = client.get("/api/search", {"q": "ammonia"}).json()["hits"]
     for hit in english:
-        marked = [part.split("</mark>")[0] for part in hit["snippet"].split("<mark>")[1:]]
+        marked = [part.split("</mark>")[0] for part in hit["snippet_html"].split("<mark>")[1:]]
         assert {m.lower() for m in marked} == {"ammonia"}
 
 
@@ -170,7 +170,8 @@ def test_search_api_returns_total_facets_and_hits(client, seeded):
     assert data["facets"]["language"] == {"ja": 3}
     hit = data["hits"][0]
     assert {"slug", "language", "label", "url", "snippet", "score"} <= hit.keys()
-    assert hit["url"].endswith(f"#c{hit['label']}")
+    assert hit["url"].endswith(f"/{hit['label']}/")  # the clause's permalink
+    assert hit["in_context_url"].endswith(f"#c{hit['label']}")
 
 
 @pytest.mark.parametrize(

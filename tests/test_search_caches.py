@@ -193,3 +193,23 @@ def test_a_refresh_without_an_index_leaves_requests_to_say_how_to_build_it(
     finally:
         connection["PATH"] = kept
         searching._forget_view()
+
+
+@pytest.mark.parametrize("sort", ["date", "oldest"])
+def test_date_order_is_the_same_whether_the_hits_are_sorted_or_the_order_is_walked(
+    seeded, fresh_start, monkeypatch, sort
+):
+    def pages(q):
+        found = []
+        for number in (1, 2, 3):
+            results = search(SearchRequest(q=q, sort=sort, page=number, per_page=7))
+            found += [hit.clause.pk for hit in results.hits]
+        return found
+
+    queries = ("協力", "cooperation", "GOSAT OR 気候変動", "中央アジア -日本")
+    sorted_hits = {q: pages(q) for q in queries}
+    monkeypatch.setattr(searching, "SORT_FEW_HITS", 0)
+    assert {q: pages(q) for q in queries} == sorted_hits
+    every = search(SearchRequest(q="協力", sort=sort, per_page=500)).hits
+    dates = [hit.clause.document.date for hit in every]
+    assert dates == sorted(dates, reverse=(sort == "date")) and len(set(dates)) > 1
