@@ -104,7 +104,15 @@ def open_searcher(path: str):
     """
     if not whoosh_index.exists_in(path):
         raise IndexUnreadable(f"There is no search index at {path}.")
-    return whoosh_index.open_dir(path).searcher(weighting=TF_IDF())
+    return _read_only(path).searcher(weighting=TF_IDF())
+
+
+def _read_only(path: str) -> FileIndex:
+    """The index at `path` for reading, without memory maps: Whoosh copies every file of a
+    memory-mapped segment into the heap (`whoosh/filedb/structfile.py`, BufferFile wraps the
+    map in a BytesIO), 245 MB per process at 100,000 clauses; read through the file instead,
+    it takes 35 MB and the page cache is shared by every worker (searches 8% slower, bench/)."""
+    return FileStorage(path, supports_mmap=False, readonly=True).open_index(INDEX_NAME)
 
 
 def create_index(folder: Path, toc_generation: int) -> FileIndex:
@@ -207,7 +215,7 @@ def document_counts(path: str) -> dict[int, int]:
     if toc_generation(path) < 0:
         raise IndexUnreadable(f"There is no search index at {path}.")
     try:
-        reader = whoosh_index.open_dir(path).reader()
+        reader = _read_only(path).reader()
     except Exception as error:
         raise IndexUnreadable(
             f"The search index at {path} cannot be read ({error.__class__.__name__})."
