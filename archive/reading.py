@@ -4,15 +4,18 @@ Each helper runs a fixed number of queries, whatever the size of the document or
 (issue 10: every page bounded by the page, not the archive).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from archive.facets import BY_PARAM, FACETS, toggled
 from archive.models import Clause, Document, Kind, Section, Work
+from archive.signals import current_generation
 
 
 def get_version(slug: str, language: str) -> Document | None:
@@ -166,39 +169,23 @@ def _filter_problem(name: str, value: str) -> str:
 
 def browse_facets(active: dict[str, str] | None = None, params=None) -> list[dict]:
     """Ways into the archive: each facet's values with their labels and the number of texts
-    each would give together with the other filters chosen now (one GROUP BY per facet), and
-    which value is chosen. With `params` (the page's QueryDict), each value also has the
-    link that adds it to the filters chosen (or removes it, when chosen)."""
+    each would give together with the other filters chosen now, and which value is chosen.
+    With `params` (the page's QueryDict), each value also has the link that adds it to the
+    filters chosen (or removes it, when chosen)."""
     active = active or {}
     groups = []
-    for facet in FACETS:
-        works = Work.objects.filter(pk__in=Work.objects.filter(_filters_query(active, facet.param)))
-        works = works.exclude(**{f"{facet.lookup}__isnull": True})
-        if facet.name != "year":
-            works = works.exclude(**{facet.lookup: ""})
-        rows = (
-            works.values_list(facet.lookup)
-            .annotate(n=Count("id", distinct=True))
-            .order_by(facet.lookup)
-        )
-        if facet.name == "year":
-            rows = rows.order_by(f"-{facet.lookup}")
-        values = [
-            {
-                "value": str(value),
-                "label": facet.label(str(value)),
-                "count": n,
-                "active": active.get(facet.param) == str(value),
-                "href": toggled(
-                    params,
-                    facet.param,
-                    None if active.get(facet.param) == str(value) else str(value),
-                )
-                if params is not None
-                else f"?{facet.param}={quote(str(value))}",
-            }
-            for value, n in rows
-        ]
+    for facet, rows in zip(FACETS, facet_counts(active), strict=True):
+        values = []
+        for value, n in rows:
+            chosen = active.get(facet.param) == value
+            if params is not None:
+                href = toggled(params, facet.param, None if chosen else value)
+            else:
+                href = f"?{facet.param}={quote(value)}"
+            values.append(
+                {"value": value, "label": facet.label(value), "count": n, "active": chosen,
+                 "href": href}
+            )  # fmt: skip
         groups.append(
             {
                 "param": facet.param,
@@ -208,6 +195,35 @@ def browse_facets(active: dict[str, str] | None = None, params=None) -> list[dic
             }
         )
     return groups
+
+
+def facet_counts(active: dict[str, str]) -> list[list[tuple[str, int]]]:
+    """(value, texts) per facet of FACETS, given the other active filters: one GROUP BY per
+    facet, each a scan of the works. They change only when the archive does, so they are kept
+    in the cache under the archive's generation (one cheap query) and the filters."""
+    filters = "&".join(f"{k}={v}" for k, v in sorted(active.items()))
+    # A hash keeps any filter value (spaces, Japanese) a valid key for every cache backend.
+    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    key = f"browse-facets:{current_generation()}:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    found = []
+    for facet in FACETS:
+        others = _filters_query(active, facet.param)
+        # A filter on countries or languages joins rows that repeat a work: count each once.
+        works = Work.objects.filter(pk__in=Work.objects.filter(others)) if others else Work.objects
+        works = works.exclude(**{f"{facet.lookup}__isnull": True})
+        if facet.name != "year":
+            works = works.exclude(**{facet.lookup: ""})
+        rows = (
+            works.values_list(facet.lookup)
+            .annotate(n=Count("id", distinct=True))
+            .order_by(f"-{facet.lookup}" if facet.name == "year" else facet.lookup)
+        )
+        found.append([(str(value), n) for value, n in rows])
+    cache.set(key, found, timeout=3600)
+    return found
 
 
 def archive_counts() -> dict[str, int]:

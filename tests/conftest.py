@@ -85,3 +85,14 @@ def scratch_index(search_index_path, tmp_path):
     yield path
     settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(search_index_path)
     connections.reload("default")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Django's cache (the browse facet counts, keyed by the archive's generation) starts empty
+    in each test: a rolled-back test leaves the generation as it was but the data changed."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from archive import views
 from archive.models import Document, Work
 from search.searching import SearchRequest, search
+from tests.conftest import TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,20 @@ def test_hits_on_a_later_page_are_numbered_from_where_the_page_starts(client, se
     second = client.get("/search/", {"q": "協力", "page": 2}).content.decode()
     assert '<ol class="hits" start="21">' in second
     assert '<ol class="hits" start="1">' in client.get("/search/", {"q": "協力"}).content.decode()
+
+
+def test_browse_counts_are_kept_until_the_archive_changes(
+    client, seeded, django_assert_num_queries
+):
+    from archive.models import Work
+    from archive.signals import send_documents_changed
+
+    client.get("/documents/")  # counts computed and kept
+    with django_assert_num_queries(4):  # generation, count, a page of works, their versions
+        client.get("/documents/")
+    work = Work.objects.get(slug=TURKMENISTAN)
+    work.kind = "declaration"
+    work.save()
+    send_documents_changed([work.documents.first().pk])  # what an import or the admin does
+    html = client.get("/documents/").content.decode()
+    assert "Declaration</a> (2)" in html
