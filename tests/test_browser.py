@@ -145,3 +145,35 @@ def test_documents_read_without_javascript_and_by_keyboard(browser, archive_serv
     assert copy.evaluate("b => getComputedStyle(b).opacity") == "1"
     shoot(page, "08-copy-link-on-focus")
     page.close()
+
+
+# axe-core, the accessibility engine of Deque (MPL-2.0), vendored: there is no CDN here.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+READING_PAGES = [
+    "/",
+    f"/documents/{TURKMENISTAN}/en/",
+    f"/documents/{TURKMENISTAN}/parallel/",
+    f"/documents/{TURKMENISTAN}/ja/15/",
+    "/search/?q=GOSAT",
+    "/documents/?country=TM",
+]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ja-JP"])
+def test_reading_pages_have_no_serious_accessibility_violations(browser, archive_server, locale):
+    # The site's CSP forbids inline scripts, which is how the test injects axe.
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale=locale, bypass_csp=True)
+    found = {}
+    for path in READING_PAGES:
+        page.goto(archive_server + path)
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("async () => await axe.run(document)")
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            found[path] = serious
+    page.close()
+    assert found == {}, "\n".join(f"{path}: {v}" for path, vs in found.items() for v in vs)
