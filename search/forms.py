@@ -47,7 +47,7 @@ class SearchForm(forms.Form):
         self.is_valid()
         return bool(self.cleaned_data.get("q"))
 
-    def search_request(self) -> SearchRequest:
+    def search_request(self, group_versions: bool = False, prefer: str = "") -> SearchRequest:
         data = self.cleaned_data
         filters = tuple(
             (facet.name, data[facet.param]) for facet in FACETS if data.get(facet.param)
@@ -59,4 +59,6 @@ class SearchForm(forms.Form):
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
             per_page=PER_PAGE,
+            group_versions=group_versions,
+            prefer=prefer,
         )

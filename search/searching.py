@@ -70,6 +70,10 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    # Versions of one clause as one hit: when aligned versions of a clause both match, only
+    # the one in `prefer` (else the first by language) is a hit; the others stand beside it.
+    group_versions: bool = False
+    prefer: str = ""
 
 
 @dataclass
@@ -153,6 +157,7 @@ class _IndexView:
         self._substrings: OrderedDict[str, int] = OrderedDict()
         self._pks = None
         self._orders: dict[str, tuple[list[int], array]] = {}
+        self._groups: dict[str, tuple[int, dict[int, list[int]]]] = {}
 
     def up_to_date(self) -> bool:
         """False once the index on disk has a newer generation than this view's."""
@@ -165,6 +170,8 @@ class _IndexView:
         self.everything()
         for sort in ("date", "oldest"):
             self.order(sort)
+        for language in ("ja", "en"):  # the interface languages, for grouped versions
+            self.version_groups(language)
         self.clause_pks([0] if self.reader.doc_count_all() else [])
         if previous is not None:
             with previous._lock:
@@ -351,6 +358,51 @@ class _IndexView:
                 if len(found) == count:
                     break
         return found
+
+    @_locked
+    def version_groups(self, prefer: str) -> tuple[int, dict[int, list[int]]]:
+        """For grouping versions: a bitmask of the document numbers that have an aligned
+        version ranked before them (the `prefer` language first, then by language), and for
+        each of them those versions. Read from the database once per index version."""
+        key = prefer or "-"
+        if key not in self._groups:
+            docnum_of = {pk: docnum for docnum, pk in enumerate(self._all_clause_pks())}
+            rows = (
+                Clause.objects.exclude(row=None)
+                .values_list("pk", "document__work_id", "row", "document__language")
+                .order_by()
+            )
+            groups: dict[tuple[int, int], list[tuple[int, str]]] = {}
+            for pk, work, row, language in rows.iterator(chunk_size=5000):
+                if pk in docnum_of:
+                    groups.setdefault((work, row), []).append((docnum_of[pk], language))
+            before: dict[int, list[int]] = {}
+            for members in groups.values():
+                if len(members) < 2:
+                    continue
+                members.sort(key=lambda member: (member[1] != prefer, member[1], member[0]))
+                for position, (docnum, _language) in enumerate(members[1:], start=1):
+                    before[docnum] = [d for d, _ in members[:position]]
+            self._groups[key] = (_bitmask(before), before)
+        return self._groups[key]
+
+    def _all_clause_pks(self) -> list[int]:
+        if self._pks is None:
+            self._pks = self.reader.column_reader(CLAUSE_COLUMN)
+        return list(self._pks)
+
+    def duplicate_versions(self, matched: int, prefer: str) -> int:
+        """The hits of `matched` that another matched version of the same clause stands for."""
+        mask, before = self.version_groups(prefer)
+        candidates = matched & mask
+        if not candidates:
+            return 0
+        bits = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
+        return _bitmask(
+            docnum
+            for docnum in _docnums(candidates)
+            if any(bits[d >> 3] >> (d & 7) & 1 for d in before[docnum] if d >> 3 < len(bits))
+        )
 
     @_locked
     def docs_for_query(self, query: wq.Query) -> list[int]:
@@ -583,6 +635,9 @@ def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
     if not filter_mask:
         return run  # nothing to rank: Whoosh would read an empty filter as none ("Stack facts" 9)
     run.matched = view.docmask(query) & filter_mask
+    if request.group_versions and run.matched:
+        # The hidden versions then fall outside `matched`; Whoosh ranks only what is left.
+        run.matched &= ~view.duplicate_versions(run.matched, request.prefer)
     if request.sort != "relevance":
         # One order across both tiers, from the view's precomputed date order.
         run.ranking = _plain(query, drop_exclusions=True)

@@ -46,9 +46,14 @@ def search_page(request):
     form = SearchForm(request.GET)
     context = {"form": form, "q": request.GET.get("q", ""), "results": None}
     status = 200
+    # Versions of one clause are one hit on the page unless the reader asks for each.
+    grouped = request.GET.get("versions") != "all"
+    context["grouped"] = grouped
     if form.can_search():  # without the invalid filters, which the page names
         try:
-            results = search(form.search_request())
+            results = search(
+                form.search_request(group_versions=grouped, prefer=request.LANGUAGE_CODE[:2])
+            )
         except SearchUnavailable as error:
             context["unavailable"] = str(error)
             status = 503

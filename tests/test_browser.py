@@ -4,6 +4,7 @@ Screenshots of each page land in test-artifacts/ for a person to look at.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
 
     page.get_by_label("Search the texts").first.fill("GOSAT")
     page.get_by_role("button", name="Search").first.click()
-    expect(page.locator(".hit")).to_have_count(4)
+    expect(page.locator(".hit")).to_have_count(3)  # the two versions of clause 15 are one hit
     expect(page.locator(".hit mark").first).to_have_text("GOSAT")
     shoot(page, "02-search-gosat")
     # A hit leads to its clause in context: marked as the target, the searched word marked.
@@ -138,7 +139,7 @@ def test_documents_read_without_javascript_and_by_keyboard(browser, archive_serv
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile(r"#main$"))  # waits: the jump is not instant
     copy = page.locator("#c15 button.copy-link")
     copy.focus()
     expect(copy).to_be_visible()

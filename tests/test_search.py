@@ -130,9 +130,9 @@ def test_pagination_and_date_sort(client, seeded):
 
 
 def test_results_page_shows_each_hit_with_its_context(client, seeded):
-    html = client.get("/search/", {"q": "GOSAT"}).content.decode()
+    html = client.get("/search/", {"q": "GOSAT", "versions": "all"}).content.decode()
     assert "4 clauses match" in html
-    assert f"/documents/{TURKMENISTAN}/en/#c15" in html
+    assert f"/documents/{TURKMENISTAN}/en/?hl=gosat#c15" in html
     assert "<mark>GOSAT</mark>" in html
     assert "2025-12-20" in html and "Economic field" in html
 
@@ -388,3 +388,24 @@ def test_a_search_that_finds_nothing_suggests_shorter_searches_that_do(client, s
     assert "character for character" in japanese and "Japanese term" not in japanese
     assert ">カスピ海</a> (3)" in japanese  # the first half of the word
     assert "Every word must appear" not in japanese  # one word: no advice about several
+
+
+def test_the_versions_of_one_clause_are_one_hit_unless_the_reader_asks_for_each(client, seeded):
+    # GOSAT: Turkmenistan clause 15 in Japanese and English, Tokyo Declaration 17, Kyrgyz 14.
+    def hits(language, **params):
+        response = client.get("/search/", {"q": "GOSAT", **params}, HTTP_ACCEPT_LANGUAGE=language)
+        results = response.context["results"]
+        return results.total, [(h.clause.document.language, h.clause.label) for h in results.hits]
+
+    total, shown = hits("en")
+    assert total == 3 and ("en", "15") in shown and ("ja", "15") not in shown
+    total, shown = hits("ja")  # the Japanese interface keeps the Japanese version
+    assert total == 3 and ("ja", "15") in shown and ("en", "15") not in shown
+    total, shown = hits("en", versions="all")
+    assert total == 4 and {("en", "15"), ("ja", "15")} <= set(shown)
+    # The version left out still stands beside the one shown.
+    page = client.get("/search/", {"q": "GOSAT"}).content.decode()
+    assert "温室効果ガス観測技術衛星" in page and "each language version as its own hit" in page
+    # Filtering to one language shows that language's version, whatever the interface.
+    total, shown = hits("en", lang="ja")
+    assert total == 3 and ("ja", "15") in shown
