@@ -157,7 +157,7 @@ class _IndexView:
         self._substrings: OrderedDict[str, int] = OrderedDict()
         self._pks = None
         self._orders: dict[str, tuple[list[int], array]] = {}
-        self._groups: dict[str, tuple[int, dict[int, list[int]]]] = {}
+        self._groups: dict[str, _VersionGroups] = {}
 
     def up_to_date(self) -> bool:
         """False once the index on disk has a newer generation than this view's."""
@@ -360,10 +360,9 @@ class _IndexView:
         return found
 
     @_locked
-    def version_groups(self, prefer: str) -> tuple[int, dict[int, list[int]]]:
-        """For grouping versions: a bitmask of the document numbers that have an aligned
-        version ranked before them (the `prefer` language first, then by language), and for
-        each of them those versions. Read from the database once per index version."""
+    def version_groups(self, prefer: str) -> "_VersionGroups":
+        """How the aligned versions of each clause rank for grouping (the `prefer` language
+        first, then by language); read from the database once per index version."""
         key = prefer or "-"
         if key not in self._groups:
             docnum_of = {pk: docnum for docnum, pk in enumerate(self._all_clause_pks())}
@@ -377,13 +376,18 @@ class _IndexView:
                 if pk in docnum_of:
                     groups.setdefault((work, row), []).append((docnum_of[pk], language))
             before: dict[int, list[int]] = {}
+            after: dict[int, list[int]] = {}
             for members in groups.values():
                 if len(members) < 2:
                     continue
                 members.sort(key=lambda member: (member[1] != prefer, member[1], member[0]))
-                for position, (docnum, _language) in enumerate(members[1:], start=1):
-                    before[docnum] = [d for d, _ in members[:position]]
-            self._groups[key] = (_bitmask(before), before)
+                ranked = [docnum for docnum, _language in members]
+                for position, docnum in enumerate(ranked):
+                    if position:
+                        before[docnum] = ranked[:position]
+                    if position < len(ranked) - 1:
+                        after[docnum] = ranked[position + 1 :]
+            self._groups[key] = _VersionGroups(_bitmask(before), before, _bitmask(after), after)
         return self._groups[key]
 
     def _all_clause_pks(self) -> list[int]:
@@ -392,28 +396,36 @@ class _IndexView:
         return list(self._pks)
 
     def duplicate_versions(self, matched: int, prefer: str) -> int:
-        """The hits of `matched` that another matched version of the same clause stands for."""
-        mask, before = self.version_groups(prefer)
-        candidates = matched & mask
-        if not candidates:
+        """The hits of `matched` that another matched version of the same clause, ranked
+        before them, stands for. Walks whichever side is smaller: the hits that have a version
+        before them, or the hits that have versions after them (a Japanese word matches few
+        English clauses, and the other way round)."""
+        groups = self.version_groups(prefer)
+        later = matched & groups.has_before
+        earlier = matched & groups.has_after
+        if not later or not earlier:
             return 0
         bits = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
-        return _bitmask(
-            docnum
-            for docnum in _docnums(candidates)
-            if any(bits[d >> 3] >> (d & 7) & 1 for d in before[docnum] if d >> 3 < len(bits))
-        )
+
+        def hit(docnum: int) -> bool:
+            return docnum >> 3 < len(bits) and bits[docnum >> 3] >> (docnum & 7) & 1
+
+        if later.bit_count() <= earlier.bit_count():
+            dropped = (d for d in _docnums(later) if any(map(hit, groups.before[d])))
+        else:
+            dropped = (d for e in _docnums(earlier) for d in groups.after[e] if hit(d))
+        return _bitmask(dropped) & matched
 
     @_locked
     def docs_for_query(self, query: wq.Query) -> list[int]:
         return list(self.searcher.docs_for_query(query))
 
     @_locked
-    def rank(self, query, first: int, count: int, allowed, sortedby):
+    def rank(self, query, first: int, count: int, allowed, sortedby, excluded=None):
         """(clause pk, score) for Whoosh's hits first … first + count, and how many it scored.
         Clause pks come from the index's column, not from stored fields."""
         results = self.searcher.search(
-            query, limit=first + count, filter=allowed, sortedby=sortedby
+            query, limit=first + count, filter=allowed, mask=excluded or None, sortedby=sortedby
         )
         top = results.top_n[first:]
         pks = self.clause_pks([docnum for _score, docnum in top])
@@ -461,6 +473,16 @@ class _IndexView:
             )
             for name, values in self.facet_masks().items()
         }
+
+
+@dataclass(frozen=True)
+class _VersionGroups:
+    """Per document number: the aligned versions ranked before it and after it."""
+
+    has_before: int  # bitmask of the keys of `before`
+    before: dict[int, list[int]]
+    has_after: int
+    after: dict[int, list[int]]
 
 
 def _has_japanese(word: str) -> bool:
@@ -622,6 +644,7 @@ class _Run:
     matched: int = 0  # every hit
     rest: int = 0  # tier two: hits Whoosh does not rank
     sort: str = "relevance"  # else every hit in the view's date order
+    excluded: set[int] | None = None  # versions another hit stands for (Whoosh's mask)
 
 
 def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
@@ -635,9 +658,11 @@ def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
     if not filter_mask:
         return run  # nothing to rank: Whoosh would read an empty filter as none ("Stack facts" 9)
     run.matched = view.docmask(query) & filter_mask
+    dropped = 0
     if request.group_versions and run.matched:
-        # The hidden versions then fall outside `matched`; Whoosh ranks only what is left.
-        run.matched &= ~view.duplicate_versions(run.matched, request.prefer)
+        # The versions another one stands for leave `matched`; Whoosh is told to skip them.
+        dropped = view.duplicate_versions(run.matched, request.prefer)
+        run.matched &= ~dropped
     if request.sort != "relevance":
         # One order across both tiers, from the view's precomputed date order.
         run.ranking = _plain(query, drop_exclusions=True)
@@ -645,7 +670,9 @@ def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
         return run
     run.ranking = _plain(_whole_words(query))
     ranked = view.docmask(run.ranking) & filter_mask if run.ranking is not None else 0
-    if ranked & ~run.matched:
+    if dropped:
+        run.excluded = set(_docnums(dropped))
+    if ranked & ~run.matched & ~dropped:
         # The whole-word query is wider than what matched (an exclusion the n-grams
         # narrowed): let Whoosh rank only real hits.
         run.allowed = set(_docnums(run.matched & ranked))
@@ -676,7 +703,9 @@ def _ranked(run: _Run, first: int, count: int, sort: str) -> list[tuple[int, flo
     # An empty filter would let Whoosh rank every document ("Stack facts" 9).
     nothing_allowed = run.allowed is not None and not run.allowed
     if run.ranking is not None and run.ranking is not wq.NullQuery and not nothing_allowed:
-        found, scored = run.view.rank(run.ranking, first, count, run.allowed, _sorting(sort))
+        found, scored = run.view.rank(
+            run.ranking, first, count, run.allowed, _sorting(sort), run.excluded
+        )
         first = max(0, first - scored)
     if len(found) < count and run.rest:
         later = _docnums(run.rest)[first : first + count - len(found)]
