@@ -80,6 +80,8 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
     page.goto(archive_server + "/documents/?country=TM")
     page.get_by_role("link", name="Joint Press Release on the outcomes").click()
     expect(page.locator("h1")).to_contain_text("Joint Press Release")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 70, header  # one line at 1280 px
     shoot(page, "03-document-en")
 
     page.get_by_role("link", name="Side by side").first.click()
@@ -121,6 +123,12 @@ def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
     cells = page.locator("#row-17 td")
     ja_box, en_box = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
     assert en_box["y"] >= ja_box["y"] + ja_box["height"] - 1  # stacked, not side by side
+    # One number per clause on screen (the row number is for screen readers), and the
+    # caption on one line.
+    expect(page.locator("#row-17 th")).to_have_count(1)
+    assert page.locator("#row-17 th").bounding_box()["width"] <= 1
+    caption = page.locator("table.parallel caption").bounding_box()
+    assert caption["height"] < 40, caption
     shoot(page, "07-side-by-side-narrow")
     page.close()
 
