@@ -257,7 +257,7 @@ class _IndexView:
             self._words[fieldname] = [
                 word
                 for term in self.reader.lexicon(fieldname)
-                if (word := term.decode()).isascii() or not _has_japanese(word)
+                if (word := term.decode()).isascii() or not has_japanese(word)
                 if " " not in word
             ]
         return self._words[fieldname]
@@ -322,9 +322,13 @@ class _IndexView:
     def clause_pks(self, docnums: list[int]) -> list[int]:
         """The clause pks of these document numbers, read from the index's column (no stored
         fields)."""
+        column = self._pk_column()
+        return [column[docnum] for docnum in docnums]
+
+    def _pk_column(self):
         if self._pks is None:
             self._pks = self.reader.column_reader(CLAUSE_COLUMN)
-        return [self._pks[docnum] for docnum in docnums]
+        return self._pks
 
     @_locked
     def order(self, sort: str) -> tuple[list[int], array]:
@@ -365,7 +369,7 @@ class _IndexView:
         first, then by language); read from the database once per index version."""
         key = prefer or "-"
         if key not in self._groups:
-            docnum_of = {pk: docnum for docnum, pk in enumerate(self._all_clause_pks())}
+            docnum_of = {pk: docnum for docnum, pk in enumerate(self._pk_column())}
             rows = (
                 Clause.objects.exclude(row=None)
                 .values_list("pk", "document__work_id", "row", "document__language")
@@ -389,11 +393,6 @@ class _IndexView:
                         after[docnum] = ranked[position + 1 :]
             self._groups[key] = _VersionGroups(_bitmask(before), before, _bitmask(after), after)
         return self._groups[key]
-
-    def _all_clause_pks(self) -> list[int]:
-        if self._pks is None:
-            self._pks = self.reader.column_reader(CLAUSE_COLUMN)
-        return list(self._pks)
 
     def duplicate_versions(self, matched: int, prefer: str) -> int:
         """The hits of `matched` that another matched version of the same clause, ranked
@@ -485,7 +484,7 @@ class _VersionGroups:
     after: dict[int, list[int]]
 
 
-def _has_japanese(word: str) -> bool:
+def has_japanese(word: str) -> bool:
     return any(unicodedata.east_asian_width(char) in "WF" for char in word)
 
 
@@ -801,10 +800,6 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
     return hits
 
 
-def _has_japanese_text(text: str) -> bool:
-    return any(_has_japanese(char) for char in text)
-
-
 def suggestions(request: SearchRequest, limit: int = 4) -> list[tuple[str, int]]:
     """For a search that found nothing: shorter searches that do find clauses, as (query,
     hits), with the same filters. Each word alone when there were several; a long Japanese
@@ -817,7 +812,7 @@ def suggestions(request: SearchRequest, limit: int = 4) -> list[tuple[str, int]]
         candidates += words
     for word in words:
         plain = word.strip('"()*')
-        if _has_japanese_text(plain) and len(plain) >= 3:
+        if has_japanese(plain) and len(plain) >= 3:
             half = len(plain) // 2
             candidates += [plain[:-1], plain[1:], plain[:half], plain[half:]]
     found: list[tuple[str, int]] = []

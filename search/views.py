@@ -4,7 +4,6 @@ import csv
 import html
 import json
 import re
-import unicodedata
 from functools import wraps
 
 from django.http import JsonResponse, StreamingHttpResponse
@@ -16,6 +15,7 @@ from search.forms import SearchForm
 from search.searching import (
     SearchResults,
     SearchUnavailable,
+    has_japanese,
     hits_in_chunks,
     ordered_matches,
     search,
@@ -62,9 +62,7 @@ def search_page(request):
             context["export_limit"] = EXPORT_LIMIT
             if not results.total and results.parsed.query is not None:
                 context["suggestions"] = suggestions(form.search_request())
-                context["japanese_query"] = any(
-                    unicodedata.east_asian_width(c) in "WF" for c in results.parsed.normalized
-                )
+                context["japanese_query"] = has_japanese(results.parsed.normalized)
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
     context["problems"] = form.problems()
     return render(request, "search/results.html", context, status=status)
