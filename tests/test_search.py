@@ -409,3 +409,10 @@ def test_the_versions_of_one_clause_are_one_hit_unless_the_reader_asks_for_each(
     # Filtering to one language shows that language's version, whatever the interface.
     total, shown = hits("en", lang="ja")
     assert total == 3 and ("ja", "15") in shown
+
+
+def test_hits_name_their_paragraph_as_citations_do(client, seeded):
+    html = client.get("/search/", {"q": "GOSAT"}).content.decode()
+    # Turkmenistan 15 prints no number; the Tokyo Declaration prints (17).
+    assert "15th paragraph (unnumbered in the original)" in html
+    assert ">Para. 17</a>" in html
