@@ -12,8 +12,8 @@ SECRET_KEY_FILE := $(or $(ARCHIVE_VAR_DIR),var)/secret_key
 SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 
-.PHONY: run serve test lint format install system-packages migrate import index collectstatic \
-	bench bench-corpus bench-profile
+.PHONY: run serve test lint format install system-packages migrate import index datasets \
+	collectstatic bench bench-corpus bench-profile
 
 install: $(VENV)/.installed
 
@@ -26,13 +26,18 @@ $(VENV)/.installed: requirements.txt
 migrate: install
 	$(MANAGE) migrate --noinput
 
+# The datasets step writes the downloads once, after the index.
 import: migrate
-	$(MANAGE) import_documents
+	$(MANAGE) import_documents --no-datasets
 
 index: import
 	$(MANAGE) build_search_index
 
-run: index
+# The bulk downloads at /data/ (archive/datasets.py); each import rewrites them too.
+datasets: index
+	$(MANAGE) export_datasets
+
+run: datasets
 	$(MANAGE) runserver 127.0.0.1:8000
 
 $(SECRET_KEY_FILE):

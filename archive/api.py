@@ -1,10 +1,31 @@
 """Read-only JSON API over the archive: texts with their versions, and one version in full."""
 
+import json
+from functools import cache
+from pathlib import Path
+
 from django.http import JsonResponse
 from django.urls import reverse
 
 from archive.models import Document, Work
 from archive.reading import get_version, versions_of
+from archive.recurring import also_said_in
+
+# The OpenAPI 3.1 description of every endpoint below and every field of its answers, written
+# by hand; tests/test_api_schema.py checks real answers against it.
+OPENAPI = Path(__file__).resolve().parent / "openapi.json"
+
+
+@cache
+def openapi_description() -> dict:
+    return json.loads(OPENAPI.read_text(encoding="utf-8"))
+
+
+def index(request):
+    """/api/: the description of the API, as JSON a browser shows."""
+    return JsonResponse(
+        openapi_description(), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
 
 
 def not_found(message: str) -> JsonResponse:
@@ -114,3 +135,51 @@ def document_data(document: Document) -> dict:
         "signatories": [{"name": s.name, "title": s.title} for s in document.signatories.all()],
         "warnings": document.warnings,
     }
+
+
+RECURRING_LISTED = 200
+
+
+def clause_recurring(request, slug: str, language: str, label: str):
+    """The clauses of other texts that say nearly the same as this one, oldest first, each
+    with its similarity and its diff against this clause (archive/recurring.py)."""
+    document = get_version(slug, language)
+    if document is None:
+        return not_found(f"No '{language}' version of '{slug}'. See /api/documents/ for texts.")
+    clause = document.clauses.filter(label=label).first()
+    if clause is None:
+        return not_found(
+            f"No clause '{label}' in {slug} [{language}]. See {document_url(document)}."
+        )
+    echoes, total = also_said_in(clause, limit=RECURRING_LISTED)
+    body = {
+        "clause": {
+            "work": slug,
+            "language": language,
+            "label": clause.label,
+            "url": clause.get_permalink(),
+        },
+        "total": total,
+        "recurring": [
+            {
+                "work": echo.clause.document.work.slug,
+                "title": echo.clause.document.title,
+                "language": echo.clause.document.language,
+                "date": echo.clause.document.date.isoformat()
+                if echo.clause.document.date
+                else None,
+                "label": echo.clause.label,
+                "printed_label": echo.clause.printed_label,
+                "similarity": round(echo.similarity, 4),
+                "text": echo.clause.text,
+                "url": echo.clause.get_permalink(),
+                "diff": [{"op": op, "text": text} for op, text in echo.diff],
+            }
+            for echo in echoes
+        ],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def document_url(document: Document) -> str:
+    return reverse("api:document", args=[document.work.slug, document.language])

@@ -4,7 +4,13 @@ from archive import api
 
 app_name = "api"
 urlpatterns = [
+    path("", api.index, name="index"),
     path("documents/", api.document_list, name="document_list"),
     path("documents/<slug:slug>/", api.work_detail, name="work"),
     path("documents/<slug:slug>/<str:language>/", api.document_detail, name="document"),
+    path(
+        "documents/<slug:slug>/<str:language>/<str:label>/recurring",
+        api.clause_recurring,
+        name="clause_recurring",
+    ),
 ]

@@ -241,3 +241,23 @@ class DocumentChange(models.Model):
 
     def __str__(self):
         return f"document {self.document_id} in generation {self.generation}"
+
+
+class Recurrence(models.Model):
+    """A clause of another text, in the same language, that says nearly the same thing.
+
+    Stored in both directions; `similarity` is the Jaccard similarity of their shingles
+    (archive/recurring.py), 1.0 for the same words.
+    """
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="recurrences")
+    other = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clause", "other"], name="one_link_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.clause} ≈ {self.other} ({self.similarity:.2f})"

@@ -120,7 +120,7 @@ def works_newest_first(query: Q | None = None, sort: str = "newest") -> QuerySet
     return works.prefetch_related(Prefetch("documents", queryset=versions))
 
 
-def _filters_query(active: dict[str, str], leave_out: str = "") -> Q:
+def filters_query(active: dict[str, str], leave_out: str = "") -> Q:
     """The browse filters as one condition, each facet's lookup from the facet table."""
     query = Q()
     for param, value in active.items():
@@ -135,6 +135,13 @@ def browse(params) -> tuple[QuerySet[Work], dict[str, str], list[str]]:
 
     The works are a lazy queryset: page or slice it (see `works_newest_first`), as the whole
     archive is never one page."""
+    active, notices = active_filters(params)
+    sort = params.get("sort", "newest")
+    return works_newest_first(filters_query(active), sort), active, notices
+
+
+def active_filters(params) -> tuple[dict[str, str], list[str]]:
+    """The facet filters in `params` that can apply, and a notice for each that cannot."""
     given = {facet.param: params.get(facet.param, "").strip() for facet in FACETS}
     active, notices = {}, []
     for name, value in given.items():
@@ -145,8 +152,7 @@ def browse(params) -> tuple[QuerySet[Work], dict[str, str], list[str]]:
             notices.append(problem)
         else:
             active[name] = value
-    sort = params.get("sort", "newest")
-    return works_newest_first(_filters_query(active), sort), active, notices
+    return active, notices
 
 
 def _filter_problem(name: str, value: str) -> str:
@@ -210,7 +216,7 @@ def facet_counts(active: dict[str, str]) -> list[list[tuple[str, int]]]:
         return found
     found = []
     for facet in FACETS:
-        others = _filters_query(active, facet.param)
+        others = filters_query(active, facet.param)
         # A filter on countries or languages joins rows that repeat a work: count each once.
         works = Work.objects.filter(pk__in=Work.objects.filter(others)) if others else Work.objects
         works = works.exclude(**{f"{facet.lookup}__isnull": True})

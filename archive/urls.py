@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from archive import views
+from archive import data_views, views
+from archive.feeds import DocumentsFeed
 
 
 class LanguageConverter:
@@ -25,6 +26,9 @@ app_name = "archive"
 urlpatterns = [
     path("", views.home, name="home"),
     path("documents/", views.document_list, name="document_list"),
+    path("recurring/", views.recurring_list, name="recurring"),
+    path("compare/", views.compare_texts, name="compare"),
+    path("feeds/documents.atom", DocumentsFeed(), name="feed_documents"),
     path("documents/<slug:slug>/", views.document_redirect, name="work"),
     path("documents/<slug:slug>/parallel/", views.parallel, name="parallel"),
     path(
@@ -43,4 +47,6 @@ urlpatterns = [
     path(
         "documents/<slug:slug>/<lang:language>/<label:label>/", views.clause_detail, name="clause"
     ),
+    path("data/", data_views.data_index, name="data"),
+    path("data/<path:path>", data_views.data_file, name="data_file"),
 ]

@@ -9,16 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from archive import citations, facets
+from archive import citations, facets, recurring
 from archive.api import document_data
+from archive.comparison import compare
 from archive.models import Clause, Work
 from archive.reading import (
     BROWSE_SORTS,
+    active_filters,
     aligned_clauses,
     archive_counts,
     browse,
     browse_facets,
     document_body,
+    filters_query,
     get_version,
     parallel_rows,
     plain_text,
@@ -78,6 +81,10 @@ def document_redirect(request, slug: str):
 def document_detail(request, slug: str, language: str):
     document = version_or_404(slug, language)
     body = document_body(document)
+    recurs = recurring.recurring_counts(document)
+    for kind, item in body:
+        if kind == "clause":
+            item.recurs_in = recurs.get(item.pk, 0)
     context = {
         "document": document,
         "body": body,
@@ -89,6 +96,7 @@ def document_detail(request, slug: str, language: str):
         "signatories": document.signatories.all(),
         "versions": versions_of(document.work),
         "countries": document.work.countries.all(),
+        "similar": recurring.most_similar_texts(document),
     }
     return render(request, "archive/document_detail.html", context)
 
@@ -170,9 +178,12 @@ def clause_detail(request, slug: str, language: str, label: str):
             status=404,
         )
     url = request.build_absolute_uri(clause.get_permalink())
+    echoes, echoes_total = recurring.also_said_in(clause)
     context = {
         "document": document,
         "clause": clause,
+        "echoes": echoes,
+        "echoes_total": echoes_total,
         "others": aligned_clauses(clause),
         "previous": document.clauses.filter(sequence__lt=clause.sequence).last(),
         "next": document.clauses.filter(sequence__gt=clause.sequence).first(),
@@ -202,6 +213,50 @@ def clause_across_versions(request, slug: str, label: str):
         "archive/clause_across.html",
         {"work": work, "label": label, "clauses": clauses, "versions": versions},
     )
+
+
+def recurring_list(request):
+    """The formulas said in the most texts, each with its history; filterable like browse."""
+    active, notices = active_filters(request.GET)
+    context = {
+        "formulas": recurring.formulas(filters_query(active)),
+        "active": facets.summary(active),
+        "notices": notices,
+        "facets": browse_facets(active, request.GET),
+    }
+    return render(request, "archive/recurring.html", context)
+
+
+def compare_texts(request):
+    """Two statements clause by clause: /compare/?a=<slug>/<lang>&b=<slug>/<lang>."""
+    if not request.GET.get("a", "").strip() and not request.GET.get("b", "").strip():
+        return render(request, "archive/compare.html", {"choose": True})
+    a, problem_a = _compared(request.GET.get("a", ""))
+    b, problem_b = _compared(request.GET.get("b", "")) if "b" in request.GET else (None, "")
+    problem = problem_a or problem_b
+    if not problem and a and b and a.language != b.language:
+        problem = _("Compare two versions in the same language; for a text and its translation, "
+                    "read them side by side.")  # fmt: skip
+    if not problem and a and b and a.pk == b.pk:
+        problem = _("Choose two different texts to compare.")
+    context = {"a": a, "b": b, "problem": problem}
+    if a and not problem:
+        context["similar"] = recurring.most_similar_texts(a, limit=10)
+        context["comparison"] = compare(a, b) if b else None
+    return render(request, "archive/compare.html", context, status=400 if problem else 200)
+
+
+def _compared(value: str):
+    """(version, "") for "<slug>/<lang>", else (None, why not)."""
+    slug, _slash, language = value.strip().partition("/")
+    if not value.strip():
+        return None, _("Choose a text to compare: ?a=<text>/<language>, e.g. from a text's page.")
+    document = get_version(slug, language) if slug and language else None
+    if document is None:
+        return None, _("There is no text “%(value)s”; give it as <text>/<language>.") % {
+            "value": value
+        }
+    return document, ""
 
 
 def page_not_found(request, exception):

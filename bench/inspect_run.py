@@ -20,7 +20,8 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from archive.models import Clause, Document  # noqa: E402
+from archive.models import Clause, Document, Recurrence  # noqa: E402
+from archive.recurring import most_similar_texts  # noqa: E402
 from bench.alternatives import Fts5Trigram, StockWhoosh, compare  # noqa: E402
 from bench.run import QUERIES, percentile  # noqa: E402
 from search.searching import SearchRequest, all_matches  # noqa: E402
@@ -42,11 +43,25 @@ def sample_pages() -> dict[str, str]:
         or Document.objects.annotate(n=Count("clauses")).order_by("-n").first()
     )
     slug = document.work.slug
-    return {
+    # Issue 13: the clause said in the most texts, and comparing the sample with its nearest.
+    echoed = Recurrence.objects.values("clause_id").annotate(n=Count("id")).order_by("-n").first()
+    echoed = Clause.objects.get(pk=echoed["clause_id"]) if echoed else Clause.objects.first()
+    nearest = most_similar_texts(document, limit=1)
+    pages = {
         "document page": document.get_absolute_url(),
         "side-by-side page": f"/documents/{slug}/parallel/",
         "clause page": f"/documents/{slug}/{document.language}/30/",
+        "clause page, most recurring clause": echoed.get_permalink(),
+        "recurring language page": "/recurring/",
+        "term history (協力, GOSAT, テロ)": "/search/trend/?q=%E5%8D%94%E5%8A%9B%2C+GOSAT%2C+"
+        "%E3%83%86%E3%83%AD",
     }
+    if nearest:
+        other = nearest[0]["document"]
+        pages["compare page"] = (
+            f"/compare/?a={slug}/{document.language}&b={other.work.slug}/{other.language}"
+        )
+    return pages
 
 
 def queries_per_page(pages: dict[str, str]) -> dict[str, int]:
@@ -117,6 +132,7 @@ def main() -> None:
             {
                 "clauses": Clause.objects.count(),
                 "documents": Document.objects.count(),
+                "recurring_pairs": Recurrence.objects.count() // 2,
                 "pages": pages,
                 "queries": queries_per_page(pages),
                 "alternatives": alternatives(workdir),

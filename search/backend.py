@@ -94,6 +94,18 @@ def toc_generation(folder: str | Path) -> int:
     return max((int(m[1]) for name in names if (m := pattern.fullmatch(name))), default=-1)
 
 
+def index_signature(folder: str | Path) -> tuple:
+    """What identifies one version of the index in `folder`: its generation and its table of
+    contents file's inode and modification time. The generation alone does not: haystack's
+    `rebuild_index` clears the folder and starts again at the same number."""
+    generation = toc_generation(folder)
+    try:
+        found = os.stat(Path(folder) / f"_{INDEX_NAME}_{generation}.toc")
+    except OSError:
+        return (generation,)
+    return (generation, found.st_ino, found.st_mtime_ns)
+
+
 def open_searcher(path: str):
     """A new searcher of the index at `path`. Raises IndexUnreadable when there is none, and
     one of DAMAGED when it is damaged.
@@ -161,6 +173,14 @@ def write_lock(folder: Path):
     finally:
         if acquired:
             lock.release()
+
+
+def clause_term(pk: int):
+    """A query for one clause's entry: haystack indexes each model pk as `django_id`."""
+    from haystack.constants import DJANGO_ID
+    from whoosh import query
+
+    return query.Term(DJANGO_ID, str(pk))
 
 
 # -- Entries ---------------------------------------------------------------------------------

@@ -25,7 +25,15 @@ from whoosh import sorting
 from archive import facets as archive_facets
 from archive.models import Clause
 from search.analysis import fold_for_match
-from search.backend import CLAUSE_COLUMN, DAMAGED, IndexUnreadable, index_path, open_searcher
+from search.backend import (
+    CLAUSE_COLUMN,
+    DAMAGED,
+    IndexUnreadable,
+    clause_term,
+    index_path,
+    index_signature,
+    open_searcher,
+)
 from search.highlight import highlight
 from search.query import Lexicon, ParsedQuery, Substring, parse_query
 
@@ -144,6 +152,7 @@ class _IndexView:
 
     def __init__(self, path: str, searcher):
         self.path = path
+        self.signature = index_signature(path)
         self.searcher = searcher
         self.reader = searcher.reader()
         self._lock = threading.RLock()
@@ -160,8 +169,9 @@ class _IndexView:
         self._groups: dict[str, _VersionGroups] = {}
 
     def up_to_date(self) -> bool:
-        """False once the index on disk has a newer generation than this view's."""
-        return self.searcher.up_to_date()
+        """False once the index on disk is another version than this view's: a newer
+        generation, or the same generation rebuilt."""
+        return self.searcher.up_to_date() and index_signature(self.path) == self.signature
 
     def warm(self, previous: "_IndexView | None" = None, terms: int = 200) -> None:
         """Build what the first searches would otherwise wait for: the facet masks, the clause
@@ -730,6 +740,43 @@ def search(request: SearchRequest) -> SearchResults:
         scored = _ranked(run, first, request.per_page, request.sort)
     results.hits = load_hits(scored, parsed)
     return results
+
+
+def year_counts(request: SearchRequest) -> tuple[ParsedQuery, dict[str, int], dict[str, int]]:
+    """For a term history: the clauses matching the search in each year, and all clauses of
+    each year under the same filters. Bitmask counts over the view's facet masks: no hit is
+    loaded, whatever the number of hits."""
+    parsed = parse_query(request.q, fields=("text",))
+    with _reading_index():
+        view = _view()
+        filter_query = _filter(request)
+        scope = view.docmask(filter_query) if filter_query is not None else view.everything()
+        years = view.facet_masks().get("year", {})
+        totals = {year: (mask & scope).bit_count() for year, mask in years.items()}
+        run = _run(request, parsed)
+        matched = run.matched if run.ranking is not None else 0
+        counts = {year: (mask & matched).bit_count() for year, mask in years.items()}
+    return parsed, counts, {year: n for year, n in totals.items() if n}
+
+
+def sort_out(request: SearchRequest, pks) -> tuple[set[int], set[int]]:
+    """Of these clauses: those the search matches, and those inside its filters other than
+    language (discovery across languages shows the rest). Two bitmask queries on the index,
+    limited to these clauses."""
+    pks = list(pks)
+    if not pks:
+        return set(), set()
+    parsed = parse_query(request.q, fields=("text",))
+    with _reading_index():
+        view = _view()
+        these = wq.Or([clause_term(pk) for pk in pks])
+        others = [(name, value) for name, value in request.filters if name != "language"]
+        scope = _filter(replace(request, filters=tuple(others)))
+        inside = view.docmask(wq.And([these, scope]) if scope is not None else these)
+        matched = 0
+        if parsed.query is not None:
+            matched = view.docmask(view.resolve(parsed.query, [])) & inside
+        return set(view.clause_pks(_docnums(matched))), set(view.clause_pks(_docnums(inside)))
 
 
 def ordered_matches(request: SearchRequest, limit: int) -> tuple[ParsedQuery, list[tuple]]:

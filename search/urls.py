@@ -1,6 +1,7 @@
 from django.urls import path
 
 from search import views
+from search.feeds import SearchFeed
 
 app_name = "search"
 urlpatterns = [
@@ -8,5 +9,9 @@ urlpatterns = [
     path("search/about/", views.about, name="about"),
     path("search/export.csv", views.export_csv, name="export_csv"),
     path("search/export.json", views.export_json, name="export_json"),
+    path("search/feed", SearchFeed(), name="feed"),
+    path("search/trend/", views.trend_page, name="trend"),
+    path("search/trend.csv", views.trend_csv, name="trend_csv"),
     path("api/search", views.api_search, name="api"),
+    path("api/search/trend", views.api_trend, name="api_trend"),
 ]

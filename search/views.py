@@ -6,11 +6,12 @@ import json
 import re
 from functools import wraps
 
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.log import log_response
 
 from archive import facets
+from search.discovery import discover
 from search.forms import SearchForm
 from search.searching import (
     SearchResults,
@@ -21,6 +22,7 @@ from search.searching import (
     search,
     suggestions,
 )
+from search.trend import MAX_TERMS, chart, split_terms, term_history
 
 
 def facet_groups(results: SearchResults, active: dict, query) -> list[dict]:
@@ -61,9 +63,12 @@ def search_page(request):
             context["results"] = results
             context["export_limit"] = EXPORT_LIMIT
             if not results.total and results.parsed.query is not None:
-                context["suggestions"] = suggestions(form.search_request())
+                # Counted as the page would show them: versions of a clause as one hit.
+                context["suggestions"] = suggestions(results.request)
                 context["japanese_query"] = has_japanese(results.parsed.normalized)
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
+            if results.request.page == 1 and results.hits:
+                context["discovered"] = discover(results.hits, form.search_request())
     context["problems"] = form.problems()
     return render(request, "search/results.html", context, status=status)
 
@@ -101,6 +106,87 @@ def spreadsheet_safe(cell: str) -> str:
     injection (https://owasp.org/www-community/attacks/CSV_Injection) is a leading ' on a
     cell that starts like a formula."""
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def _term_history(request):
+    """(form, terms, history or None, problem or ""): the term history the request asks for."""
+    form = SearchForm(request.GET)
+    form.is_valid()
+    terms = split_terms(form.cleaned_data.get("q") or "")
+    if not terms:
+        return form, terms, None, ""
+    try:
+        return form, terms, term_history(terms, form.search_request()), ""
+    except SearchUnavailable as error:
+        return form, terms, None, str(error)
+
+
+def trend_page(request):
+    """How often each term occurs by year: a chart drawn on the server, and its numbers."""
+    form, terms, history, unavailable = _term_history(request)
+    measure = "share" if request.GET.get("measure") == "share" else "clauses"
+    context = {
+        "form": form,
+        "q": request.GET.get("q", ""),
+        "terms": terms,
+        "history": history,
+        "chart": chart(history, measure) if history else None,
+        "measure": measure,
+        "max_terms": MAX_TERMS,
+        "unavailable": unavailable,
+        "problems": form.problems(),
+    }
+    return render(request, "search/trend.html", context, status=503 if unavailable else 200)
+
+
+def trend_csv(request):
+    form, terms, history, unavailable = _term_history(request)
+    if unavailable or not history:
+        message = unavailable or "Give one or more terms: ?q=GOSAT, connectivity"
+        return HttpResponse(message, status=503 if unavailable else 400, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="term-history.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["Year", "Clauses"]
+        + [f"{spreadsheet_safe(t)}: {h}" for t in terms for h in ("clauses", "share")]
+    )
+    for row in history.rows():
+        cells = [row["year"], row["clauses"]]
+        for term in row["terms"]:
+            cells += [term["count"], f"{term['share']:.6f}"]
+        writer.writerow(cells)
+    return response
+
+
+@json_errors
+def api_trend(request):
+    form, terms, history, unavailable = _term_history(request)
+    if unavailable:
+        return JsonResponse({"error": unavailable, "status": 503}, status=503)
+    if form.problems() or not history:
+        problems = form.problems() or ["Give one or more terms, separated by commas: q=GOSAT, テロ"]
+        return JsonResponse({"error": " ".join(problems), "status": 400}, status=400)
+    body = {
+        "terms": [
+            {
+                "term": series.term,
+                "total": series.total,
+                "notices": series.notices,
+                "years": [
+                    {
+                        "year": int(year),
+                        "clauses": series.counts.get(year, 0),
+                        "share": round(history.share(series, year), 6),
+                    }
+                    for year in history.years
+                ],
+            }
+            for series in history.series
+        ],
+        "clauses_per_year": [{"year": int(y), "clauses": history.totals[y]} for y in history.years],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 def about(request):

@@ -46,8 +46,19 @@ def search_index_path(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def datasets_path(tmp_path_factory):
+    """Bulk downloads (written after every import) go to a folder of this test session, never
+    to var/data."""
+    from django.conf import settings
+
+    path = tmp_path_factory.mktemp("datasets")
+    settings.DATASETS_DIR = path
+    return path
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, search_index_path):
+def django_db_setup(django_db_setup, django_db_blocker, search_index_path, datasets_path):
     """Import the seed texts and index them once per session; each test is rolled back."""
     with django_db_blocker.unblock():
         import_fixtures()

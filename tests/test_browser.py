@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import TURKMENISTAN, build_search_index, import_fixtures
+from tests.conftest import (
+    KYRGYZ,
+    TOKYO_DECLARATION,
+    TURKMENISTAN,
+    build_search_index,
+    import_fixtures,
+)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -165,6 +171,12 @@ READING_PAGES = [
     f"/documents/{TURKMENISTAN}/ja/15/",
     "/search/?q=GOSAT",
     "/documents/?country=TM",
+    # Issue 13's research tools.
+    "/search/?q=greenhouse+gas",
+    "/recurring/",
+    f"/compare/?a={TURKMENISTAN}/ja&b={KYRGYZ}/ja",
+    "/search/trend/?q=GOSAT%2C+%E5%8D%94%E5%8A%9B",
+    "/data/",
 ]
 
 
@@ -186,3 +198,435 @@ def test_reading_pages_have_no_serious_accessibility_violations(browser, archive
             found[path] = serious
     page.close()
     assert found == {}, "\n".join(f"{path}: {v}" for path, vs in found.items() for v in vs)
+
+
+# The same reader's path in each interface language: what the reader sees, word for word.
+# The Japanese interface is chosen as a Japanese reader's browser chooses it, from the
+# Accept-Language header Playwright sends for locale="ja-JP".
+INTERFACE = {
+    "ja-JP": {
+        "html_lang": "ja",
+        "site": "「中央アジア＋日本」外交文書アーカイブ",
+        "search_label": "本文を検索",
+        "search_button": "検索",
+        "facet_headings": ["言語", "年", "種類", "シリーズ", "国"],
+        # GOSAT, each version its own hit: every facet's values named, not coded.
+        "facet_values": {
+            "言語": ["日本語", "英語"],
+            "年": ["2025年"],
+            "種類": ["共同プレスリリース", "宣言", "共同声明"],
+            "シリーズ": ["二国間首脳会談", "「中央アジア＋日本」対話・首脳会合"],
+            "国": ["日本", "トルクメニスタン", "キルギス", "カザフスタン"],
+        },
+        "turkmenistan": "トルクメニスタン",
+        "gosat_in_turkmenistan": "「GOSAT」に一致する項: 2 件",
+        "other_version": "英語 · 第15段落（原文に番号なし）",
+        "each_version": "言語版ごとに別の結果として表示",
+        "one_hit": "同じ条項の各言語版をまとめて表示",
+        "translation": "翻訳 — 正文は英語版です",
+        "provisional": "仮訳 — 正文は英語版です",
+        "facts": {"正文": "英語", "種類": "共同声明", "参加国": "日本、キルギス"},
+        "date": "2025年12月20日",
+        "era": "令和7年12月20日",
+        "era_2017": "平成29年5月1日",
+        "kazakhstan": "カザフスタン",
+        "joint_statement": "共同声明",
+        "declaration": "宣言",
+        "kind_heading": "種類",
+        "country_heading": "国",
+        "language_heading": "言語",
+        "japanese": "日本語",
+        "filtered_by": "絞り込み:",
+        "filter_summary": ["種類: 共同声明", "国: カザフスタン"],
+        "by_title": "題名順",
+        "oldest_first": "古い順",
+        "next": "次へ",
+        "page_2_of_5": "5 ページ中 2 ページ目",
+        "no_match": "「xyzzyq」に一致する項はありません",
+        "english_hint": "英語の語は語形変化も含めて照合します",
+        "japanese_hint": "日本語は文字どおりに",
+        "several_words_hint": "すべての語が一つの項に含まれる必要があります",
+        "how_to_search": "検索の書き方",
+        "shorter_searches": "次の短い検索なら条項が見つかります",
+    },
+    "en-US": {
+        "html_lang": "en",
+        "site": "Central Asia + Japan Diplomatic Texts",
+        "search_label": "Search the texts",
+        "search_button": "Search",
+        "facet_headings": ["Language", "Year", "Kind", "Series", "Country"],
+        "facet_values": {
+            "Language": ["Japanese", "English"],
+            "Year": ["2025"],
+            "Kind": ["Joint press release", "Declaration", "Joint statement"],
+            "Series": ["Bilateral summit meetings", "Central Asia + Japan Dialogue Summit"],
+            "Country": ["Japan", "Turkmenistan", "Kyrgyzstan", "Kazakhstan"],
+        },
+        "turkmenistan": "Turkmenistan",
+        "gosat_in_turkmenistan": "2 clauses match “GOSAT”",
+        "other_version": "Japanese · 15th paragraph (unnumbered in the original)",
+        "each_version": "each language version as its own hit",
+        "one_hit": "versions of one clause as one hit",
+        "translation": "Translation — the authentic text is the English version",
+        "provisional": "Provisional translation — the authentic text is the English version",
+        "facts": {"Authentic text": "English", "Kind": "Joint statement",
+                  "Participants": "Japan, Kyrgyzstan"},
+        "date": "2025-12-20",
+        "era": "",
+        "era_2017": "",
+        "kazakhstan": "Kazakhstan",
+        "joint_statement": "Joint statement",
+        "declaration": "Declaration",
+        "kind_heading": "Kind",
+        "country_heading": "Country",
+        "language_heading": "Language",
+        "japanese": "Japanese",
+        "filtered_by": "Filtered by",
+        "filter_summary": ["Kind: Joint statement", "Country: Kazakhstan"],
+        "by_title": "by title",
+        "oldest_first": "oldest first",
+        "next": "Next",
+        "page_2_of_5": "Page 2 of 5",
+        "no_match": "No clause matches “xyzzyq”",
+        "english_hint": "English words match their other forms",
+        "japanese_hint": "Japanese is matched character for character",
+        "several_words_hint": "Every word must appear in a clause",
+        "how_to_search": "How to write a search",
+        "shorter_searches": "These shorter searches find clauses:",
+    },
+}  # fmt: skip
+# A facet value shown as its code, as the URL carries it: what neither interface may show.
+CODES = re.compile(r"^(?:[A-Z]{2}|[a-z]{2}|[a-z]+(?:-[a-z]+)+)$")
+
+
+def facet_links(page, within: str, heading: str):
+    """The value links of one facet list (`within`: .facets on search, .browse on /documents/)."""
+    return (
+        page.locator(f"{within} section")
+        .filter(has=page.get_by_role("heading", name=heading, exact=True))
+        .get_by_role("link")
+    )
+
+
+def facet_count(page, within: str, heading: str, label: str) -> int:
+    item = facet_links(page, within, heading).filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    text = item.locator("xpath=..").inner_text()  # "宣言 (1)"
+    return int(re.search(r"\((\d+)\)", text).group(1))
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
+def test_reader_walks_search_documents_and_pages_in_each_interface_language(
+    browser, archive_server, locale
+):
+    """Each point a reader meets, in the interface language the browser asks for; screenshots
+    ja-NN-… and en-NN-… in test-artifacts/ side by side."""
+    words = INTERFACE[locale]
+    prefix = locale[:2]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+    page = context.new_page()
+
+    page.goto(archive_server + "/")
+    expect(page.locator("html")).to_have_attribute("lang", words["html_lang"])
+    expect(page.locator("h1")).to_have_text(words["site"])
+    shoot(page, f"{prefix}-01-home")
+
+    # Search: hits, facets named in the interface's language (never codes), versions grouped.
+    page.get_by_label(words["search_label"]).first.fill("GOSAT")
+    page.get_by_role("button", name=words["search_button"], exact=True).first.click()
+    hits = page.locator("ol.hits > li.hit")
+    expect(hits).to_have_count(3)  # Turkmenistan 15 in Japanese and English: one hit
+    grouped = hits.filter(has=page.locator("p.aligned"))
+    expect(grouped).to_have_count(1)  # the version left out stands beside the one shown
+    expect(grouped.locator(".aligned-label")).to_have_text(words["other_version"])
+    shoot(page, f"{prefix}-02-search-gosat")
+    page.locator(".result-tools").get_by_role("link", name=words["each_version"]).click()
+    expect(hits).to_have_count(4)  # each version its own hit: clause 15 in both languages
+    expect(hits.locator(f"a[lang=en][href*='{TURKMENISTAN}/en/']")).to_have_count(1)
+    expect(hits.locator(f"a[lang=ja][href*='{TURKMENISTAN}/ja/']")).to_have_count(1)
+    headings = page.locator(".facets h2")
+    expect(headings).to_have_text(words["facet_headings"])
+    for heading, values in words["facet_values"].items():
+        labels = facet_links(page, ".facets", heading).all_inner_texts()
+        for value in values:
+            assert value in labels, (heading, value, labels)
+    labels = page.locator(".facets a").all_inner_texts()
+    assert not [label for label in labels if CODES.match(label)], labels
+    if prefix == "ja":  # countries, kinds, series and languages all in Japanese words
+        assert not [label for label in labels if re.search("[A-Za-z]", label)], labels
+    shoot(page, f"{prefix}-03-search-facets-all-versions")
+    page.locator(".result-tools").get_by_role("link", name=words["one_hit"]).click()
+    expect(hits).to_have_count(3)
+
+    # Choosing a facet: the filter is shown by its name, chosen, and the counts follow it.
+    facet_links(page, ".facets", words["country_heading"]).filter(
+        has_text=re.compile(f"^{re.escape(words['turkmenistan'])}$")
+    ).click()
+    expect(page).to_have_url(re.compile(r"[?&]country=TM(&|$)"))
+    chosen = page.locator(".facets a[aria-current=true]")
+    expect(chosen).to_have_text([words["turkmenistan"]])
+    expect(page.locator("#results-heading")).to_have_text(words["gosat_in_turkmenistan"])
+    expect(page.locator(".facets")).not_to_contain_text("TM")
+    expect(page.locator("main")).not_to_contain_text(re.compile(r"\bTM\b|country\s*:"))
+    shoot(page, f"{prefix}-04-search-filtered-by-country")
+
+    # Print: the hits, not the header, the forms or the filters.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("main form")).to_be_hidden()
+    expect(page.locator(".language-switch")).to_be_hidden()
+    expect(page.locator(".facets")).to_be_hidden()
+    expect(hits.first).to_be_visible()
+    shoot(page, f"{prefix}-05-search-print")
+    page.emulate_media(media="screen")
+
+    # A hit leads to its clause in context: marked as the target, the searched word marked.
+    page.goto(archive_server + "/search/?q=" + "温室効果ガス")
+    expect(page.locator(".hit mark").first).to_have_text("温室効果ガス")
+    page.locator(".hit-meta a[lang]").first.click()
+    target = page.locator(".clause:target")
+    expect(target).to_have_count(1)
+    expect(target.locator("mark").first).to_have_text("温室効果ガス")
+    background = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background
+    shoot(page, f"{prefix}-06-clause-from-hit")
+
+    # A version in another language than the authentic one says it is a translation; the
+    # title block names languages and dates as the interface writes them.
+    page.goto(f"{archive_server}/documents/{KYRGYZ}/ja/")
+    expect(page.locator(".title-block .badge")).to_have_text(words["translation"])
+    facts = page.locator("dl.facts")
+    for term, value in words["facts"].items():
+        expect(facts.locator(f"dt:text-is('{term}') + dd")).to_have_text(value)
+    date = facts.locator("time").first
+    expect(date).to_have_text(words["date"])
+    expect(date).to_have_attribute("datetime", "2025-12-20")
+    expect(date).to_have_attribute("title", words["era"])
+    shoot(page, f"{prefix}-07-document-translation")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    forms = page.locator("form").all()
+    assert len(forms) >= 2  # the header's search box and language switch at least
+    for form in forms:
+        expect(form).to_be_hidden()
+    expect(page.locator("#c1")).to_be_visible()
+    page.emulate_media(media="screen")
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/ja/")
+    expect(page.locator(".title-block .badge")).to_have_text(words["provisional"])
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/en/")
+    expect(page.locator(".title-block .badge")).to_have_count(0)  # the authentic text
+
+    # /documents/: filters combine, each facet counts with the other filters, sorts.
+    page.goto(archive_server + "/documents/")
+    browse = ".browse"
+    assert facet_count(page, browse, words["kind_heading"], words["joint_statement"]) == 2
+    expect(facet_links(page, browse, words["language_heading"])).to_contain_text(
+        [words["japanese"]]
+    )
+    facet_links(page, browse, words["country_heading"]).filter(
+        has_text=re.compile(f"^{re.escape(words['kazakhstan'])}$")
+    ).click()
+    # With Kazakhstan chosen, the kinds count only the texts Kazakhstan took part in.
+    assert facet_count(page, browse, words["kind_heading"], words["joint_statement"]) == 1
+    assert facet_count(page, browse, words["kind_heading"], words["declaration"]) == 1
+    facet_links(page, browse, words["kind_heading"]).filter(
+        has_text=re.compile(f"^{re.escape(words['joint_statement'])}$")
+    ).click()
+    expect(page).to_have_url(re.compile(r"country=KZ"))
+    expect(page).to_have_url(re.compile(r"kind=joint-statement"))
+    summary = page.locator("main p").filter(has_text=words["filtered_by"])
+    expect(summary.locator("strong")).to_have_text(words["filter_summary"])
+    expect(summary).not_to_contain_text("KZ")
+    expect(summary).not_to_contain_text("joint-statement")
+    expect(page.locator(".work-list > li.work")).to_have_count(1)  # the 2017 statement
+    expect(page.locator(".work-list time")).to_have_attribute("title", words["era_2017"])
+    # …and the countries count only the joint statements.
+    assert facet_count(page, browse, words["country_heading"], words["kazakhstan"]) == 1
+    expect(page.locator(f"{browse} a[aria-current=true]")).to_have_count(2)
+    shoot(page, f"{prefix}-08-documents-country-and-kind")
+
+    page.goto(archive_server + "/documents/")
+    page.locator(".result-tools").get_by_role("link", name=words["by_title"]).click()
+    expect(page).to_have_url(re.compile(r"sort=title"))
+    firsts = page.locator(".work-list > li.work").evaluate_all(
+        "works => works.map(w => w.querySelector('.versions a').textContent.trim())"
+    )
+    assert len(firsts) == 4
+    # Latin titles before Japanese ones; 第６回外相会合 (2017) before 首脳会合 (Tokyo); the
+    # Kyrgyz statement (高市早苗日本国内閣…) after the two 「中央アジア＋日本」 texts.
+    assert firsts[0].startswith("Joint Press Release"), firsts
+    assert "第６回外相会合" in firsts[1] and "東京宣言" in firsts[2], firsts
+    assert firsts[3].startswith("高市早苗日本国内閣総理大臣"), firsts
+    shoot(page, f"{prefix}-09-documents-by-title")
+    page.locator(".result-tools").get_by_role("link", name=words["oldest_first"]).click()
+    expect(page.locator(".work-list time").first).to_have_attribute("datetime", "2017-05-01")
+
+    # Search page 2 numbers its hits on from the first page's 20.
+    page.goto(archive_server + "/search/?q=" + "協力")
+    expect(hits).to_have_count(20)
+    expect(page.locator("ol.hits")).to_have_attribute("start", "1")
+    first_on_page_1 = hits.first.inner_text()
+    page.locator(".pagination").get_by_role("link", name=words["next"]).click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator("ol.hits")).to_have_attribute("start", "21")
+    expect(hits).to_have_count(20)
+    expect(page.locator(".pagination span")).to_have_text(words["page_2_of_5"])
+    assert hits.first.inner_text() != first_on_page_1
+    # …and the numbers are shown: a decimal list of list items, not a restyled one.
+    style = page.locator("ol.hits").evaluate("ol => getComputedStyle(ol).listStyleType")
+    assert style == "decimal", style
+    assert hits.first.evaluate("li => getComputedStyle(li).display") == "list-item"
+    shoot(page, f"{prefix}-10-search-page-2")
+
+    # Nothing found: advice that fits an English word, and a way on.
+    page.goto(archive_server + "/search/?q=xyzzyq")
+    nothing = page.locator(".no-results")
+    expect(nothing.locator("h2")).to_have_text(words["no_match"])
+    expect(nothing).to_contain_text(words["english_hint"])
+    expect(nothing).not_to_contain_text(words["japanese_hint"])  # no compound advice
+    expect(nothing).not_to_contain_text(words["several_words_hint"])  # one word
+    expect(nothing.get_by_role("link", name=words["how_to_search"])).to_be_visible()
+    shoot(page, f"{prefix}-11-search-nothing-found")
+    page.goto(archive_server + "/search/?q=GOSAT+xyzzyq")
+    expect(nothing).to_contain_text(words["shorter_searches"])
+    expect(nothing).to_contain_text(words["several_words_hint"])
+    nothing.get_by_role("link", name="GOSAT", exact=True).click()
+    expect(hits).to_have_count(3)
+    context.close()
+
+    # A narrow screen: the hits before the filters.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale)
+    page = context.new_page()
+    page.goto(archive_server + "/search/?q=GOSAT")
+    expect(page.locator("html")).to_have_attribute("lang", words["html_lang"])
+    results = page.locator("section.results").bounding_box()
+    filters = page.locator("aside.facets").bounding_box()
+    assert results["y"] + results["height"] <= filters["y"] + 1, (results, filters)
+    shoot(page, f"{prefix}-12-search-narrow")
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
+def test_the_header_is_one_line_at_1280_px_in_each_interface_language(
+    browser, archive_server, locale
+):
+    """Site name, menu, search box and language switch side by side, each label on one line
+    (a label broken over two lines makes the header two lines tall)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+    page = context.new_page()
+    page.goto(f"{archive_server}/documents/{KYRGYZ}/ja/")
+    expect(page.locator("html")).to_have_attribute("lang", locale[:2])
+    header = page.locator(".site-header")
+    expect(header.locator(".search-box")).to_be_visible()  # the header with its search box
+    header.screenshot(path=str(ARTIFACTS / f"{locale[:2]}-13-header-1280.png"))
+    parts = header.locator(":scope > *").evaluate_all(
+        "parts => parts.map(p => [p.className || p.tagName, p.getBoundingClientRect().top,"
+        " p.getBoundingClientRect().bottom])"
+    )
+    assert max(top for _, top, _ in parts) < min(bottom for _, _, bottom in parts), parts
+    lines = header.locator("a, button, label").evaluate_all(
+        """elements => elements.filter(e => e.getBoundingClientRect().width > 1).map(e => {
+             const range = document.createRange();
+             range.selectNodeContents(e);
+             const rows = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+             return [e.textContent.trim(), rows.size];
+           })"""
+    )
+    broken = [text for text, rows in lines if rows > 1]
+    assert broken == [], f"labels broken over two lines in the header: {broken}"
+    box = header.bounding_box()
+    assert box["height"] < 70, box
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
+def test_printed_lists_take_the_width_the_hidden_filters_leave(browser, archive_server, locale):
+    """Printed, the filters are gone; the hits and the list of texts take the page's width
+    rather than the filters' narrow column."""
+    prefix = locale[:2]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+    page = context.new_page()
+    page.emulate_media(media="print")
+    narrow = {}
+    for name, path, listing, filters in [
+        ("search", "/search/?q=GOSAT", "section.results", "aside.facets"),
+        ("documents", "/documents/?country=TM", "ol.work-list", "nav.browse"),
+    ]:
+        page.goto(archive_server + path)
+        expect(page.locator(".site-header")).to_be_hidden()
+        expect(page.locator(filters)).to_be_hidden()
+        shoot(page, f"{prefix}-14-print-{name}")
+        room = page.locator("main h1").bounding_box()["width"]  # the printed page's text width
+        width = page.locator(listing).bounding_box()["width"]
+        if width < 0.8 * room:
+            narrow[path] = f"{width:.0f} px of {room:.0f}"
+    context.close()
+    assert narrow == {}, f"printed in a narrow column: {narrow}"
+
+
+# Issue 13: the research tools, as a reader sees them, in each interface language.
+TOOLS_TEXT = {
+    "en-US": {
+        "also": "Also said in",
+        "shared": "shared",
+        "discovered": "Also in other texts and languages",
+        "via": "Via the aligned Japanese of",
+    },
+    "ja-JP": {
+        "also": "他の文書でも述べられた表現",
+        "shared": "共通",
+        "discovered": "他の文書・他の言語でも",
+        "via": "の日本語版を経由",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ja-JP"])
+def test_research_tools_show_recurring_language_comparisons_history_and_discoveries(
+    browser, archive_server, locale
+):
+    words, prefix = TOOLS_TEXT[locale], locale[:2]
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale=locale)
+
+    # The document page marks the GOSAT clause; its page lists the two other texts, with diffs.
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/ja/")
+    page.locator("#c15 a.recurs").click()
+    section = page.locator("#recurring")
+    expect(section.locator("h2")).to_have_text(words["also"])
+    expect(section.locator("ol.echoes > li")).to_have_count(2)
+    expect(section.locator(f'a[href="/documents/{TOKYO_DECLARATION}/ja/17/"]')).to_be_visible()
+    expect(section.locator("ins").first).to_be_visible()
+    section.scroll_into_view_if_needed()
+    shoot(page, f"{prefix}-20-also-said-in")
+
+    # Comparing the two bilateral statements: counts first, then the pairs.
+    page.goto(f"{archive_server}/compare/?a={TURKMENISTAN}/ja&b={KYRGYZ}/ja")
+    expect(page.locator(".compare-counts li").first).to_contain_text("2")
+    expect(page.locator("tr.pair.shared")).to_have_count(2)
+    expect(page.locator("tr.pair.shared th").first).to_contain_text(words["shared"])
+    assert page.locator("tr.pair.reworded").count() >= 8
+    shoot(page, f"{prefix}-21-compare")
+
+    # The formulas said most, with their history.
+    page.goto(f"{archive_server}/recurring/")
+    first = page.locator("li.formula").first
+    expect(first.locator("ol.echoes > li")).to_have_count(3)
+    shoot(page, f"{prefix}-22-recurring")
+
+    # Term history: a chart drawn on the server, one line per term, and the table beside it.
+    page.goto(f"{archive_server}/search/trend/?q=GOSAT, 協力, テロ")
+    chart = page.locator("svg.trend-chart")
+    expect(chart).to_be_visible()
+    expect(chart.locator("polyline")).to_have_count(3)
+    assert chart.bounding_box()["width"] > 600
+    expect(page.locator(".trend-table tbody tr")).to_have_count(2)  # 2017 and 2025
+    shoot(page, f"{prefix}-23-term-history")
+
+    # An English search reaches the Japanese-only texts, and says how.
+    page.goto(f"{archive_server}/search/?q=greenhouse gas")
+    group = page.locator("section.discovered")
+    expect(group.locator("h2")).to_have_text(words["discovered"])
+    expect(group.locator(f'a[href="/documents/{KYRGYZ}/ja/14/"]')).to_be_visible()
+    expect(group.locator(".path").first).to_contain_text(words["via"])
+    group.scroll_into_view_if_needed()
+    shoot(page, f"{prefix}-24-discovery")
+    page.close()

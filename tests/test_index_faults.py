@@ -116,6 +116,7 @@ def environment(folder: Path) -> dict:
         "DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{folder / 'archive.sqlite3'}",
         "SEARCH_INDEX_PATH": str(folder / "index"),
+        "DATASETS_DIR": str(folder / "data"),
     }
 
 

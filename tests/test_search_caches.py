@@ -213,3 +213,17 @@ def test_date_order_is_the_same_whether_the_hits_are_sorted_or_the_order_is_walk
     every = search(SearchRequest(q="協力", sort=sort, per_page=500)).hits
     dates = [hit.clause.document.date for hit in every]
     assert dates == sorted(dates, reverse=(sort == "date")) and len(set(dates)) > 1
+
+
+def test_a_rebuild_with_the_same_generation_number_is_seen(seeded, scratch_index):
+    """haystack's rebuild_index clears the folder and starts again at the same Whoosh
+    generation; the process's view must still see the new index, not keep reading the old
+    one (whose clause ids may no longer exist)."""
+    from django.core.management import call_command
+
+    assert search(SearchRequest(q="GOSAT")).total == 4
+    before = searching._view()
+    Clause.objects.filter(text__contains="GOSAT", document__language="en").delete()
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert searching._view() is not before
+    assert search(SearchRequest(q="GOSAT")).total == 3

@@ -78,3 +78,9 @@ def facet_label(value: str, facet_name: str) -> str:
     """A facet's value as the interface shows it: {{ "KZ"|facet_label:"country" }}."""
     facet = facets.BY_NAME.get(facet_name)
     return facet.label(str(value)) if facet else value
+
+
+@register.filter
+def percent(value: float) -> str:
+    """0.654 → '65%': how similar two clauses are."""
+    return f"{round(value * 100)}%"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import Error, IntegrityError, OperationalError, transaction
 
+from archive import datasets
 from archive.importing import import_prepared, lost_label_warnings, prepare_imports
 from archive.outline import outline
 from archive.sources import SourceError
@@ -34,8 +35,13 @@ class Command(BaseCommand):
             action="store_true",
             help="let a file replace a version the archive holds from another file",
         )
+        parser.add_argument(
+            "--no-datasets",
+            action="store_true",
+            help="do not regenerate the bulk downloads at /data/ (manage.py export_datasets)",
+        )
 
-    def handle(self, *args, paths, manifest, dry_run, replace, **options):
+    def handle(self, *args, paths, manifest, dry_run, replace, no_datasets, **options):
         paths = paths or [Path(settings.FIXTURES_DIR)]
         committed = []
         try:
@@ -61,6 +67,24 @@ class Command(BaseCommand):
             )
             for warning in result.warnings:
                 self.stderr.write(self.style.WARNING(f"  warning: {warning}"))
+        if not dry_run and not no_datasets:
+            self.export_datasets()
+
+    def export_datasets(self):
+        """Regenerate /data/ (issue 13). The import is committed by now: a failure here is
+        a warning with the way to retry, never a failed import."""
+        try:
+            datasets.export_all()
+        except Exception as error:  # any failure: disk full, permissions, a bug
+            self.stderr.write(
+                self.style.WARNING(
+                    one_line(
+                        f"warning: the import is written, but the bulk data at /data/ was not "
+                        f"regenerated ({type(error).__name__}: {error}); run `manage.py "
+                        "export_datasets` to retry."
+                    )
+                )
+            )
 
     def review(self, prepared):
         """A curator's look at what would be stored (issue 8 §2): one outline per file."""

@@ -1,0 +1,344 @@
+"""Recurring language: for each clause, the clauses of other texts that say nearly the same.
+
+Statements are written from earlier statements; the same commitment returns, slightly
+reworded (issue 13). Two clauses of the same language are compared by the Jaccard similarity
+of their shingles: overlapping three-character pieces for Japanese (no spaces to split words
+on), overlapping word pairs for other languages, both over NFKC-folded text without spaces or
+punctuation, so that (AI) and （AI） or "1st" and "1 st" do not count as rewording.
+
+Finding candidates without comparing every pair: each clause keeps a *sketch*, the smallest
+`SKETCH` hashes of its shingles (a bottom-k MinHash). Two clauses with similarity ≥ 0.5 share
+most of their sketches, so only clauses sharing sketch entries are compared exactly. A formula
+repeated in hundreds of texts would make its sketch entries' lists long; each list is read in
+date order and only its first `POSTING_CAP` entries are taken, so the oldest appearances,
+which a reader wants first, are always found and the work per clause stays bounded.
+
+Links are stored in both directions (`Recurrence`) and recomputed, in the transaction of an
+import or an edit, only for the documents it changed.
+"""
+
+import datetime
+import difflib
+import hashlib
+import heapq
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from archive.models import Clause, Document, Recurrence, Work
+from archive.signals import current_generation
+
+RECURS = 0.5  # stored and shown as "also said in": nearly the same words
+SHARED = 0.8  # in a comparison: the same commitment, at most lightly edited
+REWORDED = 0.15  # in a comparison: the same subject reworded; below this, a new clause
+SKETCH = 16
+POSTING_CAP = 64
+CANDIDATES = 48  # compared exactly per clause, those sharing the most sketch entries
+PER_CLAUSE = 10  # links found per clause when it is (re)computed (others may add theirs)
+
+_NOT_COUNTED = re.compile(r"[\W_]+", re.UNICODE)  # spaces, punctuation, symbols
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def shingles(text: str, language: str) -> frozenset[int]:
+    """The clause's shingles, hashed. Python's string hash differs between processes; these
+    sets are never stored, only compared within one computation."""
+    text = folded(text)
+    if language == "ja":
+        chars = _NOT_COUNTED.sub("", text)
+        pieces = [chars[i : i + 3] for i in range(max(1, len(chars) - 2))]
+    else:
+        words = _WORD.findall(text)
+        pieces = [" ".join(words[i : i + 2]) for i in range(max(1, len(words) - 1))]
+    return frozenset(map(hash, filter(None, pieces)))
+
+
+def similarity(a: frozenset[int], b: frozenset[int]) -> float:
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
+
+
+def text_similarity(a: str, b: str, language: str) -> float:
+    return similarity(shingles(a, language), shingles(b, language))
+
+
+@dataclass(frozen=True)
+class Entry:
+    clause_id: int
+    document_id: int
+    shingles: frozenset[int]
+    sketch: tuple[int, ...]
+
+
+class SketchIndex:
+    """Clauses of one language by sketch entry, each list in the order clauses were added."""
+
+    def __init__(self):
+        self.entries: dict[int, Entry] = {}
+        self.postings: dict[int, list[int]] = defaultdict(list)
+
+    def add(self, clause_id: int, document_id: int, text: str, language: str) -> None:
+        found = shingles(text, language)
+        entry = Entry(clause_id, document_id, found, tuple(heapq.nsmallest(SKETCH, found)))
+        self.entries[clause_id] = entry
+        for value in entry.sketch:
+            self.postings[value].append(clause_id)
+
+    def similar(self, clause_id: int) -> list[tuple[int, float]]:
+        """Clauses of other documents with similarity ≥ RECURS, most similar first."""
+        entry = self.entries[clause_id]
+        shared = Counter()
+        for value in entry.sketch:
+            for other in self.postings[value][:POSTING_CAP]:
+                shared[other] += 1
+        found = []
+        for other, _count in shared.most_common(CANDIDATES + 1):
+            candidate = self.entries[other]
+            if candidate.document_id == entry.document_id:
+                continue
+            score = similarity(entry.shingles, candidate.shingles)
+            if score >= RECURS:
+                found.append((other, score))
+        found.sort(key=lambda pair: -pair[1])
+        return found[:PER_CLAUSE]
+
+
+def _index_of(language: str) -> SketchIndex:
+    """Every clause of one language, oldest text first (so capped lists keep the oldest)."""
+    index = SketchIndex()
+    rows = (
+        Clause.objects.filter(document__language=language)
+        .order_by("document__work__date", "document_id", "sequence")
+        .values_list("pk", "document_id", "text")
+    )
+    for pk, document_id, text in rows.iterator(chunk_size=2000):
+        index.add(pk, document_id, text, language)
+    return index
+
+
+@transaction.atomic
+def relink(document_ids) -> int:
+    """Recompute the recurring-language links of these documents' clauses; returns how many
+    links their clauses now have (to clauses of any document)."""
+    ids = set(document_ids)
+    if not ids:
+        return 0
+    changed = Clause.objects.filter(document_id__in=ids).order_by()
+    by_language = defaultdict(list)
+    for pk, language in changed.values_list("pk", "document__language"):
+        by_language[language].append(pk)
+    every = [pk for pks in by_language.values() for pk in pks]
+    # By clause ids, a chunk at a time: each DELETE is an index lookup, not a join.
+    for start in range(0, len(every), 500):
+        chunk = every[start : start + 500]
+        Recurrence.objects.filter(clause_id__in=chunk).delete()
+        Recurrence.objects.filter(other_id__in=chunk).delete()
+    for language, pks in by_language.items():
+        index = _index_of(language)
+        pairs: dict[tuple[int, int], float] = {}
+        for pk in pks:
+            for other, score in index.similar(pk):
+                pairs[(pk, other)] = pairs[(other, pk)] = score
+        _insert(pairs)
+    return Recurrence.objects.filter(clause__document_id__in=ids).count()
+
+
+def _insert(pairs: dict[tuple[int, int], float]) -> None:
+    """Store links with one statement run once per row: building a model instance per link
+    costs more than finding it (bench/, 100,000 clauses)."""
+    table = connection.ops.quote_name(Recurrence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (clause_id, other_id, similarity) VALUES (%s, %s, %s)",  # noqa: S608
+            [(a, b, score) for (a, b), score in pairs.items()],
+        )
+
+
+def relink_all() -> int:
+    """Recompute every link (after a change of method, or to measure it)."""
+    return relink(Document.objects.values_list("pk", flat=True))
+
+
+# Diffs: words for languages written with spaces, characters for Japanese.
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def _tokens(text: str, language: str) -> list[str]:
+    return list(text) if language == "ja" else _TOKEN.findall(text)
+
+
+def diff(before: str, after: str, language: str) -> list[tuple[str, str]]:
+    """(op, text) pieces turning `before` into `after`: op is "same", "removed" or "added".
+
+    The pieces of "same" and "added" spell `after` exactly; those of "same" and "removed"
+    spell `before` up to width and case (（AI） and (AI) are the same words, shown as `after`
+    prints them): only the comparison folds characters, display keeps them.
+    """
+    a, b = _tokens(before, language), _tokens(after, language)
+    matcher = difflib.SequenceMatcher(None, [folded(t) for t in a], [folded(t) for t in b], False)
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(("same", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            pieces.append(("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(("added", "".join(b[j1:j2])))
+    return pieces
+
+
+# Reading: what pages and the API show. Each helper runs a fixed number of queries.
+
+ALSO_SAID_SHOWN = 20
+
+
+@dataclass
+class Echo:
+    """Another text's clause that says nearly the same as the one being read."""
+
+    clause: Clause
+    similarity: float
+    diff: list[tuple[str, str]]  # from the clause being read to this one
+
+
+def _with_context(queryset):
+    return queryset.select_related("other__document__work").defer(
+        "other__document__source_bytes", "other__document__extracted_text"
+    )
+
+
+def also_said_in(clause: Clause, limit: int = ALSO_SAID_SHOWN) -> tuple[list[Echo], int]:
+    """The clauses of other texts that say nearly the same, oldest first (the first `limit`),
+    each with its diff against `clause`; and how many there are in all."""
+    links = Recurrence.objects.filter(clause=clause)
+    ordered = _with_context(links).order_by(
+        "other__document__work__date", "other__document__work__slug", "other__sequence"
+    )
+    language = clause.document.language
+    echoes = [
+        Echo(link.other, link.similarity, diff(clause.text, link.other.text, language))
+        for link in ordered[:limit]
+    ]
+    total = len(echoes) if len(echoes) < limit else links.count()
+    return echoes, total
+
+
+def recurring_counts(document) -> dict[int, int]:
+    """For each clause of a document that recurs: in how many other texts (one query)."""
+    rows = (
+        Recurrence.objects.filter(clause__document=document)
+        .values("clause_id")
+        .annotate(texts=Count("other__document__work", distinct=True))
+    )
+    return {row["clause_id"]: row["texts"] for row in rows}
+
+
+def most_similar_texts(document, limit: int = 5) -> list[dict]:
+    """Versions in the same language that share the most recurring clauses with `document`:
+    one query (links are stored both ways, so it counts from the other text's side)."""
+    found = (
+        Document.objects.filter(clauses__recurrences__other__document=document)
+        .annotate(shared=Count("clauses", distinct=True))
+        .select_related("work")
+        .defer("source_bytes", "extracted_text")
+        .order_by("-shared", "title")[:limit]
+    )
+    return [{"document": d, "shared": d.shared} for d in found]
+
+
+FORMULAS_SHOWN = 20
+APPEARANCES_SHOWN = 50
+
+
+@dataclass
+class Formula:
+    """A commitment said in several texts: every appearance, oldest first (the first
+    `APPEARANCES_SHOWN`), with how each differs from the first."""
+
+    appearances: list[Echo]
+    texts: int  # how many texts say it (this list may show fewer)
+
+    @property
+    def first(self) -> Clause:
+        return self.appearances[0].clause
+
+    @property
+    def last(self) -> Clause:
+        return self.appearances[-1].clause
+
+    @property
+    def variants(self) -> int:
+        return len({folded(e.clause.text) for e in self.appearances})
+
+
+def _ranking(works: Q) -> list[tuple[int, int]]:
+    """(clause id, texts it recurs in) for clauses of matching works, most texts first:
+    one GROUP BY over the links, kept in the cache until the archive changes."""
+    digest = hashlib.sha256(repr(works).encode()).hexdigest()[:32]
+    key = f"recurring-ranking:{current_generation()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        links = Recurrence.objects.all()
+        if works:
+            matching = Work.objects.filter(works).values("pk")
+            links = links.filter(
+                clause__document__work__in=matching, other__document__work__in=matching
+            )
+        rows = (
+            links.values("clause_id")
+            .annotate(texts=Count("other__document__work", distinct=True))
+            .order_by("-texts", "clause_id")[: FORMULAS_SHOWN * 20]
+        )
+        found = [(row["clause_id"], row["texts"]) for row in rows]
+        cache.set(key, found, timeout=3600)
+    return found
+
+
+def formulas(works: Q | None = None, limit: int = FORMULAS_SHOWN) -> list[Formula]:
+    """The formulas said in the most texts (of the works matching `works`), each once: a
+    clause already shown as another's appearance does not start a formula of its own."""
+    works = works or Q()
+    ranking = _ranking(works)
+    links = _with_context(Recurrence.objects.filter(clause_id__in=[pk for pk, _n in ranking]))
+    if works:
+        links = links.filter(other__document__work__in=Work.objects.filter(works).values("pk"))
+    linked: dict[int, list[Recurrence]] = defaultdict(list)
+    for link in links:
+        linked[link.clause_id].append(link)
+    heads = Clause.objects.select_related("document__work").defer(
+        "document__source_bytes", "document__extracted_text"
+    )
+    heads = heads.in_bulk([pk for pk, _n in ranking])
+    shown, found = set(), []
+    for pk, _texts in ranking:
+        if pk in shown or pk not in heads or len(found) == limit:
+            continue
+        clauses = [heads[pk]] + [link.other for link in linked[pk]]
+        shown.update(c.pk for c in clauses)
+        clauses.sort(key=_oldest_first)
+        first, language = clauses[0], clauses[0].document.language
+        echoes = [
+            Echo(
+                c, text_similarity(first.text, c.text, language), diff(first.text, c.text, language)
+            )
+            for c in clauses[:APPEARANCES_SHOWN]
+        ]
+        found.append(Formula(echoes, len({c.document.work_id for c in clauses})))
+    return found
+
+
+def _oldest_first(clause: Clause):
+    work = clause.document.work
+    return (work.date or datetime.date.max, work.slug, clause.sequence)

@@ -1,0 +1,55 @@
+"""Discovery across languages (issue 13 §4): clauses a search does not match but leads to.
+
+From each hit on the first page: through the stored alignment to its counterparts in the
+other versions of its text, and from the hit or a counterpart, through recurring language
+(archive/recurring.py), to the clauses of other texts that say nearly the same. So an English
+search reaches Japanese-only texts (`greenhouse gas` → the Turkmenistan release's English
+paragraph 15 → its Japanese → the Tokyo Declaration's Japanese paragraph 17), and a Japanese
+search reaches English ones. Each clause found keeps the path that led to it.
+"""
+
+from dataclasses import dataclass
+
+from archive.models import Clause, Recurrence
+from search.searching import Hit, SearchRequest, sort_out
+
+SHOWN = 10
+
+
+@dataclass
+class Discovered:
+    clause: Clause
+    hit: Clause  # the search's hit the path starts from
+    aligned: Clause | None  # the hit's counterpart the path goes through, if any
+    similarity: float
+
+
+def discover(hits: list[Hit], request: SearchRequest, limit: int = SHOWN) -> list[Discovered]:
+    """Clauses of other texts reached from these hits and not matched by the search itself,
+    most similar first; each clause once, by its best path. Three queries and two index
+    lookups, whatever the archive's size."""
+    starts: dict[int, tuple[Clause, Clause | None]] = {}
+    shown = set()
+    for hit in hits:
+        starts.setdefault(hit.clause.pk, (hit.clause, None))
+        shown.add(hit.clause.pk)
+        for counterpart in hit.translations:
+            starts.setdefault(counterpart.pk, (hit.clause, counterpart))
+            shown.add(counterpart.pk)
+    if not starts:
+        return []
+    links = (
+        Recurrence.objects.filter(clause_id__in=starts)
+        .exclude(other_id__in=shown)
+        .select_related("other__document__work", "other__section")
+        .defer("other__document__source_bytes", "other__document__extracted_text")
+        .order_by("-similarity", "other_id")
+    )
+    best: dict[int, Discovered] = {}
+    for link in links[: limit * 5]:
+        if link.other_id not in best:
+            hit, aligned = starts[link.clause_id]
+            best[link.other_id] = Discovered(link.other, hit, aligned, link.similarity)
+    matched, inside = sort_out(request, best)
+    found = [d for pk, d in best.items() if pk in inside and pk not in matched]
+    return found[:limit]

@@ -1,0 +1,127 @@
+"""Term history (issue 13 §3): clauses per year for one or several terms, as a chart that
+reads without JavaScript, a table, CSV and JSON."""
+
+import csv
+import io
+import json
+import re
+from html import unescape
+
+import pytest
+from lxml import etree
+
+from search.trend import split_terms
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, status=200, **params):
+    response = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == status, (url, params, response.status_code)
+    return response
+
+
+def test_terms_are_split_on_latin_japanese_and_full_width_commas():
+    assert split_terms("温室効果ガス, connectivity、テロ，GOSAT;;  ") == [
+        "温室効果ガス",
+        "connectivity",
+        "テロ",
+        "GOSAT",
+    ]
+    assert split_terms("GOSAT, GOSAT") == ["GOSAT"]
+
+
+def test_the_history_of_gosat_shows_2025_only(client, seeded):
+    body = json.loads(get(client, "/api/search/trend", q="GOSAT").content)
+    (gosat,) = body["terms"]
+    by_year = {y["year"]: y["clauses"] for y in gosat["years"]}
+    assert {year for year, n in by_year.items() if n} == {2025}
+    assert by_year[2025] == 4  # ja and en of the press release, the declaration, the Kyrgyz
+    assert by_year[2017] == 0
+    totals = {y["year"]: y["clauses"] for y in body["clauses_per_year"]}
+    share = next(y["share"] for y in gosat["years"] if y["year"] == 2025)
+    assert share == pytest.approx(4 / totals[2025], abs=1e-6)
+
+
+def test_several_terms_share_one_chart_and_one_table(client, seeded):
+    html = unescape(
+        get(client, "/search/trend/", q="温室効果ガス, connectivity, テロ").content.decode()
+    )
+    svg = html[
+        html.index('<svg class="trend-chart"') : html.index("</svg>", html.index("trend-chart")) + 6
+    ]
+    chart = etree.fromstring(svg.encode())  # well-formed SVG, drawn on the server
+    assert len(chart.findall(".//polyline")) == 3
+    assert "温室効果ガス" in chart.findtext("title")
+    table = html[html.index('<table class="trend-table">') :]
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    assert headers == ["Year", "Clauses", "温室効果ガス", "connectivity", "テロ"]
+    assert "<script" not in html[html.index("<main") :]  # reads without JavaScript
+
+
+def test_share_measure_scales_the_chart_in_per_cent(client, seeded):
+    html = get(client, "/search/trend/", q="協力", measure="share").content.decode()
+    assert "%</text>" in html
+    marks = re.findall(r"<title>協力, (\d{4}): ([\d.]+)%</title>", html)
+    assert marks and all(0 < float(v) <= 100 for _y, v in marks)
+
+
+def test_csv_and_json_give_the_same_numbers_as_the_page(client, seeded):
+    rows = list(
+        csv.reader(io.StringIO(get(client, "/search/trend.csv", q="GOSAT, 協力").content.decode()))
+    )
+    assert rows[0] == [
+        "Year",
+        "Clauses",
+        "GOSAT: clauses",
+        "GOSAT: share",
+        "協力: clauses",
+        "協力: share",
+    ]
+    body = json.loads(get(client, "/api/search/trend", q="GOSAT, 協力").content)
+    for row in rows[1:]:
+        year = int(row[0])
+        for n, term in enumerate(body["terms"]):
+            found = next(y for y in term["years"] if y["year"] == year)
+            assert int(row[2 + 2 * n]) == found["clauses"]
+
+
+def test_filters_narrow_both_the_counts_and_the_year_totals(client, seeded):
+    everything = json.loads(get(client, "/api/search/trend", q="GOSAT").content)
+    english = json.loads(get(client, "/api/search/trend", q="GOSAT", lang="en").content)
+    assert english["terms"][0]["total"] == 1
+    assert english["clauses_per_year"] != everything["clauses_per_year"]
+
+
+def test_bad_questions_get_a_clear_answer(client, seeded):
+    for params in ({"q": ""}, {"q": "GOSAT", "lang": "xx"}):
+        body = json.loads(get(client, "/api/search/trend", status=400, **params).content)
+        assert body["status"] == 400 and body["error"]
+    assert get(client, "/search/trend.csv", status=400, q="").content
+    page = get(client, "/search/trend/", q='"((').content.decode()
+    assert "trend-chart" in page or "notice" in page
+
+
+def test_an_unavailable_index_is_a_503_with_the_fix(client, seeded, settings, tmp_path):
+    path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(tmp_path / "none")
+    try:
+        api = get(client, "/api/search/trend", status=503, q="GOSAT")
+        page = get(client, "/search/trend/", status=503, q="GOSAT")
+    finally:
+        settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = path
+    assert "make index" in json.loads(api.content)["error"]
+    assert "make index" in page.content.decode()
+
+
+def test_the_search_page_links_to_the_history_of_its_search(client, seeded):
+    html = unescape(get(client, "/search/", q="GOSAT").content.decode())
+    assert 'href="/search/trend/?q=GOSAT"' in html
+
+
+def test_a_corrupt_index_is_a_503_too(client, seeded, scratch_index):
+    from tests.test_search_hostile import truncate_toc
+
+    truncate_toc(scratch_index)
+    body = json.loads(get(client, "/api/search/trend", status=503, q="協力").content)
+    assert "rebuild" in body["error"] or "make index" in body["error"]
