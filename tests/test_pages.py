@@ -427,6 +427,9 @@ def test_robots_and_a_sitemap_that_lists_every_document_and_clause(client, seede
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+    # Endless query spaces are not for crawlers: every search has a feed and a history.
+    for path in ("/search/feed", "/search/trend", "/compare/"):
+        assert f"Disallow: {path}\n" in robots.content.decode()
     index = client.get("/sitemap.xml").content.decode()
     assert "sitemap-documents.xml" in index and "sitemap-clauses.xml" in index
     clauses = client.get("/sitemap-clauses.xml").content.decode()
