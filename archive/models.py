@@ -168,6 +168,11 @@ class Clause(models.Model):
     row = models.PositiveIntegerField(
         null=True, blank=True, help_text="Row shared with its counterparts in other versions."
     )
+    recurrences_count = models.PositiveIntegerField(
+        default=0,
+        db_index=True,
+        help_text="Clauses of other texts that say nearly the same (archive/recurring.py).",
+    )
 
     class Meta:
         ordering = ["document", "sequence"]

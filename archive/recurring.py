@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from archive.models import Clause, Document, Recurrence, Work
 from archive.signals import current_generation
@@ -139,10 +140,13 @@ def relink(document_ids) -> int:
     for pk, language in changed.values_list("pk", "document__language"):
         by_language[language].append(pk)
     every = [pk for pks in by_language.values() for pk in pks]
+    # Clauses whose count of links changes: these, and their partners before and after.
+    touched = set(every)
     # By clause ids, a chunk at a time: each DELETE is an index lookup, not a join.
-    for start in range(0, len(every), 500):
-        chunk = every[start : start + 500]
-        Recurrence.objects.filter(clause_id__in=chunk).delete()
+    for chunk in _chunks(every):
+        links = Recurrence.objects.filter(clause_id__in=chunk)
+        touched.update(links.values_list("other_id", flat=True))
+        links.delete()
         Recurrence.objects.filter(other_id__in=chunk).delete()
     for language, pks in by_language.items():
         index = _index_of(language)
@@ -150,8 +154,30 @@ def relink(document_ids) -> int:
         for pk in pks:
             for other, score in index.similar(pk):
                 pairs[(pk, other)] = pairs[(other, pk)] = score
+                touched.add(other)
         _insert(pairs)
+    _recount(touched)
     return Recurrence.objects.filter(clause__document_id__in=ids).count()
+
+
+def _chunks(ids, size: int = 500):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _recount(clause_ids) -> None:
+    """Clause.recurrences_count for these clauses, from their stored links: /recurring/ ranks
+    by it with an index instead of grouping every link."""
+    links = (
+        Recurrence.objects.filter(clause_id=OuterRef("pk"))
+        .order_by()
+        .values("clause_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    for chunk in _chunks(clause_ids):
+        Clause.objects.filter(pk__in=chunk).update(recurrences_count=Coalesce(Subquery(links), 0))
 
 
 def _insert(pairs: dict[tuple[int, int], float]) -> None:
@@ -235,31 +261,32 @@ def also_said_in(clause: Clause, limit: int = ALSO_SAID_SHOWN) -> tuple[list[Ech
     return echoes, total
 
 
-def recurring_counts(document) -> dict[int, int]:
-    """For each clause of a document that recurs: in how many other texts (one query)."""
-    rows = (
-        Recurrence.objects.filter(clause__document=document)
-        .values("clause_id")
-        .annotate(texts=Count("other__document__work", distinct=True))
-    )
-    return {row["clause_id"]: row["texts"] for row in rows}
+SIMILAR_LINKS = 2000
 
 
 def most_similar_texts(document, limit: int = 5) -> list[dict]:
-    """Versions in the same language that share the most recurring clauses with `document`:
-    one query (links are stored both ways, so it counts from the other text's side)."""
-    found = (
-        Document.objects.filter(clauses__recurrences__other__document=document)
-        .annotate(shared=Count("clauses", distinct=True))
+    """Versions in the same language that share the most recurring clauses with `document`,
+    counted over its SIMILAR_LINKS strongest links (a formula repeated in a thousand texts
+    would otherwise make its every page count a thousand rows a clause). Two queries."""
+    strongest = Recurrence.objects.filter(clause__document=document).order_by("-similarity")
+    shared = (
+        Recurrence.objects.filter(pk__in=strongest.values("pk")[:SIMILAR_LINKS])
+        .values("other__document_id")
+        .annotate(shared=Count("clause", distinct=True))
+        .order_by("-shared", "other__document_id")[:limit]
+    )
+    counts = {row["other__document_id"]: row["shared"] for row in shared}
+    documents = (
+        Document.objects.filter(pk__in=Subquery(shared.values("other__document_id")))
         .select_related("work")
         .defer("source_bytes", "extracted_text")
-        .order_by("-shared", "title")[:limit]
     )
-    return [{"document": d, "shared": d.shared} for d in found]
+    found = [{"document": d, "shared": counts.get(d.pk, 0)} for d in documents]
+    return sorted(found, key=lambda item: (-item["shared"], item["document"].title))
 
 
 FORMULAS_SHOWN = 20
-APPEARANCES_SHOWN = 50
+APPEARANCES_SHOWN = 20
 
 
 @dataclass
@@ -284,58 +311,68 @@ class Formula:
 
 
 def _ranking(works: Q) -> list[tuple[int, int]]:
-    """(clause id, texts it recurs in) for clauses of matching works, most texts first:
-    one GROUP BY over the links, kept in the cache until the archive changes."""
-    digest = hashlib.sha256(repr(works).encode()).hexdigest()[:32]
-    key = f"recurring-ranking:{current_generation()}:{digest}"
+    """(clause id, links) for the clauses of matching works that recur most: an index scan
+    of Clause.recurrences_count."""
+    clauses = Clause.objects.filter(recurrences_count__gt=0)
+    if works:
+        clauses = clauses.filter(document__work__in=Work.objects.filter(works).values("pk"))
+    ranked = clauses.order_by("-recurrences_count", "pk")
+    return list(ranked.values_list("pk", "recurrences_count")[: FORMULAS_SHOWN * 20])
+
+
+def formulas(works: Q | None = None, limit: int = FORMULAS_SHOWN) -> list[Formula]:
+    """`find_formulas`, kept in the cache until the archive changes: about 60 queries and 400
+    diffs (0.7 s at 100,000 clauses) that only an import or an edit can change."""
+    digest = hashlib.sha256(repr((works, limit)).encode()).hexdigest()[:32]
+    key = f"recurring-formulas:{current_generation()}:{digest}"
     found = cache.get(key)
     if found is None:
-        links = Recurrence.objects.all()
-        if works:
-            matching = Work.objects.filter(works).values("pk")
-            links = links.filter(
-                clause__document__work__in=matching, other__document__work__in=matching
-            )
-        rows = (
-            links.values("clause_id")
-            .annotate(texts=Count("other__document__work", distinct=True))
-            .order_by("-texts", "clause_id")[: FORMULAS_SHOWN * 20]
-        )
-        found = [(row["clause_id"], row["texts"]) for row in rows]
+        found = find_formulas(works, limit)
         cache.set(key, found, timeout=3600)
     return found
 
 
-def formulas(works: Q | None = None, limit: int = FORMULAS_SHOWN) -> list[Formula]:
+def find_formulas(works: Q | None = None, limit: int = FORMULAS_SHOWN) -> list[Formula]:
     """The formulas said in the most texts (of the works matching `works`), each once: a
-    clause already shown as another's appearance does not start a formula of its own."""
+    clause already shown as another's appearance does not start a formula of its own.
+
+    Two queries per formula shown (its members' ids, and its oldest appearances), so the page
+    costs what it shows, however many texts repeat a formula."""
     works = works or Q()
+    scope = Work.objects.filter(works).values("pk") if works else None
     ranking = _ranking(works)
-    links = _with_context(Recurrence.objects.filter(clause_id__in=[pk for pk, _n in ranking]))
-    if works:
-        links = links.filter(other__document__work__in=Work.objects.filter(works).values("pk"))
-    linked: dict[int, list[Recurrence]] = defaultdict(list)
-    for link in links:
-        linked[link.clause_id].append(link)
     heads = Clause.objects.select_related("document__work").defer(
         "document__source_bytes", "document__extracted_text"
     )
     heads = heads.in_bulk([pk for pk, _n in ranking])
     shown, found = set(), []
-    for pk, _texts in ranking:
-        if pk in shown or pk not in heads or len(found) == limit:
+    for pk, _links in ranking:
+        if len(found) == limit:
+            break
+        if pk in shown or pk not in heads:
             continue
-        clauses = [heads[pk]] + [link.other for link in linked[pk]]
-        shown.update(c.pk for c in clauses)
-        clauses.sort(key=_oldest_first)
+        links = Recurrence.objects.filter(clause_id=pk)
+        if scope is not None:
+            links = links.filter(other__document__work__in=scope)
+        shown.add(pk)
+        shown.update(links.values_list("other_id", flat=True))
+        oldest = _with_context(links).order_by(
+            "other__document__work__date", "other__document__work__slug", "other__sequence"
+        )
+        clauses = sorted(
+            [heads[pk]] + [link.other for link in oldest[: APPEARANCES_SHOWN - 1]],
+            key=_oldest_first,
+        )
         first, language = clauses[0], clauses[0].document.language
         echoes = [
             Echo(
                 c, text_similarity(first.text, c.text, language), diff(first.text, c.text, language)
             )
-            for c in clauses[:APPEARANCES_SHOWN]
+            for c in clauses
         ]
-        found.append(Formula(echoes, len({c.document.work_id for c in clauses})))
+        texts = links.values("other__document__work_id").distinct().count()
+        if texts:
+            found.append(Formula(echoes, texts + 1))  # the texts it recurs in, and its own
     return found
 
 

@@ -81,10 +81,6 @@ def document_redirect(request, slug: str):
 def document_detail(request, slug: str, language: str):
     document = version_or_404(slug, language)
     body = document_body(document)
-    recurs = recurring.recurring_counts(document)
-    for kind, item in body:
-        if kind == "clause":
-            item.recurs_in = recurs.get(item.pk, 0)
     context = {
         "document": document,
         "body": body,

@@ -193,10 +193,10 @@ def test_a_clause_said_nowhere_else_has_no_recurring_section(client, seeded):
 def test_the_document_page_marks_the_clauses_that_recur(client, seeded):
     html = page(client, f"/documents/{TURKMENISTAN}/ja/", HTTP_ACCEPT_LANGUAGE="en")
     gosat = html[html.index('id="c15"') : html.index('id="c16"')]
-    assert "Also said in 2 other texts" in gosat
+    assert "Said nearly the same in 2 other texts" in gosat
     assert f'href="/documents/{TURKMENISTAN}/ja/15/#recurring"' in gosat
     unique = html[html.index('id="c2"') : html.index('id="c3"')]
-    assert "Also said in" not in unique
+    assert "Said nearly the same" not in unique
 
 
 def test_the_document_page_offers_to_compare_with_the_most_similar_texts(client, seeded):
@@ -341,3 +341,17 @@ def test_an_edit_in_the_admin_recomputes_the_links_of_its_document(seeded, rf, a
     assert links_of(clause(TURKMENISTAN, "ja", "15")) == {
         (TOKYO_DECLARATION, "17"): pytest.approx(0.65, abs=0.05)
     }
+    # The counts the document page and /recurring/ read follow, on both sides.
+    assert clause(TURKMENISTAN, "ja", "15").recurrences_count == 1
+    assert clause(KYRGYZ, "ja", "14").recurrences_count == 0
+
+
+def test_every_clause_counts_its_stored_links(seeded):
+    import_made_up()
+    counted = dict(
+        Clause.objects.filter(recurrences_count__gt=0).values_list("pk", "recurrences_count")
+    )
+    stored = {}
+    for pk in Recurrence.objects.values_list("clause_id", flat=True):
+        stored[pk] = stored.get(pk, 0) + 1
+    assert counted == stored and stored
