@@ -41,6 +41,7 @@ SKETCH = 16
 POSTING_CAP = 64
 CANDIDATES = 48  # compared exactly per clause, those sharing the most sketch entries
 PER_CLAUSE = 10  # links found per clause when it is (re)computed (others may add theirs)
+KEPT = 50  # links stored per clause at most, the most similar
 
 _NOT_COUNTED = re.compile(r"[\W_]+", re.UNICODE)  # spaces, punctuation, symbols
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -156,6 +157,7 @@ def relink(document_ids) -> int:
                 pairs[(pk, other)] = pairs[(other, pk)] = score
                 touched.add(other)
         _insert(pairs)
+    _trim(touched)
     _recount(touched)
     return Recurrence.objects.filter(clause__document_id__in=ids).count()
 
@@ -164,6 +166,22 @@ def _chunks(ids, size: int = 500):
     ids = list(ids)
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _trim(clause_ids) -> None:
+    """Keep at most KEPT links a clause, the most similar: a formula repeated in a thousand
+    texts would otherwise give each of its clauses a thousand links, and every page, search
+    and import that reads them would cost that much."""
+    table = connection.ops.quote_name(Recurrence._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(clause_ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() "  # noqa: S608
+                "OVER (PARTITION BY clause_id ORDER BY similarity DESC, other_id) AS n "
+                f"FROM {table} WHERE clause_id IN ({marks})) AS ranked WHERE n > %s)",
+                [*chunk, KEPT],
+            )
 
 
 def _recount(clause_ids) -> None:

@@ -355,3 +355,12 @@ def test_every_clause_counts_its_stored_links(seeded):
     for pk in Recurrence.objects.values_list("clause_id", flat=True):
         stored[pk] = stored.get(pk, 0) + 1
     assert counted == stored and stored
+
+
+def test_a_clause_keeps_only_its_most_similar_links(seeded, monkeypatch):
+    monkeypatch.setattr(recurring, "KEPT", 1)
+    import_made_up()  # the GOSAT clause of the Tokyo Declaration now recurs in 3 other texts
+    declaration = links_of(clause(TOKYO_DECLARATION, "ja", "17"))
+    # The most similar is kept: the made-up 2024 text (0.70), not the 2025 statements (0.65).
+    assert list(declaration) == [("test-2024-gosat-dialogue", "1")]
+    assert all(n <= 1 for n in Clause.objects.values_list("recurrences_count", flat=True))
