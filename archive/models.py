@@ -171,6 +171,7 @@ class Clause(models.Model):
     recurrences_count = models.PositiveIntegerField(
         default=0,
         db_index=True,
+        editable=False,  # derived from the links (archive/recurring.py), never typed in
         help_text="Clauses of other texts that say nearly the same (archive/recurring.py).",
     )
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='clause',
             name='recurrences_count',
-            field=models.PositiveIntegerField(db_index=True, default=0, help_text='Clauses of other texts that say nearly the same (archive/recurring.py).'),
+            field=models.PositiveIntegerField(db_index=True, default=0, editable=False, help_text='Clauses of other texts that say nearly the same (archive/recurring.py).'),
         ),
         migrations.RunPython(count_recurrences, migrations.RunPython.noop),
     ]
