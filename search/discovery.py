@@ -11,7 +11,7 @@ search reaches English ones. Each clause found keeps the path that led to it.
 from dataclasses import dataclass
 
 from archive.models import Clause, Recurrence
-from search.searching import Hit, SearchRequest, sort_out
+from search.searching import SearchResults, sort_out
 
 SHOWN = 10
 
@@ -24,13 +24,13 @@ class Discovered:
     similarity: float
 
 
-def discover(hits: list[Hit], request: SearchRequest, limit: int = SHOWN) -> list[Discovered]:
-    """Clauses of other texts reached from these hits and not matched by the search itself,
+def discover(results: SearchResults, limit: int = SHOWN) -> list[Discovered]:
+    """Clauses of other texts reached from a page's hits and not matched by its search,
     most similar first; each clause once, by its best path. Three queries and two index
     lookups, whatever the archive's size."""
     starts: dict[int, tuple[Clause, Clause | None]] = {}
     shown = set()
-    for hit in hits:
+    for hit in results.hits:
         starts.setdefault(hit.clause.pk, (hit.clause, None))
         shown.add(hit.clause.pk)
         for counterpart in hit.translations:
@@ -50,6 +50,6 @@ def discover(hits: list[Hit], request: SearchRequest, limit: int = SHOWN) -> lis
         if link.other_id not in best:
             hit, aligned = starts[link.clause_id]
             best[link.other_id] = Discovered(link.other, hit, aligned, link.similarity)
-    matched, inside = sort_out(request, best)
+    matched, inside = sort_out(results.request, results.parsed, best)
     found = [d for pk, d in best.items() if pk in inside and pk not in matched]
     return found[:limit]

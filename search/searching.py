@@ -759,14 +759,13 @@ def year_counts(request: SearchRequest) -> tuple[ParsedQuery, dict[str, int], di
     return parsed, counts, {year: n for year, n in totals.items() if n}
 
 
-def sort_out(request: SearchRequest, pks) -> tuple[set[int], set[int]]:
+def sort_out(request: SearchRequest, parsed: ParsedQuery, pks) -> tuple[set[int], set[int]]:
     """Of these clauses: those the search matches, and those inside its filters other than
     language (discovery across languages shows the rest). Two bitmask queries on the index,
     limited to these clauses."""
     pks = list(pks)
     if not pks:
         return set(), set()
-    parsed = parse_query(request.q, fields=("text",))
     with _reading_index():
         view = _view()
         these = wq.Or([clause_term(pk) for pk in pks])

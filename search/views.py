@@ -68,7 +68,7 @@ def search_page(request):
                 context["japanese_query"] = has_japanese(results.parsed.normalized)
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
             if results.request.page == 1 and results.hits:
-                context["discovered"] = discover(results.hits, form.search_request())
+                context["discovered"] = discover(results)
     context["problems"] = form.problems()
     return render(request, "search/results.html", context, status=status)
 

@@ -17,7 +17,7 @@ def found_by(q, **options):
     results = search(SearchRequest(q=q, group_versions=True, **options))
     return {
         (d.clause.document.work.slug, d.clause.document.language, d.clause.label): d
-        for d in discover(results.hits, SearchRequest(q=q, **options))
+        for d in discover(results)
     }
 
 
