@@ -13,7 +13,7 @@ SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 
 .PHONY: run serve test lint format install system-packages migrate import index datasets \
-	collectstatic bench bench-corpus bench-profile
+	collectstatic bench bench-corpus bench-profile real-texts
 
 install: $(VENV)/.installed
 
@@ -81,3 +81,9 @@ bench-corpus: install
 bench-profile: install
 	DATABASE_URL=sqlite:///$(CURDIR)/bench/out/run-100000/archive.sqlite3 \
 	SEARCH_INDEX_PATH=$(CURDIR)/bench/out/run-100000/index DEBUG=1 $(PY) bench/profile_index.py
+
+# The importer scored on real texts kept out of the repository (tests/real_sources.toml says
+# what an archivist reads in each; docs/real-texts.md says how to gather them).
+DIR ?= real-texts
+real-texts: migrate
+	$(MANAGE) score_real_texts $(DIR) $(if $(HELD_OUT),--held-out)

@@ -23,6 +23,14 @@ class Item:
     anchors: frozenset[str] = frozenset()  # numbers and Latin words: the same in translation
 
 
+def heading_item(key: object, heading: str) -> Item:
+    return Item("section", key, length=len(heading), anchors=anchors_of(heading))
+
+
+def clause_item(key: object, label: str, printed_label: str, text: str) -> Item:
+    return Item("clause", key, label, bool(printed_label), len(text), anchors_of(text))
+
+
 def anchors_of(text: str) -> frozenset[str]:
     """What a translation prints alike: numbers (1992, 30) and Latin words (ODA, JICA)."""
     folded = unicodedata.normalize("NFKC", text)

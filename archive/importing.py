@@ -15,10 +15,10 @@ from django.db import connection, transaction
 
 from archive import gazetteer
 from archive.alignment import (
-    Item,
     LabelledClause,
     align_versions,
-    anchors_of,
+    clause_item,
+    heading_item,
     labelled,
     reconcile_labels,
 )
@@ -86,7 +86,16 @@ def source_files(paths: list[Path]) -> list[Path]:
 
 def hints_from(entry: ManifestEntry) -> ParseHints:
     """What the manifest tells the parser about structure the text leaves ambiguous."""
-    return ParseHints(labels=entry.labels, preamble=entry.preamble)
+    return ParseHints(
+        labels=entry.labels,
+        preamble=entry.preamble,
+        title_lines=entry.title_lines,
+        headings=entry.headings,
+        not_headings=frozenset(entry.not_headings),
+        clause_starts=frozenset(entry.clause_starts),
+        joins=frozenset(entry.joins),
+        furniture=frozenset(entry.furniture),
+    )
 
 
 def prepare_imports(
@@ -498,30 +507,9 @@ def align_work(work: Work) -> None:
     bodies, rows_by_pk = [], {}
     for document in ordered:
         sections, clauses = list(document.sections.all()), list(document.clauses.all())
-        items = [
-            (
-                s.sequence,
-                Item(
-                    "section",
-                    ("section", s.pk),
-                    length=len(s.heading),
-                    anchors=anchors_of(s.heading),
-                ),
-            )
-            for s in sections
-        ]
+        items = [(s.sequence, heading_item(("section", s.pk), s.heading)) for s in sections]
         items += [
-            (
-                c.sequence,
-                Item(
-                    "clause",
-                    ("clause", c.pk),
-                    c.label,
-                    bool(c.printed_label),
-                    len(c.text),
-                    anchors_of(c.text),
-                ),
-            )
+            (c.sequence, clause_item(("clause", c.pk), c.label, c.printed_label, c.text))
             for c in clauses
         ]
         bodies.append([item for _, item in sorted(items, key=lambda pair: pair[0])])
