@@ -185,7 +185,7 @@ def _check_end(doc: ParsedDocument) -> None:
     ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
     if not ends_paragraph(last.paragraphs[-1]) and (not others or ending >= 0.6 * len(others)):
         doc.warn(
-            "structure",
+            "truncated",
             f"text appears truncated after clause {last.label}: it stops mid-sentence "
             f"(“…{last.paragraphs[-1][-30:]}”); check that the source is complete.",
         )

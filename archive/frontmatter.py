@@ -78,12 +78,21 @@ PARTY = re.compile(
 _COLUMN_GAP = re.compile(r"[ \t]{2,}|\t|　{2,}")
 
 
-def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
-    """Title, subtitle, issuer, genre, provisional mark, date and bracketed metadata."""
+def read_front_matter(
+    lines: list[Line], doc: ParsedDocument, title_lines: tuple[int, ...] | None = None
+) -> list[Line]:
+    """Title, subtitle, issuer, genre, provisional mark, date and bracketed metadata.
+
+    `title_lines` is the curator's word: exactly those lines form the title (none when empty),
+    and an unrecognised line above the last of them is furniture."""
     index, seen_date, seen_subtitle = 0, False, False
     while index < len(lines):
         line = lines[index]
         text = line.text
+        if title_lines is not None and line.number in title_lines:
+            _add_title_line(doc, line, doc.lines("title"))
+            index += 1
+            continue
         meta = BRACKET_META.match(text)
         if meta and meta.group("key").strip().lower() in BRACKET_ROLES:
             role = BRACKET_ROLES[meta.group("key").strip().lower()]
@@ -95,7 +104,7 @@ def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             index += 1
             if role == "body_start":
                 if value:
-                    lines[index - 1] = Line(value, value_offset, 0)
+                    lines[index - 1] = Line(value, value_offset, 0, number=line.number)
                     index -= 1
                 break
             if value:
@@ -117,6 +126,10 @@ def read_front_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         elif titles and SUBTITLE.match(text) and not seen_subtitle:
             doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
             seen_subtitle = True
+        elif title_lines is not None:
+            if line.number > max(title_lines, default=0):
+                break
+            doc.metadata_lines.append(MetadataLine("furniture", text, line.offset))
         elif (
             not (seen_date and titles)  # a posting date may stand above the title
             and not seen_subtitle
@@ -304,7 +317,7 @@ def _read_signatures(lines: list[Line], doc: ParsedDocument) -> list[Line]:
 def _columns(line: Line) -> list[Line]:
     """The pieces of a signature line set side by side, each with its own offset."""
     parts = _COLUMN_GAP.split(line.text)
-    return [Line(text, offset, 0) for text, offset in _pieces(line, parts)]
+    return [Line(text, offset, 0, number=line.number) for text, offset in _pieces(line, parts)]
 
 
 def _signature_end(lines: list[Line]) -> int:

@@ -20,20 +20,22 @@ class Line:
     md_heading: bool = False
     bullet: bool = False
     indented: bool = False  # starts with an ideographic space or a tab: a new paragraph
+    number: int = 0  # the line's number in the source (from 1, counted at "\n"), as cat -n
 
 
 def split_lines(text: str) -> list[Line]:
-    lines, blank, offset = [], 0, 0
+    lines, blank, offset, number = [], 0, 0, 1
     for raw in text.splitlines(keepends=True):
         content, bold, md_heading, bullet = strip_markup(raw)
         if content:
             start = offset + (len(raw) - len(raw.lstrip()))
             indented = raw[:1] in ("\u3000", "\t")
-            lines.append(Line(content, start, blank, bold, md_heading, bullet, indented))
+            lines.append(Line(content, start, blank, bold, md_heading, bullet, indented, number))
             blank = 0
         else:
             blank += 1
         offset += len(raw)
+        number += raw.count("\n")
     return lines
 
 

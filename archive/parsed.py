@@ -54,26 +54,40 @@ class ParsedSignatory:
 
 
 class ParseWarning(str):
-    """A doubtful decision, in a sentence; `kind` says what about (date, title, structure…),
-    so a manifest correction can retire the warnings it answers."""
+    """A doubtful decision, in a sentence; `kind` says what about (date, title, structure…)
+    and `line` which source line, so a manifest correction can retire the warnings it
+    answers."""
 
     kind: str
+    line: int | None
 
-    def __new__(cls, kind: str, message: str):
+    def __new__(cls, kind: str, message: str, line: int | None = None):
         warning = super().__new__(cls, message)
         warning.kind = kind
+        warning.line = line
         return warning
 
     def __reduce__(self):
-        return ParseWarning, (self.kind, str(self))
+        return ParseWarning, (self.kind, str(self), self.line)
 
 
 @dataclass(frozen=True)
 class ParseHints:
-    """A curator's corrections from the manifest, for structure the text leaves ambiguous."""
+    """A curator's corrections from the manifest, for structure the text leaves ambiguous.
+    Lines are numbered from 1 as `cat -n` shows them."""
 
     labels: str = ""  # "order": ignore printed numbers and label paragraphs 1, 2, …
     preamble: int | None = None  # the first N body paragraphs are preamble (p1…pN)
+    title_lines: tuple[int, ...] | None = None  # exactly these lines form the title
+    headings: tuple[tuple[int, int], ...] = ()  # (line, level): this line is a heading
+    not_headings: frozenset[int] = frozenset()  # these lines are text, not headings
+    clause_starts: frozenset[int] = frozenset()  # a clause (or paragraph) starts here
+    joins: frozenset[int] = frozenset()  # this line goes on with the line before it
+    furniture: frozenset[int] = frozenset()  # page furniture: no title, heading or clause
+
+    @property
+    def heading_levels(self) -> dict[int, int]:
+        return dict(self.headings)
 
 
 _PROVISIONAL_MARK = (
@@ -112,9 +126,12 @@ class ParsedDocument:
     date_range: tuple[datetime.date, datetime.date] | None = None
     hard_wrapped: bool = False  # lines were wrapped at a fixed width (a PDF)
 
-    def warn(self, kind: str, message: str) -> None:
+    def warn(self, kind: str, message: str, line: int | None = None) -> None:
+        """Record a doubt; with `line`, the message starts by naming that source line."""
+        if line is not None:
+            message = f"line {line}: {message}"
         if message not in self.warnings:
-            self.warnings.append(ParseWarning(kind, message))
+            self.warnings.append(ParseWarning(kind, message, line))
 
     def lines(self, *roles: str) -> list[MetadataLine]:
         return [line for line in self.metadata_lines if line.role in roles]

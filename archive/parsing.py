@@ -71,19 +71,21 @@ class _Paragraph:
     rank: int = RANK_PLAIN
     after_colon: bool = False  # heading-like, but after "as follows:" (see _structure)
     page_joins: list[str] = field(default_factory=list)  # pieces joined across a blank line
+    level: int | None = None  # a heading's level as the curator set it
+    settled: bool = False  # the curator said whether this line is a heading
 
 
 def parse_document(text: str, language: str, hints: ParseHints | None = None) -> ParsedDocument:
     """Parse one source text; raises ParseError when there is no body to store."""
     hints = hints or ParseHints()
     doc = ParsedDocument(language=language)
-    lines = _set_residue_aside(split_lines(text), doc)
+    lines = _set_residue_aside(split_lines(text), doc, hints.furniture)
     width = wrap_width(lines)
     doc.hard_wrapped = width is not None
-    body_lines = read_front_matter(lines, doc)
+    body_lines = read_front_matter(lines, doc, hints.title_lines)
     body_lines = read_back_matter(body_lines, doc)
     body_lines = _set_datelines_aside(body_lines, doc)
-    paragraphs = _build_paragraphs(body_lines, language, width)
+    paragraphs = _build_paragraphs(body_lines, language, width, hints)
     if not paragraphs:
         raise ParseError("no body text was found after the title and metadata lines")
     last = paragraphs[-1]
@@ -99,16 +101,19 @@ def parse_document(text: str, language: str, hints: ParseHints | None = None) ->
     return doc
 
 
-def _set_residue_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
-    """Link words, images, table rules, page numbers and running page headers become metadata;
-    the line after one counts it as a blank line, so a page number between two halves of a
-    paragraph is a gap."""
+def _set_residue_aside(
+    lines: list[Line], doc: ParsedDocument, furniture: frozenset[int] = frozenset()
+) -> list[Line]:
+    """Link words, images, table rules, page numbers, running page headers and the lines a
+    curator calls furniture become metadata; the line after one counts it as a blank line, so
+    a page number between two halves of a paragraph is a gap."""
     kept: list[Line] = []
     carried = 0
     headers = _running_headers(lines)
     previous_role = None
     for index, line in enumerate(lines):
-        role = residue_role(line.text) or ("furniture" if index in headers else None)
+        role = residue_role(line.text)
+        role = role or ("furniture" if index in headers or line.number in furniture else None)
         if not role and PROVISIONAL_LINE.match(line.text):
             role = "provisional"
         if not role and previous_role == "link" and line.bullet and _is_crumb(line.text):
@@ -194,20 +199,32 @@ def wrap_width(lines: list[Line]) -> int | None:
     return None
 
 
-def _build_paragraphs(lines: list[Line], language: str, width: int | None) -> list[_Paragraph]:
-    """Join wrapped lines and page-broken paragraphs; mark numbered ones and headings."""
+def _build_paragraphs(
+    lines: list[Line], language: str, width: int | None, hints: ParseHints
+) -> list[_Paragraph]:
+    """Join wrapped lines and page-broken paragraphs; mark numbered ones and headings. The
+    curator's line corrections (hints) decide wherever they speak."""
     paragraphs: list[_Paragraph] = []
+    levels = hints.heading_levels
     for index, line in enumerate(lines):
         previous = paragraphs[-1] if paragraphs else None
-        if previous is not None and _continues(previous, line, width):
+        starts = line.number in hints.clause_starts or line.number in levels
+        joins = line.number in hints.joins and previous is not None
+        if joins or previous is not None and not starts and _continues(previous, line, width):
             previous.text = join_wrapped(previous.text, line.text, language)
             previous.lines.append(line)
-            if width is None and line.blank_before:
+            if width is None and line.blank_before and not joins:
                 previous.page_joins.append(line.text[:20])
             continue
         paragraph = _Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
         following = lines[index + 1] if index + 1 < len(lines) else None
-        if not paragraph.numbering and (heading := _heading(line, previous, following, width)):
+        if line.number in levels:
+            paragraph.heading, paragraph.rank = _forced_heading(line.text)
+            paragraph.numbering, paragraph.level = None, levels[line.number]
+            paragraph.settled = True
+        elif line.number in hints.not_headings or line.number in hints.clause_starts:
+            paragraph.settled = True
+        elif not paragraph.numbering and (heading := _heading(line, previous, following, width)):
             paragraph.heading = heading[:2]
             paragraph.rank = heading[2]
         elif following and previous and previous.text.endswith((":", "：")):
@@ -220,6 +237,15 @@ def _build_paragraphs(lines: list[Line], language: str, width: int | None) -> li
             if paragraph.after_colon:
                 paragraph.heading = ("", paragraph.text)
     return paragraphs
+
+
+def _forced_heading(text: str) -> tuple[tuple[str, str], int]:
+    """(label, heading) and rank of a line the curator calls a heading."""
+    if marked := marked_heading(text):
+        return marked[:2], marked[2]
+    if numbered := numbering(text):
+        return (numbered[1], text[len(numbered[1]) :].lstrip()), RANK_NUMBERED
+    return ("", text), RANK_PLAIN
 
 
 def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
@@ -290,7 +316,7 @@ def _numbered_headings(paragraphs: list[_Paragraph]) -> str:
     numbers the clauses under them: its name is returned ("" otherwise)."""
     styles: dict[str, list[int]] = {}
     for index, paragraph in enumerate(paragraphs):
-        if paragraph.numbering:
+        if paragraph.numbering and not paragraph.settled:
             styles.setdefault(paragraph.numbering[0], []).append(index)
     for style, indexes in styles.items():
         if len(indexes) < 2:
@@ -417,7 +443,9 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     for paragraph in paragraphs:
         if paragraph.heading:
             label, heading = paragraph.heading
-            while open_headings and open_headings[-1][0] >= paragraph.rank:
+            if paragraph.level:
+                del open_headings[paragraph.level - 1 :]
+            while open_headings and open_headings[-1][0] >= paragraph.rank and not paragraph.level:
                 open_headings.pop()
             parent = open_headings[-1][1] if open_headings else None
             level = len(open_headings) + 1

@@ -52,6 +52,15 @@ def _is_iso_date(text: str) -> bool:
 
 
 REQUIRED = ("file", "slug", "language", "kind")
+# Corrections of the reading by source line, as `cat -n` numbers them (ParseHints).
+LINE_CORRECTIONS = (
+    "title_lines",
+    "headings",
+    "not_headings",
+    "clause_starts",
+    "joins",
+    "furniture",
+)
 OPTIONAL = (
     "series",
     "meeting",
@@ -65,6 +74,7 @@ OPTIONAL = (
     "subtitle",
     "labels",
     "preamble",
+    *LINE_CORRECTIONS,
 )
 # How clause labels are given when the text's numbering cannot be trusted (see ParseHints).
 LABEL_MODES = {"printed", "order"}
@@ -105,6 +115,13 @@ class ManifestEntry:
     subtitle: str = ""
     labels: str = ""  # "order": number paragraphs by order; "printed": trust printed numbers
     preamble: int | None = None  # how many paragraphs before the first clause are preamble
+    # Line corrections (numbers as `cat -n` shows them): see ParseHints.
+    title_lines: tuple[int, ...] | None = None
+    headings: tuple[tuple[int, int], ...] = ()
+    not_headings: tuple[int, ...] = ()
+    clause_starts: tuple[int, ...] = ()
+    joins: tuple[int, ...] = ()
+    furniture: tuple[int, ...] = ()
     line: int = 0  # where the entry starts in the manifest, for error messages
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -281,10 +298,13 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
             f"{where}: unknown field {', '.join(unknown)}; the fields are "
             f"{', '.join(REQUIRED + OPTIONAL)}."
         )
-    if not all(isinstance(item[key], str) for key in item if key not in ("countries", "preamble")):
+    unquoted = ("countries", "preamble", *LINE_CORRECTIONS)
+    if not all(isinstance(item[key], str) for key in item if key not in unquoted):
         raise SourceError(
-            f"{where}: every field but countries and preamble must be a quoted string."
+            f"{where}: every field but countries, preamble and the line corrections "
+            f"({', '.join(LINE_CORRECTIONS)}) must be a quoted string."
         )
+    corrections = _line_corrections(where, item)
     problem = file_name_problem(item["file"])
     if problem:
         raise SourceError(f"{where}: {problem}.")
@@ -328,7 +348,11 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
         )
     if item.get("translation_of") == item["language"]:
         raise SourceError(f"{where}: a version cannot be a translation of its own language.")
-    fields = {key: item[key] for key in OPTIONAL if key in item and key != "countries"}
+    fields = {
+        key: item[key]
+        for key in OPTIONAL
+        if key in item and key != "countries" and key not in LINE_CORRECTIONS
+    }
     return ManifestEntry(
         file=item["file"],
         slug=item["slug"],
@@ -337,4 +361,41 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
         countries=tuple(countries),
         line=line,
         **fields,
+        **corrections,
     )
+
+
+def _is_line_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _line_corrections(where: str, item: dict) -> dict:
+    """The line corrections of an entry, checked: lists of line numbers, and for headings
+    [line, level] pairs."""
+    corrections = {}
+    for key in LINE_CORRECTIONS:
+        if key not in item:
+            continue
+        value = item[key]
+        if key == "headings":
+            if not isinstance(value, list) or not all(
+                isinstance(pair, list)
+                and len(pair) == 2
+                and _is_line_number(pair[0])
+                and _is_line_number(pair[1])
+                and pair[1] <= 4
+                for pair in value
+            ):
+                raise SourceError(
+                    f"{where}: headings must be a list of [line, level] pairs like "
+                    "[[12, 1], [15, 2]] (level 1 to 4, no quotes)."
+                )
+            corrections[key] = tuple((line, level) for line, level in value)
+            continue
+        if not isinstance(value, list) or not all(map(_is_line_number, value)):
+            raise SourceError(
+                f"{where}: {key} must be a list of line numbers like [3, 4] (as cat -n "
+                "numbers the file's lines, no quotes)."
+            )
+        corrections[key] = tuple(value)
+    return corrections
