@@ -9,6 +9,7 @@ recognise into `doc.metadata_lines` / `doc.signatories`, and return the lines of
 import re
 
 from archive import dates, gazetteer
+from archive.gazetteer import COUNTRIES
 from archive.lines import (
     SENTENCE_END,
     SENTENCE_PUNCTUATION,
@@ -27,7 +28,7 @@ from archive.parsed import (
     ParsedSignatory,
 )
 from archive.repairs import join_wrapped
-from archive.residue import split_link_suffix
+from archive.residue import is_navigation, split_link_suffix
 
 # [文書名] …, [場所] …, [年月日] …: the World and Japan database's metadata block.
 BRACKET_META = re.compile(r"^[\[［](?P<key>[^\]］]{1,12})[\]］]\s*(?P<value>.*)$")
@@ -47,12 +48,30 @@ BRACKET_ROLES = {
     "full text": "body_start",
 }
 ISSUER = re.compile(
-    r"^(?:(?:the\s+)?Ministry of Foreign Affairs(?: of Japan)?|MOFA(?: Japan)?|外務省"
+    r"^(?:(?:the\s+)?Ministry of Foreign Affairs(?:,? (?:of )?Japan)?|MOFA(?: Japan)?|外務省"
     r"|(?:外務)?報道官|Press Secretary|Embassy of Japan in [A-Z][\w ]+|在.{1,20}日本国大使館"
     r"|Prime Minister'?s Office(?: of Japan)?|首相官邸)$",
     re.I,
 )
-GENRE = re.compile(r"^(?:press releases?|報道発表|プレスリリース|news release|お知らせ)$", re.I)
+# The page's genre or the site's section for it, printed above the title.
+GENRE = re.compile(
+    r"^(?:press releases?|報道発表|プレスリリース|news releases?|お知らせ|談話・コメント|会見・発表"
+    r"|statements?|announcements?|報道・広報)$",
+    re.I,
+)
+# A person named by office alone above the title: the minister whose page this is (麻生外務大臣).
+_OFFICE_HOLDER = re.compile(r"^\S{1,8}(?:外務大臣|総理大臣|外相|首相|大統領)$")
+# The country or relationship a page is filed under: キルギス共和国,
+# Japan-Kyrgyz Republic Relations.
+_COUNTRY_NAMES = "|".join(
+    re.escape(name) for pair in COUNTRIES.values() for name in pair if name not in ("Japan", "日本")
+)
+_CATEGORY = re.compile(
+    rf"^(?:(?:the )?(?:Republic of )?(?:{_COUNTRY_NAMES})(?: Republic)?(?:共和国)?"
+    rf"|Japan[-–‐ ](?:the )?(?:{_COUNTRY_NAMES})(?: Republic)? Relations"
+    rf"|日本?[・=]?(?:{_COUNTRY_NAMES})(?:共和国)?関係)$",
+    re.I,
+)
 # A subtitle framed by matching dashes or brackets: -…-, －…－, ―…―, 「…」, 〜…〜.
 SUBTITLE = re.compile(r"^(?:([-－―—–‐~〜～])\s*.+?\s*\1|「[^「」]+」|『[^『』]+』|〈.+〉|＜.+＞)$")
 # Date and place printed in brackets after a title: …共同ステートメント（2009年3月5日、アスタナ）
@@ -86,11 +105,16 @@ def read_front_matter(
     `title_lines` is the curator's word: exactly those lines form the title (none when empty),
     and an unrecognised line above the last of them is furniture."""
     index, seen_date, seen_subtitle = 0, False, False
+    chrome = _page_chrome(lines, doc)
     while index < len(lines):
         line = lines[index]
         text = line.text
         if title_lines is not None and line.number in title_lines:
             _add_title_line(doc, line, doc.lines("title"))
+            index += 1
+            continue
+        if index in chrome:
+            doc.metadata_lines.append(MetadataLine("furniture", text, line.offset))
             index += 1
             continue
         meta = BRACKET_META.match(text)
@@ -113,9 +137,9 @@ def read_front_matter(
         titles = doc.lines("title")
         if PROVISIONAL.match(text):
             doc.metadata_lines.append(MetadataLine("provisional", text, line.offset))
-        elif ISSUER.match(text):
+        elif ISSUER.match(text) or not titles and _OFFICE_HOLDER.match(text):
             doc.metadata_lines.append(MetadataLine("issuer", text, line.offset))
-        elif GENRE.match(text):
+        elif GENRE.match(text) or not titles and _CATEGORY.match(text):
             doc.metadata_lines.append(MetadataLine("genre", text, line.offset))
         elif is_dateline(text):
             role = "date" if is_dateline(text, place=False) else "date_place"
@@ -140,6 +164,42 @@ def read_front_matter(
             break
         index += 1
     return lines[index:]
+
+
+def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
+    """Indexes of the lines above the title that are the page's, not the document's: the
+    banner above a database's [文書名] field, any line above the page's navigation bar, and
+    a page title that the document's own title lines repeat."""
+    head = lines[:8]
+    fields = [
+        i
+        for i, line in enumerate(head)
+        if (meta := BRACKET_META.match(line.text))
+        and meta.group("key").strip().lower() in BRACKET_ROLES
+    ]
+    if fields:
+        return set(range(fields[0]))
+    chrome: set[int] = set()
+    body = next((i for i, line in enumerate(head) if ends_sentence(line.text)), len(head))
+    end = lines[body].offset if body < len(lines) else float("inf")
+    navigation = [
+        m.offset for m in doc.metadata_lines if m.offset < end and is_navigation(m.text)
+    ]
+    if navigation:
+        chrome |= {i for i in range(body) if lines[i].offset < max(navigation)}
+    for i in range(min(body, 3)):
+        repeated = _folded_title(lines[i].text)
+        later = [_folded_title(line.text) for line in lines[i + 1 : body]]
+        if repeated and any(
+            repeated == "".join(later[j : j + n]) for j in range(len(later)) for n in (1, 2)
+        ):
+            chrome.add(i)
+    return chrome
+
+
+def _folded_title(text: str) -> str:
+    """A title line for comparing with another copy of it: no spaces, no leading icon glyph."""
+    return re.sub(r"\s", "", re.sub(r"^[^\w「『(（\[［\"“]+\s", "", text))
 
 
 def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], index: int) -> bool:

@@ -60,7 +60,16 @@ _PDF = re.compile(r"pdf", re.I)
 _SEPARATORS = re.compile(r"[\s/／|｜:：・,、]+")
 _HERE = re.compile(r"(?:はこちら|こちら|click here|here)$", re.I)
 
-_IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)\s*)+$")
+_IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)\s*)+[|｜\s]*$")
+# A photo caption: (写真1)…, 写真：…, photo1: …, Photo 2 …
+_CAPTION = re.compile(
+    r"^(?:[(（]\s*写真\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:)", re.I
+)
+# A navigation bar: three or more short items set apart by | (アジア | 北米 | 中南米), or, in
+# Japanese, four or more set apart by spaces (外務省案内 渡航関連情報 各国・地域情勢 外交政策).
+_NAV_ITEM = r"(?![0-9０-９])[^|｜。.、,，]{1,24}"  # a table row's cells start with numbers
+_BAR = re.compile(rf"^(?:{_NAV_ITEM})?(?:\s*[|｜]\s*{_NAV_ITEM}){{2,}}\s*[|｜]?\s*$|^\s*[|｜]+\s*$")
+_HOME = re.compile(r"^(?:トップページ|ホーム|Home|Top Page)(?:\s+|\s*[>＞»›]\s*)\S", re.I)
 _MD_LINK = re.compile(r"^\[[^\]]+\]\([^)]*\)$")
 _URL = re.compile(r"^<?https?://\S+>?$")
 _TABLE_RULE = re.compile(r"^(?=.*[|｜])[\s|｜:\-ー─]+$")
@@ -95,15 +104,36 @@ def residue_role(line: str) -> str | None:
         return None
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
-    if _PAGE_NUMBER.match(text) or _END_MARK.match(text):
+    if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or _CAPTION.match(text):
         return "furniture"
-    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or _FILE_LINK.match(text):
+    if is_navigation(text):
         return "link"
-    if _BREADCRUMB.match(text) and not re.search(r"[。.、,，]\s", text):
+    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or _FILE_LINK.match(text):
         return "link"
     if _BACK_LINK.match(text):
         return "link"
     return None
+
+
+def is_navigation(text: str) -> bool:
+    """A site's navigation: a bar of links, a menu or a breadcrumb (Home > Policy > …)."""
+    text = text.strip()
+    breadcrumb = _BREADCRUMB.match(text) and not re.search(r"[。.、,，]\s", text)
+    return bool(_BAR.match(text) or _HOME.match(text) or _is_menu(text) or breadcrumb)
+
+
+_JOINING_WORDS = {"及び", "並びに", "ならびに", "及", "との", "における", "に関する", "共和国"}
+
+
+def _is_menu(text: str) -> bool:
+    """Four or more short Japanese items set apart by spaces, none of them a sentence."""
+    items = text.split()
+    return (
+        len(items) >= 4
+        and all(2 <= len(item) <= 12 and item not in _JOINING_WORDS for item in items)
+        and sum(any(ord(c) > 0x3000 for c in item) for item in items) >= 3
+        and not re.search(r"[。、，,]", text)
+    )
 
 
 def is_link_words(text: str) -> bool:
