@@ -182,9 +182,7 @@ def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
     chrome: set[int] = set()
     body = next((i for i, line in enumerate(head) if ends_sentence(line.text)), len(head))
     end = lines[body].offset if body < len(lines) else float("inf")
-    navigation = [
-        m.offset for m in doc.metadata_lines if m.offset < end and is_navigation(m.text)
-    ]
+    navigation = [m.offset for m in doc.metadata_lines if m.offset < end and is_navigation(m.text)]
     if navigation:
         chrome |= {i for i in range(body) if lines[i].offset < max(navigation)}
     for i in range(min(body, 3)):
@@ -305,7 +303,7 @@ def is_place_line(text: str) -> bool:
 
 # ［参考］, （注）, (Note), [Reference], Note:, ※: notes printed after the text, not part of it.
 NOTE = re.compile(
-    r"^(?:(?:Note|Notes|Reference|注|参考)\s*[:：]"
+    r"^(?:(?:Note|Notes|Reference|注|参考)\s*[:：]|参考\s*[］\]】]"
     r"|[［\[【]\s*(?:参考|注|備考|Reference|Note)\s*[0-9０-９]*\s*[］\]】]"
     r"|[（(]\s*(?:注|参考|Note|Reference)\s*[0-9０-９]*\s*[）)]|※|\*[0-9]+\s)",
     re.I,
@@ -316,7 +314,13 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
     """Notes after the text, the closing date line and the signature block (names paired
     with titles); lines after a signature block are kept as `after_signatures` with a warning."""
     first_note = next(
-        (i for i in range(max(1, len(lines) - 12), len(lines)) if NOTE.match(lines[i].text)), None
+        (
+            i
+            for i in range(max(1, len(lines) - 12), len(lines))
+            if NOTE.match(lines[i].text)
+            and not (marked_heading(lines[i].text) and i + 1 < len(lines))
+        ),
+        None,
     )
     notes = lines[first_note:] if first_note is not None else []
     for line in notes:

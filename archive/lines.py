@@ -91,10 +91,23 @@ ANNEX = re.compile(
 )
 
 
+# [参考1] 河野外務大臣出張日程, (Reference 2) Previous Tokyo Dialogues, （参考）: the reference
+# part a ministry page adds after the text, as a heading over its items. A reference mark
+# followed by a sentence is a note instead (frontmatter.NOTE).
+REFERENCE = re.compile(
+    r"^(?P<label>[［\[【(（]\s*(?:参考|Reference)\s*[0-9０-９]*\s*[］\]】)）])\s*(?P<heading>.*)$",
+    re.I,
+)
+
+
 def marked_heading(text: str) -> tuple[str, str, int] | None:
-    """(label, heading, rank) for a line with a section mark; rank 0 is ◆ or an annex,
-    1 Roman or 第N章."""
+    """(label, heading, rank) for a line with a section mark; rank 0 is ◆, an annex or a
+    reference part, 1 Roman or 第N章."""
     if match := MAJOR_MARK.match(text):
+        return match.group("label"), match.group("heading"), 0
+    if (match := REFERENCE.match(text)) and (
+        not match.group("heading") or looks_like_heading(match.group("heading"))
+    ):
         return match.group("label"), match.group("heading"), 0
     if ANNEX.match(text.strip()):
         return "", text.strip(), 0

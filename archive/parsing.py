@@ -45,9 +45,9 @@ from archive.residue import is_page_number, residue_role
 __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_document"]
 
 # Heading ranks: a heading closes every open heading of the same or a lower rank.
-RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_PLAIN = 0, 1, 2, 3
-# Headings that carry a number (Ⅱ, 第2章, 2.): paragraphs before the first are the preamble.
-NUMBERED_RANKS = (RANK_ROMAN, RANK_NUMBERED)
+RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_SUBNUMBERED, RANK_PLAIN = 0, 1, 2, 2.5, 3
+# Headings that carry a number (Ⅱ, 第2章, 2., (1)): paragraphs before the first are the preamble.
+NUMBERED_RANKS = (RANK_ROMAN, RANK_NUMBERED, RANK_SUBNUMBERED)
 # What a clause label may look like: it is part of the clause's URL (archive/urls.py).
 CITABLE_LABEL = re.compile(r"^[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}$")
 # In a hard-wrapped file, a line at least this share of the wrap width was cut by the wrap.
@@ -318,24 +318,32 @@ def _numbered_headings(paragraphs: list[_Paragraph]) -> str:
     for index, paragraph in enumerate(paragraphs):
         if paragraph.numbering and not paragraph.settled:
             styles.setdefault(paragraph.numbering[0], []).append(index)
+    heading_styles = 0
     for style, indexes in styles.items():
-        if len(indexes) < 2:
-            continue
         items = [paragraphs[i] for i in indexes]
         if not all(len(p.lines) == 1 and looks_like_heading(_rest(p)) for p in items):
             continue
+        following = [paragraphs[i + 1] if i + 1 < len(paragraphs) else None for i in indexes]
         followed = all(
-            i + 1 < len(paragraphs)
-            and (paragraphs[i + 1].numbering or ("", ""))[0] != style
-            and not paragraphs[i + 1].heading
-            for i in indexes
+            p is not None and (p.numbering or ("", ""))[0] != style and not p.heading
+            for p in following
         )
+        # One such item is a heading when it is the first of its style (1., (1)) and body
+        # text follows it: a text cut short, or one with a single topic.
+        if len(indexes) < 2 and not (
+            followed and normalize_label(items[0].numbering[1]) in ("1", "a", "i")
+        ):
+            continue
         if followed:
+            # Styles that number headings nest in the order they first appear: 1. over (1).
+            rank = RANK_NUMBERED if not heading_styles else RANK_SUBNUMBERED
+            heading_styles += 1
             for paragraph in items:
                 paragraph.heading = (paragraph.numbering[1], _rest(paragraph))
-                paragraph.rank = RANK_NUMBERED
+                paragraph.rank = rank
                 paragraph.numbering = None
-            return ""
+    if heading_styles:
+        return ""
     for style, indexes in styles.items():
         over = [
             i
