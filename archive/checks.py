@@ -144,13 +144,23 @@ def _all_ranges(text: str):
 def check(doc: ParsedDocument) -> None:
     """Warnings for what a curator should look at before the text is trusted."""
     title = doc.title
+    first = doc.line_at(doc.lines("title")[0].offset) if title else None
+    lines = ", ".join(str(doc.line_at(m.offset)) for m in doc.lines("title"))
+    settle = "if it is not, set title_lines = [the lines of the title] in the manifest."
     if not title:
-        doc.warn("title", 'no title was found; set title = "…" in the manifest.')
+        doc.warn(
+            "title",
+            'no title was found; set title = "…", or title_lines = [its lines], in the manifest.',
+        )
     elif len(title) > (120 if is_japanese(title) else 200):
         # ~120 characters of Japanese; English takes about twice the letters for a title.
-        doc.warn("title", f"the title is {len(title)} characters long; check where it ends.")
+        doc.warn(
+            "title",
+            f"the title (lines {lines}) is {len(title)} characters long; {settle}",
+            first,
+        )
     if title and (_LINK_IN_TITLE.search(title) or is_link_words(title.split()[-1])):
-        doc.warn("title", f"the title contains link words (“{title[:60]}”); check it.")
+        doc.warn("title", f"the title contains link words (“{title[:60]}”); {settle}", first)
     _check_sections(doc)
     _check_end(doc)
     if doc.clauses and not any(c.printed_label for c in doc.clauses):
@@ -165,13 +175,20 @@ def _check_sections(doc: ParsedDocument) -> None:
     for index, section in enumerate(doc.sections):
         heading = section.heading
         name = f"{section.label} {heading}".strip()[:40]
+        line = doc.line_at(section.offset)
+        not_heading = f"if it is not a heading, set not_headings = [{line}] in the manifest."
         if index not in holding:
-            doc.warn("structure", f"section “{name}” has no clauses.")
+            doc.warn("structure", f"section “{name}” has no clauses; {not_heading}", line)
         too_long = len(heading) > (70 if is_japanese(heading) else 160)
         if too_long or "。" in heading or ends_paragraph(heading) and not section.label:
-            doc.warn("structure", f"heading “{name}” reads like a sentence; check it.")
+            doc.warn("structure", f"heading “{name}” reads like a sentence; {not_heading}", line)
         elif (_JA_CUT if is_japanese(heading[-1:]) else _EN_CUT).search(heading):
-            doc.warn("structure", f"heading “{name}” ends mid-phrase; check for a broken line.")
+            doc.warn(
+                "structure",
+                f"heading “{name}” ends mid-phrase; if the next line goes on with it, set "
+                f"joins = [{line + 1}] in the manifest.",
+                line,
+            )
 
 
 def _check_end(doc: ParsedDocument) -> None:
@@ -188,4 +205,5 @@ def _check_end(doc: ParsedDocument) -> None:
             "truncated",
             f"text appears truncated after clause {last.label}: it stops mid-sentence "
             f"(“…{last.paragraphs[-1][-30:]}”); check that the source is complete.",
+            doc.line_at(last.offset),
         )

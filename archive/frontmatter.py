@@ -7,6 +7,7 @@ recognise into `doc.metadata_lines` / `doc.signatories`, and return the lines of
 """
 
 import re
+import unicodedata
 
 from archive import dates, gazetteer
 from archive.gazetteer import COUNTRIES
@@ -56,7 +57,7 @@ ISSUER = re.compile(
 # The page's genre or the site's section for it, printed above the title.
 GENRE = re.compile(
     r"^(?:press releases?|報道発表|プレスリリース|news releases?|お知らせ|談話・コメント|会見・発表"
-    r"|statements?|announcements?|報道・広報)$",
+    r"|statements?|announcements?|報道・広報|(?:外務省・)?新着情報|what's new)$",
     re.I,
 )
 # A person named by office alone above the title: the minister whose page this is (麻生外務大臣).
@@ -191,13 +192,21 @@ def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
         if repeated and any(
             repeated == "".join(later[j : j + n]) for j in range(len(later)) for n in (1, 2)
         ):
-            chrome.add(i)
+            chrome.add(i)  # the page's title over the document's own
+        elif repeated and later and later[0].endswith(f"({repeated})"):
+            chrome.add(i)  # the section a page is filed in, which its title names in brackets
+    crumbs = [m for m in doc.metadata_lines if m.offset < end and is_navigation(m.text)]
+    for i in range(body):
+        here = [m for m in crumbs if m.offset < lines[i].offset]
+        if here and here[-1].text.split()[-1] == lines[i].text.strip():
+            chrome.add(i)  # the last step of a breadcrumb, printed again as the page's heading
     return chrome
 
 
 def _folded_title(text: str) -> str:
     """A title line for comparing with another copy of it: no spaces, no leading icon glyph."""
-    return re.sub(r"\s", "", re.sub(r"^[^\w「『(（\[［\"“]+\s", "", text))
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s", "", re.sub(r"^[^\w「『(\[\"“]+\s", "", text))
 
 
 def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], index: int) -> bool:

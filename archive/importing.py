@@ -243,10 +243,21 @@ ANSWERED_BY = {"date": "date", "title": "title", "labels": "labels", "preamble":
 
 
 def retire_answered_warnings(parsed: ParsedDocument, entry: ManifestEntry) -> None:
+    """Drop the warnings the manifest answers: a field answers every warning of its kind, a
+    line correction the warnings about the lines it names."""
     answered = {
         kind for name, kind in ANSWERED_BY.items() if getattr(entry, name) not in ("", None)
     }
-    parsed.warnings = [w for w in parsed.warnings if getattr(w, "kind", "") not in answered]
+    if entry.title_lines is not None:
+        answered.add("title")
+    settled = {line for line, _level in entry.headings}
+    settled.update(entry.not_headings, entry.clause_starts, entry.joins, entry.furniture)
+    settled.update(line - 1 for line in entry.joins)  # a heading that the next line goes on
+    parsed.warnings = [
+        w
+        for w in parsed.warnings
+        if getattr(w, "kind", "") not in answered and getattr(w, "line", None) not in settled
+    ]
 
 
 def compare_versions(prepared: list[PreparedDocument]) -> None:

@@ -40,8 +40,13 @@ def split_lines(text: str) -> list[Line]:
 
 
 # Clause numbering styles, tried in order. Each gives the printed label as group "label".
+# A list bullet may stand before the number (• (1) …); it is part of the printed label.
+_BULLET = r"(?:[•・]\s*)?"
 NUMBERING = [
-    ("paren-number", re.compile(r"^(?P<label>[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*")),
+    (
+        "paren-number",
+        re.compile(rf"^(?P<label>{_BULLET}[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*"),
+    ),
     # A full-width ．is never a decimal point, so １．３月７日 is clause 1 (1.5 is a number).
     ("dotted-number", re.compile(r"^(?P<label>[0-9０-９]{1,3}(?:\.(?![0-9０-９])|．))\s*")),
     ("bare-number", re.compile(r"^(?P<label>[0-9０-９]{1,3})[ 　\t]+(?=\S)")),

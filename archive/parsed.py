@@ -6,6 +6,7 @@ be checked: the pieces in offset order hold every non-space character of the sou
 removed markup.
 """
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -125,6 +126,15 @@ class ParsedDocument:
     date: datetime.date | None = None
     date_range: tuple[datetime.date, datetime.date] | None = None
     hard_wrapped: bool = False  # lines were wrapped at a fixed width (a PDF)
+    # Offsets of the source's line starts, to name a line in a warning (see line_at).
+    line_starts: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
+
+    def count_lines(self, text: str) -> None:
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_at(self, offset: int | None) -> int | None:
+        """The source line (from 1, as cat -n numbers it) that holds `offset`."""
+        return None if offset is None else bisect.bisect_right(self.line_starts, offset)
 
     def warn(self, kind: str, message: str, line: int | None = None) -> None:
         """Record a doubt; with `line`, the message starts by naming that source line."""

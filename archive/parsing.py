@@ -24,6 +24,7 @@ from archive.lines import (
     SENTENCE_PUNCTUATION,
     Line,
     display_width,
+    ends_sentence,
     is_japanese,
     looks_like_heading,
     marked_heading,
@@ -40,7 +41,7 @@ from archive.parsed import (
     ParseWarning,
 )
 from archive.repairs import ends_paragraph, join_wrapped, normalize_label
-from archive.residue import is_page_number, residue_role
+from archive.residue import PHOTO_CREDIT, is_page_number, residue_role
 
 __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_document"]
 
@@ -70,7 +71,8 @@ class _Paragraph:
     heading: tuple[str, str] | None = None  # (label, heading) when this is a heading
     rank: int = RANK_PLAIN
     after_colon: bool = False  # heading-like, but after "as follows:" (see _structure)
-    page_joins: list[str] = field(default_factory=list)  # pieces joined across a blank line
+    # (line, its start) of each piece joined across a blank line
+    page_joins: list[tuple[int, str]] = field(default_factory=list)
     level: int | None = None  # a heading's level as the curator set it
     settled: bool = False  # the curator said whether this line is a heading
 
@@ -79,6 +81,7 @@ def parse_document(text: str, language: str, hints: ParseHints | None = None) ->
     """Parse one source text; raises ParseError when there is no body to store."""
     hints = hints or ParseHints()
     doc = ParsedDocument(language=language)
+    doc.count_lines(text)
     lines = _set_residue_aside(split_lines(text), doc, hints.furniture)
     width = wrap_width(lines)
     doc.hard_wrapped = width is not None
@@ -122,6 +125,10 @@ def _set_residue_aside(
         if role:
             doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
             carried += line.blank_before + 1
+            if PHOTO_CREDIT.match(line.text) and kept and _is_caption(kept[-1].text):
+                caption = kept.pop()  # the caption above the credit
+                doc.metadata_lines.append(MetadataLine("furniture", caption.text, caption.offset))
+                carried += caption.blank_before + 1
             continue
         line.blank_before += carried
         carried = 0
@@ -146,6 +153,10 @@ def _set_datelines_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         carried = 0
         kept.append(line)
     return kept
+
+
+def _is_caption(text: str) -> bool:
+    return len(text) <= 60 and not ends_sentence(text)
 
 
 def _is_crumb(text: str) -> bool:
@@ -214,7 +225,7 @@ def _build_paragraphs(
             previous.text = join_wrapped(previous.text, line.text, language)
             previous.lines.append(line)
             if width is None and line.blank_before and not joins:
-                previous.page_joins.append(line.text[:20])
+                previous.page_joins.append((line.number, line.text[:20]))
             continue
         paragraph = _Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -409,7 +420,9 @@ def _accept_numbering(
             doc.warn(
                 "structure",
                 f"clause number {paragraph.numbering[1]} appears twice; the text was imported "
-                "as unnumbered paragraphs",
+                "as unnumbered paragraphs. If this line is a heading, say so in the manifest: "
+                f"headings = [[{paragraph.lines[0].number}, 1]]",
+                paragraph.lines[0].number,
             )
             for p in paragraphs:
                 p.numbering = None
@@ -417,7 +430,11 @@ def _accept_numbering(
         seen.add(label)
         if label.isdigit():
             if int(label) != expected:
-                doc.warn("structure", f"clause {label} follows clause {expected - 1}")
+                doc.warn(
+                    "structure",
+                    f"clause {label} follows clause {expected - 1}",
+                    paragraph.lines[0].number,
+                )
             expected = int(label) + 1
     return (style or "") if seen or restarts else "", restarts
 
@@ -468,10 +485,13 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             continue
         current_section = open_headings[-1][1] if open_headings else None
         if plain_heading_after and not paragraph.numbering:
+            number = doc.line_at(doc.sections[-1].offset)
             doc.warn(
                 "structure",
                 f"“{plain_heading_after[:40]}” after clause {last_numbered} was read as a "
-                "heading over unnumbered text; check whether it is part of that clause.",
+                "heading over unnumbered text; if it is part of that clause, set "
+                f"not_headings = [{number}] in the manifest.",
+                number,
             )
         plain_heading_after = ""
         body_paragraphs += 1
@@ -524,17 +544,23 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
                 and len(extra.lines) == 1
                 and not numbering(extra.text)
             ):
+                number = extra.lines[0].number
                 doc.warn(
                     "structure",
                     f"clause {c['label']} contains a line that looks like a heading "
-                    f"(“{extra.text[:40]}”); check whether a new section starts there.",
+                    f"(“{extra.text[:40]}”); if a new section starts there, set "
+                    f"headings = [[{number}, 1]] in the manifest (or its level).",
+                    number,
                 )
-        for piece in (piece for source in c["sources"] for piece in source.page_joins):
-            doc.warn(
-                "structure",
-                f"clause {c['label']}: a paragraph cut by a page break was joined across a "
-                f"blank line (at “{piece}…”); check that they are one paragraph.",
-            )
+        for source in c["sources"]:
+            for number, piece in source.page_joins:
+                doc.warn(
+                    "structure",
+                    f"clause {c['label']}: a paragraph cut by a page break was joined across a "
+                    f"blank line (at “{piece}…”); if they are two paragraphs, set "
+                    f"clause_starts = [{number}] in the manifest.",
+                    number,
+                )
     if not style and any(p.numbering for p in paragraphs):
         doc.warn("structure", "numbering could not be followed; paragraphs are labelled by order")
 

@@ -85,7 +85,7 @@ def join_wrapped(first: str, second: str, language: str) -> str:
 def normalize_label(printed: str) -> str:
     """The label a clause is cited by: (4 1) → 41, （50） → 50, １４ → 14, ① → 1, (a) → a."""
     folded = unicodedata.normalize("NFKC", printed)
-    folded = re.sub(r"[\s()（）.．、]", "", folded)
+    folded = re.sub(r"[\s()（）.．、•・]", "", folded)
     return folded.lower()
 
 

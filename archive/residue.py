@@ -65,6 +65,8 @@ _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)\s*)+[|｜\s]*$")
 _CAPTION = re.compile(
     r"^(?:[(（]\s*写真\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:)", re.I
 )
+# The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
+PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
 # A navigation bar: three or more short items set apart by | (アジア | 北米 | 中南米), or, in
 # Japanese, four or more set apart by spaces (外務省案内 渡航関連情報 各国・地域情勢 外交政策).
 _NAV_ITEM = r"(?![0-9０-９])[^|｜。.、,，]{1,24}"  # a table row's cells start with numbers
@@ -104,7 +106,8 @@ def residue_role(line: str) -> str | None:
         return None
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
-    if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or _CAPTION.match(text):
+    caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text)
+    if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption:
         return "furniture"
     if is_navigation(text):
         return "link"
@@ -159,9 +162,18 @@ def is_link_words(text: str) -> bool:
 _TRAILING_BRACKET = re.compile(r"\s*[(（\[［【][^()（）\[\]［］【】]{1,30}[)）\]］】]\s*$")
 
 
+# What a bracketed word at the end of a title says of the text itself: (概要), (骨子),
+# (Summary), an outline and not the full text. It belongs to the title.
+_QUALIFIERS = {"概要", "骨子", "要旨", "全文", "summary", "outline"}
+
+
 def split_link_suffix(text: str) -> tuple[str, str]:
-    """(text, link) where link is a bracketed link word at the end: `…声明（英文）`."""
+    """(text, link) where link is a bracketed link word at the end: `…声明（英文）`; a
+    qualifier of the title (`…会談（概要）`) is not a link."""
     match = _TRAILING_BRACKET.search(text)
-    if match and match.start() > 0 and is_link_words(match.group()):
+    core = (
+        unicodedata.normalize("NFKC", match.group()).strip(" " + _BRACKETS).lower() if match else ""
+    )
+    if match and match.start() > 0 and core not in _QUALIFIERS and is_link_words(match.group()):
         return text[: match.start()].rstrip(), match.group().strip()
     return text, ""

@@ -39,10 +39,25 @@ ANNOUNCED_BY = {
 BESIDE_TITLE = {"label", "provisional", "date", "date_place", "place"}
 
 
+# How near (in lines) a warning must name a line to be about a difference there.
+NEAR = 2
+
+
 @dataclass(frozen=True)
 class Difference:
     aspect: str  # a key of ANNOUNCED_BY
     message: str
+    lines: frozenset[int] = frozenset()  # the source lines it concerns, where it has any
+
+    def announced_by(self, warning) -> bool:
+        """Whether `warning` points at this difference: of a kind about this aspect and
+        naming no line or a line near it, or naming one of its lines whatever its kind."""
+        line = getattr(warning, "line", None)
+        if line is not None and line in self.lines:
+            return True
+        if getattr(warning, "kind", "") not in ANNOUNCED_BY[self.aspect]:
+            return False
+        return line is None or not self.lines or any(abs(line - n) <= NEAR for n in self.lines)
 
 
 @dataclass
@@ -52,6 +67,7 @@ class TextScore:
     differences: list[Difference] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     warning_kinds: set[str] = field(default_factory=set)
+    last_line: int = 0  # where the parse's last heading or clause starts
 
     @property
     def right(self) -> bool:
@@ -60,7 +76,9 @@ class TextScore:
     @property
     def silent(self) -> list[Difference]:
         """The differences no warning points at."""
-        return [d for d in self.differences if not ANNOUNCED_BY[d.aspect] & self.warning_kinds]
+        if "refused" in self.warning_kinds:
+            return []
+        return [d for d in self.differences if not any(map(d.announced_by, self.warnings))]
 
 
 @dataclass
@@ -120,10 +138,12 @@ def score_text(facts: dict, source: str, doc: ParsedDocument) -> TextScore:
     score = TextScore(facts["file"], bool(facts.get("held_out")))
     score.warnings = list(doc.warnings)
     score.warning_kinds = {getattr(w, "kind", "") for w in doc.warnings}
+    starts = [s.offset for s in doc.sections] + [c.offset for c in doc.clauses]
+    score.last_line = line_of(source, max(starts)) if starts else 0
     lines = source.split("\n")
 
-    def differ(aspect: str, message: str) -> None:
-        score.differences.append(Difference(aspect, message))
+    def differ(aspect: str, message: str, concerns=()) -> None:
+        score.differences.append(Difference(aspect, message, frozenset(concerns)))
 
     def printed(numbers) -> str:
         """The lines' text, less the pieces read off them that are not title: a bracketed
@@ -138,10 +158,12 @@ def score_text(facts: dict, source: str, doc: ParsedDocument) -> TextScore:
         expected = printed(facts.get(f"{aspect}_lines", []))
         got = _folded("".join(m.text for m in doc.lines(role)))
         if got != expected:
+            read = _lines(doc, source, role)
             differ(
                 aspect,
-                f"{aspect} read from lines {_lines(doc, source, role)}, should be lines "
+                f"{aspect} read from lines {read}, should be lines "
                 f"{facts.get(f'{aspect}_lines', [])}",
+                {*read, *facts.get(f"{aspect}_lines", [])},
             )
 
     set_aside = {
@@ -149,22 +171,37 @@ def score_text(facts: dict, source: str, doc: ParsedDocument) -> TextScore:
     }
     for number in facts.get("furniture_lines", []):
         if number not in set_aside:
-            differ("furniture", f"line {number} is furniture but was read as text")
+            differ("furniture", f"line {number} is furniture but was read as text", {number})
 
     got_sections = [(line_of(source, s.offset), s.level) for s in doc.sections]
     want_sections = [(line, level) for line, _label, level in facts.get("sections", [])]
     if got_sections != want_sections:
-        differ("sections", f"headings (line, level) {got_sections} should be {want_sections}")
+        differ(
+            "sections",
+            f"headings (line, level) {got_sections} should be {want_sections}",
+            {line for line, _ in set(got_sections) ^ set(want_sections)},
+        )
 
     got_clauses = [(line_of(source, c.offset), _label(c.printed_label)) for c in doc.clauses]
     want_clauses = [(line, _label(label)) for line, label in facts.get("clauses", [])]
     if got_clauses != want_clauses:
-        differ("clauses", _sequence_difference("clauses (line, label)", got_clauses, want_clauses))
+        differ(
+            "clauses",
+            _sequence_difference("clauses (line, label)", got_clauses, want_clauses),
+            {line for line, _ in set(got_clauses) ^ set(want_clauses)},
+        )
     else:
         preamble = sum(c.is_preamble for c in doc.clauses)
-        if preamble != facts.get("preamble", 0):
+        want_preamble = facts.get("preamble", 0)
+        if preamble != want_preamble:
             differ(
-                "preamble", f"{preamble} preamble paragraphs, should be {facts.get('preamble', 0)}"
+                "preamble",
+                f"{preamble} preamble paragraphs, should be {want_preamble}",
+                {
+                    line
+                    for i, ((line, _), c) in enumerate(zip(got_clauses, doc.clauses, strict=True))
+                    if c.is_preamble != (i < want_preamble)
+                },
             )
         counts = {str(line): n for line, n in facts.get("paragraphs", {}).items()}
         for (line, _), clause in zip(got_clauses, doc.clauses, strict=True):
@@ -174,6 +211,7 @@ def score_text(facts: dict, source: str, doc: ParsedDocument) -> TextScore:
                     "paragraphs",
                     f"clause at line {line} has {len(clause.paragraphs)} "
                     f"paragraphs, should have {want}",
+                    {line},
                 )
 
     _score_date(facts, doc, differ)

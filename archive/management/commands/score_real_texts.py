@@ -133,7 +133,10 @@ class Command(BaseCommand):
         right = [s for s in scores if s.right]
         silent = [s for s in scores if s.silent]
         alarms = [
-            (s, w) for s in right for w in s.warnings if not _expected_warning(w, facts[s.file])
+            (s, w)
+            for s in right
+            for w in s.warnings
+            if not _expected_warning(w, facts[s.file], s.last_line)
         ]
         total = len(scores) or 1
         write(
@@ -146,11 +149,14 @@ class Command(BaseCommand):
             write(f"  false alarm in {score.file}: {warning}")
 
 
-def _expected_warning(warning, facts: dict) -> bool:
-    kind = getattr(warning, "kind", "")
+def _expected_warning(warning, facts: dict, last_line: int) -> bool:
+    """Whether a warning on a right text is right too: a notice, a true "no title" or "no
+    date", or, in a text cut short, a doubt about the piece where it stops."""
+    kind, line = getattr(warning, "kind", ""), getattr(warning, "line", None)
+    cut = facts.get("truncated", False)
     return (
         kind in NOTICES
-        or (kind == "truncated" and facts.get("truncated", False))
+        or (cut and (kind == "truncated" or line is not None and line >= last_line))
         or (kind == "date" and (facts.get("date_in_body") or not _dated(facts)))
         or (kind == "title" and facts.get("title_lines") == [])
     )
