@@ -53,21 +53,10 @@ def settle_date(doc: ParsedDocument) -> None:
                 f"the date printed above the text ({printed}) differs from the signing date in "
                 f"the closing formula ({signed}); the signing date was used.",
             )
-    elif printed and not _earlier(body_day, printed) and not _before(body_range, printed):
-        doc.date = printed
     elif printed:
-        doc.date = body_day or _day_named_in(doc, body_range)
-        doc.date_range = None if doc.date else body_range
-        doc.warn(
-            "date",
-            f"the date printed above the text ({printed}) looks like a posting date: the text "
-            f"is about a meeting on {_span(doc.date, body_range)}, "
-            + (
-                "which was used."
-                if doc.date
-                else "so no single date was set; set date in the manifest."
-            ),
-        )
+        # The date a text prints under (or over) its title is its date, even where the body
+        # reports a meeting some days before: a press release is dated the day it was issued.
+        doc.date = printed
     elif span := printed_range or body_range:
         doc.date = _day_named_in(doc, span)
         if doc.date:
@@ -106,19 +95,6 @@ def _meeting_day(paragraph: str, printed: datetime.date | None) -> datetime.date
         day = day.replace(year=day.year - 1)  # 12月28日 above a date printed 1月5日
     before = unicodedata.normalize("NFKC", paragraph)[: match.start()].strip(" ,、，")
     return day if _MEETING_LEAD.match(before) else None
-
-
-def _earlier(day: datetime.date | None, printed: datetime.date) -> bool:
-    """A meeting day the text opens with, some days before the date printed above it."""
-    return bool(day) and day < printed and (printed - day).days <= 400
-
-
-def _before(span, day: datetime.date) -> bool:
-    return bool(span) and span[1] < day
-
-
-def _span(day, span) -> str:
-    return str(day) if day else f"{span[0]} to {span[1]}"
 
 
 def _day_named_in(doc: ParsedDocument, span) -> datetime.date | None:
