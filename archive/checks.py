@@ -14,7 +14,7 @@ from archive import dates
 from archive.lines import is_japanese, numbering
 from archive.parsed import ParsedDocument
 from archive.repairs import ends_paragraph
-from archive.residue import is_link_words
+from archive.residue import is_link_words, is_qualifier
 
 _LINK_IN_TITLE = re.compile(r"はこちら|PDF|英語版|日本語版|English version|click here", re.I)
 # A Japanese heading that ends in a particle or a cut verb stops mid-phrase (…を強化するた).
@@ -135,7 +135,10 @@ def check(doc: ParsedDocument) -> None:
             f"the title (lines {lines}) is {len(title)} characters long; {settle}",
             first,
         )
-    if title and (_LINK_IN_TITLE.search(title) or is_link_words(title.split()[-1])):
+    if title and (
+        _LINK_IN_TITLE.search(title)
+        or (is_link_words(title.split()[-1]) and not is_qualifier(title.split()[-1]))
+    ):
         doc.warn("title", f"the title contains link words (“{title[:60]}”); {settle}", first)
     _check_sections(doc)
     _check_end(doc)

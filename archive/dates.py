@@ -54,6 +54,12 @@ EN_DATE_DMY = re.compile(
 )
 
 
+# 2022/1/26, as a web page prints the day it posted something.
+NUMERIC_DATE = re.compile(
+    r"(?<![0-9/])(?P<year>(?:19|20)\d\d)/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![0-9/])"
+)
+
+
 _DASH = r"(?:-|–|—|―|‐|－|~|〜|～|to|through|until)"
 # 2013年5月14日から16日まで, 2013年5月14日～6月2日, 2013年5月14日から2013年5月16日まで
 JA_RANGE = re.compile(
@@ -130,7 +136,7 @@ def find_date(text: str) -> tuple[datetime.date, re.Match] | None:
     """The first date printed in `text`, with the match (on the NFKC form, same length here)."""
     folded = unicodedata.normalize("NFKC", text)
     candidates = []
-    for pattern in (JA_DATE, EN_DATE_MDY, EN_DATE_DMY):
+    for pattern in (JA_DATE, EN_DATE_MDY, EN_DATE_DMY, NUMERIC_DATE):
         match = pattern.search(folded)
         if match:
             candidates.append(match)

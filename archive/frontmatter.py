@@ -277,7 +277,7 @@ def _add_title_line(doc: ParsedDocument, line: Line, titles: list[MetadataLine])
 
 def is_dateline(text: str, place: bool = True) -> bool:
     """A line that is a date (or a span of days), with at most a place beside it."""
-    inner = text.strip().strip("()（）[]［］")
+    inner = text.strip().lstrip("•・ ").strip("()（）[]［］")
     found = dates.find_range(inner) or dates.find_date(inner)
     if not found:
         return False

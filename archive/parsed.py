@@ -202,7 +202,7 @@ def place_in_dateline(text: str) -> str:
     `Dushanbe, March 5, 2009`, `（2009年3月5日、アスタナ）`."""
     from archive import dates
 
-    inner = text.strip().strip("()（）[]［］")
+    inner = text.strip().lstrip("•・ ").strip("()（）[]［］")
     found = dates.find_range(inner) or dates.find_date(inner)
     if not found:
         return ""

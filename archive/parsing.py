@@ -55,6 +55,10 @@ CITABLE_LABEL = re.compile(r"^[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}$")
 AT_WIDTH = 0.85
 
 
+# A Japanese line never starts with one of these particles: the line before it goes on.
+_PARTICLES = "のをにがとでへや"
+# A row of a table flattened into text: cells set apart by | (5月 | 17日 | 羽田発 |).
+_TABLE_ROW = re.compile(r"[|｜].*[|｜]")
 _EN_GOES_ON = re.compile(r"\b(?:of|and|the|to|for|in|on|with|a|an|by|between|or|its|their)$|-$")
 
 
@@ -250,6 +254,10 @@ def _build_paragraphs(
     return paragraphs
 
 
+def _is_bulleted(paragraph: _Paragraph) -> bool:
+    return paragraph.lines[0].bullet or paragraph.text.startswith("•")
+
+
 def _forced_heading(text: str) -> tuple[tuple[str, str], int]:
     """(label, heading) and rank of a line the curator calls a heading."""
     if marked := marked_heading(text):
@@ -264,6 +272,8 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
     last = previous.lines[-1].text
+    if _TABLE_ROW.search(line.text) and not line.blank_before:
+        return bool(_TABLE_ROW.search(last))  # the rows of one table are one paragraph
     if numbering(line.text) or marked_heading(line.text):
         # In a PDF a number can start a line the wrap cut (… the / 21. The Forum …).
         cut = width is not None and display_width(last) >= AT_WIDTH * width
@@ -289,9 +299,17 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
     if CONTINUES.search(last):
         return lowercase  # recitals printed one per line: …を再確認し、 / Noting …,
     if line.blank_before == 0:
-        # Japanese cut with no punctuation goes on; an English line goes on when the next
-        # starts in lower case, or when it stops on a word that cannot end a phrase.
-        return is_japanese(last[-1:]) or lowercase or bool(_EN_GOES_ON.search(last))
+        # Japanese cut with no punctuation goes on, and so does a line that starts with a
+        # particle (a link such as 決議(PDF) broke it there); an English line goes on when the
+        # next starts in lower case, when it stops on a word that cannot end a phrase, or when
+        # a long line stops mid-sentence before one that is no heading (a page wrapped at <br>).
+        return (
+            is_japanese(last[-1:])
+            or line.text[0] in _PARTICLES
+            or lowercase
+            or bool(_EN_GOES_ON.search(last))
+            or (display_width(last) >= 50 and not looks_like_heading(line.text))
+        )
     # A blank line between: only a page break that cut a sentence or a word joins across it:
     # English goes on in lower case; Japanese stops on a kana or kanji, with no 。 or 、.
     cut_japanese = is_japanese(last[-1:]) and unicodedata.category(last[-1]) == "Lo"
@@ -304,8 +322,10 @@ def _heading(
     """(label, heading, rank) when the line is a section heading."""
     if marked := marked_heading(line.text):
         return marked
-    if following is None:
-        return None  # a heading is followed by body text
+    if following is None or _TABLE_ROW.search(line.text):
+        return None  # a heading is followed by body text, and is no row of a table
+    if following.text[0].isascii() and following.text[0].islower() and not following.blank_before:
+        return None  # the next line goes on with this one
     after_closed = previous is None or previous.heading or ends_paragraph(previous.text)
     if not after_closed or previous and previous.text.endswith((":", "：")):
         return None  # after a colon comes what it announces, not a new section
@@ -455,6 +475,9 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     secondary = "" if hints.labels == "order" else _numbered_headings(paragraphs)
     style, restarts = _accept_numbering(paragraphs, doc, secondary)
     numbered_headings = any(p.heading and p.rank in NUMBERED_RANKS for p in paragraphs)
+    # A list of bulleted items (- …, • …) after a lead paragraph: the lead is its preamble,
+    # as it is before numbered items.
+    bulleted = [p for p in paragraphs if _is_bulleted(p)]
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []
     clause: dict | None = None
@@ -513,7 +536,11 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             clause["paras"].append(paragraph.text)
             clause["sources"].append(paragraph)
             continue
-        elif in_preamble and (style or numbered_headings or hints.preamble):
+        elif bulleted and paragraph is bulleted[0] and not hints.preamble:
+            in_preamble = False
+            ordinal += 1
+            clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
+        elif in_preamble and (style or numbered_headings or hints.preamble or bulleted):
             preamble += 1
             clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
         elif style:

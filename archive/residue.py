@@ -167,13 +167,16 @@ _TRAILING_BRACKET = re.compile(r"\s*[(（\[［【][^()（）\[\]［］【】]{1,
 _QUALIFIERS = {"概要", "骨子", "要旨", "全文", "summary", "outline"}
 
 
+def is_qualifier(text: str) -> bool:
+    """（概要）, (Summary): a word in brackets that says what kind of text this is."""
+    return unicodedata.normalize("NFKC", text).strip(" " + _BRACKETS).lower() in _QUALIFIERS
+
+
 def split_link_suffix(text: str) -> tuple[str, str]:
     """(text, link) where link is a bracketed link word at the end: `…声明（英文）`; a
     qualifier of the title (`…会談（概要）`) is not a link."""
     match = _TRAILING_BRACKET.search(text)
-    core = (
-        unicodedata.normalize("NFKC", match.group()).strip(" " + _BRACKETS).lower() if match else ""
-    )
-    if match and match.start() > 0 and core not in _QUALIFIERS and is_link_words(match.group()):
+    link = match.group() if match and match.start() > 0 else ""
+    if link and not is_qualifier(link) and is_link_words(link):
         return text[: match.start()].rstrip(), match.group().strip()
     return text, ""
