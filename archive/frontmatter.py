@@ -12,6 +12,7 @@ import unicodedata
 from archive import dates, gazetteer
 from archive.gazetteer import COUNTRIES
 from archive.lines import (
+    CONTINUES,
     SENTENCE_END,
     SENTENCE_PUNCTUATION,
     Line,
@@ -65,7 +66,8 @@ _OFFICE_HOLDER = re.compile(r"^\S{1,8}(?:外務大臣|総理大臣|外相|首相
 # The country or relationship a page is filed under: キルギス共和国,
 # Japan-Kyrgyz Republic Relations.
 _COUNTRY_NAMES = "|".join(
-    re.escape(name) for pair in COUNTRIES.values() for name in pair if name not in ("Japan", "日本")
+    [re.escape(n) for pair in COUNTRIES.values() for n in pair if n not in ("Japan", "日本")]
+    + ["Kazakh", "Kyrgyz", "Tajik", "Turkmen", "Uzbek"]
 )
 _CATEGORY = re.compile(
     rf"^(?:(?:the )?(?:Republic of )?(?:{_COUNTRY_NAMES})(?: Republic)?(?:共和国)?"
@@ -151,6 +153,8 @@ def read_front_matter(
         elif titles and SUBTITLE.match(text) and not seen_subtitle:
             doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
             seen_subtitle = True
+        elif _BARE_LINK.match(text):
+            doc.metadata_lines.append(MetadataLine("link", text, line.offset))
         elif title_lines is not None:
             if line.number > max(title_lines, default=0):
                 break
@@ -214,8 +218,11 @@ def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], in
     longest = 150 if is_japanese(text) else 400  # then checks.py warns about the length
     if not text or numbering(text) or marked_heading(text) or len(text) > longest:
         return False
-    if ends_sentence(text) or dates.find_date(text):
+    # A date in brackets can be part of a title (…記念日(2022年1月26日)に際する…書簡).
+    if ends_sentence(text) or dates.find_date(_BRACKETED.sub("", text)):
         return False
+    if not titles and CONTINUES.search(text) and _sentence_follows(lines, index):
+        return False  # 福田総理大臣と…大統領は、/ …を表し、/ 以下のとおり声明した。
     if line.bold:
         return True
     if not titles:
@@ -229,6 +236,22 @@ def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], in
     if line.blank_before == 0 or goes_on:
         return True  # a wrapped title line, commas and all
     return not SENTENCE_PUNCTUATION.search(text)
+
+
+# 骨子, 本文 alone on a line of the title block: what is left of a link to that version.
+_BARE_LINK = re.compile(r"^(?:骨子|本文|全文|要旨)$")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _sentence_follows(lines: list[Line], index: int) -> bool:
+    """Whether the lines from `index` on, each ending in 、 or , go on to end a sentence: the
+    opening of a text that has no title line."""
+    for line in lines[index + 1 : index + 12]:
+        if line.blank_before > 1:
+            return False
+        if not CONTINUES.search(line.text):
+            return ends_sentence(line.text)
+    return False
 
 
 def _ends_sentence_soon(text: str) -> bool:

@@ -46,6 +46,14 @@ PLACES = {
     "Tashkent": "Tashkent",
     "Samarkand": "Samarkand",
     "New York": "New York",
+    # Venues that name their city: the foreign ministry's guest house, the Prime Minister's
+    # office.
+    "飯倉公館": "Tokyo",
+    "総理大臣官邸": "Tokyo",
+    "首相官邸": "Tokyo",
+    "Iikura Guest House": "Tokyo",
+    "Iikura House": "Tokyo",
+    "Prime Minister's Office": "Tokyo",
 }
 
 _NAMES = "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True))
