@@ -10,12 +10,22 @@ import datetime
 import re
 import unicodedata
 
-from archive import dates
+from archive import dates, gazetteer
 from archive.lines import is_japanese, numbering
 from archive.parsed import ParsedDocument
 from archive.repairs import ends_paragraph
 from archive.residue import is_link_words, is_qualifier
 
+# What a title names: a kind of text, or the meeting or visit it reports.
+_NAMES_A_TEXT = re.compile(
+    r"声明|宣言|会談|会合|会議|発表|概要|談話|総括|計画|表敬|訪問|訪日|開催|署名|について|結果|出席"
+    r"|リリース|ステートメント|協定|合意|覚書|書簡|メッセージ|ロードマップ|サマリー|電話|首脳|外相|大臣"
+    r"|統計|議事|条約|演説|挨拶|スピーチ|対話・"
+    r"|statement|declaration|meeting|talk|release|summary|visit|plan|call|conference"
+    r"|message|letter|roadmap|agreement|memorandum|telephone|summit|forum|session|speech"
+    r"|remarks|communiqu|exchange|dialogue[:：]|videoconference|treaty|minutes|address",
+    re.I,
+)
 _LINK_IN_TITLE = re.compile(r"はこちら|PDF|英語版|日本語版|English version|click here", re.I)
 # A Japanese heading that ends in a particle or a cut verb stops mid-phrase (…を強化するた).
 _JA_CUT = re.compile(r"(?:[をにがはのでやしたと]|及び|並びに|ため|ので)$")
@@ -140,6 +150,14 @@ def check(doc: ParsedDocument) -> None:
         or (is_link_words(title.split()[-1]) and not is_qualifier(title.split()[-1]))
     ):
         doc.warn("title", f"the title contains link words (“{title[:60]}”); {settle}", first)
+    if title and not _NAMES_A_TEXT.search(title):
+        doc.warn(
+            "title",
+            f"the title “{title[:40]}” names no kind of text or meeting (statement, meeting, "
+            f"press release…): it may be the section the page is filed in; {settle}",
+            first,
+        )
+    _check_place(doc)
     _check_sections(doc)
     _check_end(doc)
     if doc.clauses and not any(c.printed_label for c in doc.clauses):
@@ -147,6 +165,24 @@ def check(doc: ParsedDocument) -> None:
             "labels",
             "no printed paragraph numbers; paragraphs are labelled by their order (1, 2, …).",
         )
+
+
+def _check_place(doc: ParsedDocument) -> None:
+    """No place printed, though the body says something happened in a city (東京において,
+    in Astana) after its opening paragraphs, which name the place where they say it."""
+    if doc.place:
+        return
+    for clause in doc.clauses[2:8]:
+        if found := gazetteer.find_meeting_place(clause.text):
+            line = doc.line_at(clause.offset)
+            doc.warn(
+                "place",
+                f"no place is printed with the date, but clause {clause.label} names "
+                f"{found}; if the text was issued or the meeting held there, set "
+                f'place = "{gazetteer.canonical_place(found)}" in the manifest.',
+                line,
+            )
+            return
 
 
 def _check_sections(doc: ParsedDocument) -> None:
