@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from archive import dates, gazetteer
-from archive.lines import is_japanese, numbering
+from archive.lines import REFERENCE, is_japanese, numbering
 from archive.parsed import ParsedDocument
 from archive.repairs import ends_paragraph
 from archive.residue import is_link_words, is_qualifier
@@ -173,6 +173,9 @@ def _check_place(doc: ParsedDocument) -> None:
     if doc.place:
         return
     for clause in doc.clauses[2:8]:
+        section = doc.sections[clause.section] if clause.section is not None else None
+        if section and REFERENCE.match(section.label + section.heading):
+            break  # the ministry's background notes, not the text
         if found := gazetteer.find_meeting_place(clause.text):
             line = doc.line_at(clause.offset)
             doc.warn(

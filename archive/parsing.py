@@ -21,6 +21,7 @@ from archive.frontmatter import (
 )
 from archive.lines import (
     CONTINUES,
+    REFERENCE,
     SENTENCE_PUNCTUATION,
     Line,
     display_width,
@@ -78,6 +79,7 @@ class _Paragraph:
     # (line, its start) of each piece joined across a blank line
     page_joins: list[tuple[int, str]] = field(default_factory=list)
     level: int | None = None  # a heading's level as the curator set it
+    in_reference: bool = False  # in a reference part ([参考1]), which numbers its items afresh
     settled: bool = False  # the curator said whether this line is a heading
 
 
@@ -413,9 +415,28 @@ def _accept_numbering(
 ) -> tuple[str, bool]:
     """Keep the numbering of the primary style; a bare number must continue the sequence.
 
-    Returns (style or "", restarts): `restarts` when the numbers start again at 1 under each
-    heading, so labels are qualified by the heading (2-1, 2-2, 3-1).
+    A reference part ([参考1], (Reference 2)) numbers its items afresh, in a style of its
+    own: its numbered items are labelled under its heading (s2-1). Returns (style or "",
+    restarts): `restarts` when the numbers start again at 1 under each heading, so labels are
+    qualified by the heading (2-1, 2-2, 3-1).
     """
+    parts = [[]]
+    for paragraph in paragraphs:
+        if paragraph.heading and REFERENCE.match("".join(paragraph.heading)):
+            parts.append([])
+        parts[-1].append(paragraph)
+    style, restarts = _accept_part_numbering(parts[0], doc, secondary)
+    for part in parts[1:]:
+        part_style, _ = _accept_part_numbering(part, doc, "")
+        style = style or part_style
+        for paragraph in part:
+            paragraph.in_reference = True
+    return style, restarts
+
+
+def _accept_part_numbering(
+    paragraphs: list[_Paragraph], doc: ParsedDocument, secondary: str
+) -> tuple[str, bool]:
     style = _primary_style(paragraphs)
     expected, seen, restarts = 1, set(), False
     for paragraph in paragraphs:
@@ -525,7 +546,12 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             printed = paragraph.numbering[1]
             last_numbered = normalize_label(printed)
             clause = _clause(
-                _qualified(normalize_label(printed), doc, current_section, restarts),
+                _qualified(
+                    normalize_label(printed),
+                    doc,
+                    current_section,
+                    restarts or paragraph.in_reference,
+                ),
                 printed,
                 paragraph.text[len(printed) :].lstrip(),
                 current_section,
