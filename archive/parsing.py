@@ -56,6 +56,8 @@ CITABLE_LABEL = re.compile(r"^[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}$")
 AT_WIDTH = 0.85
 
 
+# The sentence that ends a preamble by announcing what follows.
+_ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the following", re.I)
 # A Japanese line never starts with one of these particles: the line before it goes on.
 _PARTICLES = "のをにがとでへや"
 # A row of a table flattened into text: cells set apart by | (5月 | 17日 | 羽田発 |).
@@ -254,6 +256,25 @@ def _build_paragraphs(
             if paragraph.after_colon:
                 paragraph.heading = ("", paragraph.text)
     return paragraphs
+
+
+def _recitals(paragraphs: list[_Paragraph]) -> int | None:
+    """In a text with no numbers: how many paragraphs are preamble, when it opens with
+    recitals (…に留意し、/ Noting …,) and then says what the parties do. The preamble runs to
+    the last recital, and takes the line that announces what follows (以下のとおり声明した。)."""
+    body = [p for p in paragraphs if not p.heading]
+    recital = [bool(CONTINUES.search(p.text)) for p in body]
+    first = next((i for i, is_recital in enumerate(recital[:4]) if is_recital), None)
+    if first is None:
+        return None
+    last = first
+    while last + 1 < len(body) and recital[last + 1]:
+        last += 1
+    if last + 1 >= len(body):
+        return None  # the text stops in its recitals: nothing says they are a preamble
+    if _ANNOUNCES.search(body[last + 1].text) and last + 2 < len(body):
+        last += 1
+    return last + 1
 
 
 def _is_bulleted(paragraph: _Paragraph) -> bool:
@@ -499,6 +520,9 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     # A list of bulleted items (- …, • …) after a lead paragraph: the lead is its preamble,
     # as it is before numbered items.
     bulleted = [p for p in paragraphs if _is_bulleted(p)]
+    preamble_count = hints.preamble
+    if preamble_count is None and not (style or numbered_headings or bulleted):
+        preamble_count = _recitals(paragraphs)
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []
     clause: dict | None = None
@@ -539,9 +563,9 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             )
         plain_heading_after = ""
         body_paragraphs += 1
-        if hints.preamble is not None:
-            in_preamble = body_paragraphs <= hints.preamble
-        if paragraph.numbering and not (hints.preamble and in_preamble):
+        if preamble_count is not None:
+            in_preamble = body_paragraphs <= preamble_count
+        if paragraph.numbering and not (preamble_count and in_preamble):
             in_preamble = False
             printed = paragraph.numbering[1]
             last_numbered = normalize_label(printed)
@@ -558,15 +582,15 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
                 False,
                 paragraph,
             )
-        elif clause is not None and style and not (hints.preamble and in_preamble):
+        elif clause is not None and style and not (preamble_count and in_preamble):
             clause["paras"].append(paragraph.text)
             clause["sources"].append(paragraph)
             continue
-        elif bulleted and paragraph is bulleted[0] and not hints.preamble:
+        elif bulleted and paragraph is bulleted[0] and not preamble_count:
             in_preamble = False
             ordinal += 1
             clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
-        elif in_preamble and (style or numbered_headings or hints.preamble or bulleted):
+        elif in_preamble and (style or numbered_headings or preamble_count or bulleted):
             preamble += 1
             clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
         elif style:
