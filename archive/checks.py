@@ -130,8 +130,9 @@ def _all_ranges(text: str):
 def check(doc: ParsedDocument) -> None:
     """Warnings for what a curator should look at before the text is trusted."""
     title = doc.title
-    first = doc.line_at(doc.lines("title")[0].offset) if title else None
-    lines = ", ".join(str(doc.line_at(m.offset)) for m in doc.lines("title"))
+    title_lines = [doc.line_at(m.offset) for m in doc.lines("title")]
+    first = title_lines[0] if title_lines else None
+    lines = ", ".join(map(str, title_lines))
     settle = "if it is not, set title_lines = [the lines of the title] in the manifest."
     if not title:
         doc.warn(
@@ -144,18 +145,22 @@ def check(doc: ParsedDocument) -> None:
             "title",
             f"the title (lines {lines}) is {len(title)} characters long; {settle}",
             first,
+            title_lines,
         )
     if title and (
         _LINK_IN_TITLE.search(title)
         or (is_link_words(title.split()[-1]) and not is_qualifier(title.split()[-1]))
     ):
-        doc.warn("title", f"the title contains link words (“{title[:60]}”); {settle}", first)
+        doc.warn(
+            "title", f"the title contains link words (“{title[:60]}”); {settle}", first, title_lines
+        )
     if title and not _NAMES_A_TEXT.search(title):
         doc.warn(
             "title",
             f"the title “{title[:40]}” names no kind of text or meeting (statement, meeting, "
             f"press release…): it may be the section the page is filed in; {settle}",
             first,
+            title_lines,
         )
     _check_place(doc)
     _check_sections(doc)

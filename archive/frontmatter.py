@@ -194,7 +194,7 @@ def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
         repeated = _folded_title(lines[i].text)
         later = [_folded_title(line.text) for line in lines[i + 1 : body]]
         if repeated and any(
-            repeated == "".join(later[j : j + n]) for j in range(len(later)) for n in (1, 2)
+            _repeats(repeated, "".join(later[j : j + n])) for j in range(len(later)) for n in (1, 2)
         ):
             chrome.add(i)  # the page's title over the document's own
         elif repeated and later and later[0].endswith(f"({repeated})"):
@@ -205,6 +205,11 @@ def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
         if here and here[-1].text.split()[-1] == lines[i].text.strip():
             chrome.add(i)  # the last step of a breadcrumb, printed again as the page's heading
     return chrome
+
+
+def _repeats(first: str, later: str) -> bool:
+    """The same title, or the same behind a page's icon glyph (Ï Gurbanguly …)."""
+    return bool(later) and first.endswith(later) and len(first) - len(later) <= 2
 
 
 def _folded_title(text: str) -> str:

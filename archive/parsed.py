@@ -61,15 +61,17 @@ class ParseWarning(str):
 
     kind: str
     line: int | None
+    lines: tuple[int, ...]  # every line it is about, `line` first
 
-    def __new__(cls, kind: str, message: str, line: int | None = None):
+    def __new__(cls, kind: str, message: str, line: int | None = None, lines=()):
         warning = super().__new__(cls, message)
         warning.kind = kind
         warning.line = line
+        warning.lines = tuple(dict.fromkeys(([line] if line is not None else []) + list(lines)))
         return warning
 
     def __reduce__(self):
-        return ParseWarning, (self.kind, str(self), self.line)
+        return ParseWarning, (self.kind, str(self), self.line, self.lines)
 
 
 @dataclass(frozen=True)
@@ -136,12 +138,13 @@ class ParsedDocument:
         """The source line (from 1, as cat -n numbers it) that holds `offset`."""
         return None if offset is None else bisect.bisect_right(self.line_starts, offset)
 
-    def warn(self, kind: str, message: str, line: int | None = None) -> None:
-        """Record a doubt; with `line`, the message starts by naming that source line."""
+    def warn(self, kind: str, message: str, line: int | None = None, lines=()) -> None:
+        """Record a doubt; with `line`, the message starts by naming that source line (and
+        `lines`, any others it is about)."""
         if line is not None:
             message = f"line {line}: {message}"
         if message not in self.warnings:
-            self.warnings.append(ParseWarning(kind, message, line))
+            self.warnings.append(ParseWarning(kind, message, line, lines))
 
     def lines(self, *roles: str) -> list[MetadataLine]:
         return [line for line in self.metadata_lines if line.role in roles]

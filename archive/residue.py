@@ -65,6 +65,8 @@ _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)\s*)+[|｜\s]*$")
 _CAPTION = re.compile(
     r"^(?:[(（]\s*写真\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:)", re.I
 )
+# A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
+_VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
 PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
 # A navigation bar: three or more short items set apart by | (アジア | 北米 | 中南米), or, in
@@ -107,7 +109,7 @@ def residue_role(line: str) -> str | None:
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text)
-    if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption:
+    if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or _VIEWS.match(text):
         return "furniture"
     if is_navigation(text):
         return "link"
@@ -149,9 +151,12 @@ def is_link_words(text: str) -> bool:
     had_pdf = bool(_PDF.search(core))
     core = _PDF.sub("", core)
     core = core.translate({ord(c): None for c in _BRACKETS})
-    core = _SEPARATORS.sub("", core).lower()
+    words = [w.lower() for w in _SEPARATORS.split(core) if w]
+    core = "".join(words)
     if not core:
         return had_pdf or bracketed and not folded.strip(_BRACKETS)
+    if len(words) > 1 and all(w in _LINK_WORDS for w in words):
+        return True  # 英語版 (English)
     if _HERE.search(core):
         return len(core) <= 20
     if core in _LINK_WORDS:

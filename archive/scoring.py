@@ -52,12 +52,16 @@ class Difference:
     def announced_by(self, warning) -> bool:
         """Whether `warning` points at this difference: of a kind about this aspect and
         naming no line or a line near it, or naming one of its lines whatever its kind."""
-        line = getattr(warning, "line", None)
-        if line is not None and line in self.lines:
+        named = getattr(warning, "lines", ())
+        if set(named) & self.lines:
             return True
         if getattr(warning, "kind", "") not in ANNOUNCED_BY[self.aspect]:
             return False
-        return line is None or not self.lines or any(abs(line - n) <= NEAR for n in self.lines)
+        return (
+            not named
+            or not self.lines
+            or any(abs(line - n) <= NEAR for line in named for n in self.lines)
+        )
 
 
 @dataclass
