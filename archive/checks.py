@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from archive import dates, gazetteer
-from archive.lines import REFERENCE, is_japanese, numbering
+from archive.lines import CONTINUES, REFERENCE, is_japanese, numbering
 from archive.parsed import ParsedDocument
 from archive.repairs import ends_paragraph
 from archive.residue import is_link_words, is_qualifier
@@ -164,6 +164,7 @@ def check(doc: ParsedDocument) -> None:
         )
     _check_place(doc)
     _check_sections(doc)
+    _check_clause_openings(doc)
     _check_end(doc)
     if doc.clauses and not any(c.printed_label for c in doc.clauses):
         doc.warn(
@@ -210,6 +211,24 @@ def _check_sections(doc: ParsedDocument) -> None:
                 "structure",
                 f"heading “{name}” ends mid-phrase; if the next line goes on with it, set "
                 f"joins = [{line + 1}] in the manifest.",
+                line,
+            )
+
+
+def _check_clause_openings(doc: ParsedDocument) -> None:
+    """A clause of several paragraphs whose first reads like a heading, (1) 首脳会談 over its
+    text, may be a heading the parser took for a clause."""
+    for clause in doc.clauses:
+        first = clause.paragraphs[0]
+        short = len(first) <= (50 if is_japanese(first) else 90)
+        lead_in = CONTINUES.search(first)  # "… is as follows," announces a list
+        if len(clause.paragraphs) > 1 and short and not ends_paragraph(first) and not lead_in:
+            line = doc.line_at(clause.offset)
+            doc.warn(
+                "structure",
+                f"clause {clause.label} opens with “{first[:30]}”, which reads like a heading "
+                f"over the paragraphs after it; if it is one, set headings = [[{line}, 2]] "
+                "(or its level) in the manifest.",
                 line,
             )
 

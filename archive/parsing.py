@@ -326,8 +326,10 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
         # particle (a link such as 決議(PDF) broke it there); an English line goes on when the
         # next starts in lower case, when it stops on a word that cannot end a phrase, or when
         # a long line stops mid-sentence before one that is no heading (a page wrapped at <br>).
+        # Short Japanese lines with no punctuation, one after another, are a list.
+        listed = display_width(last) < 40 and display_width(line.text) < 40
         return (
-            is_japanese(last[-1:])
+            (is_japanese(last[-1:]) and not (listed and looks_like_heading(line.text)))
             or line.text[0] in _PARTICLES
             or lowercase
             or bool(_EN_GOES_ON.search(last))
