@@ -165,6 +165,8 @@ def check(doc: ParsedDocument) -> None:
     _check_place(doc)
     _check_sections(doc)
     _check_clause_openings(doc)
+    _check_repeated_numbers(doc)
+    _check_inner_title(doc)
     _check_end(doc)
     if doc.clauses and not any(c.printed_label for c in doc.clauses):
         doc.warn(
@@ -231,6 +233,56 @@ def _check_clause_openings(doc: ParsedDocument) -> None:
                 "(or its level) in the manifest.",
                 line,
             )
+
+
+def _check_repeated_numbers(doc: ParsedDocument) -> None:
+    """A number printed on a paragraph before the first heading and again on a heading (1. On
+    June 26 … / 1. Bilateral Relations): the first is a page's list marker or a misreading."""
+    before = {c.printed_label.strip(): c for c in doc.clauses if c.section is None}
+    for section in doc.sections:
+        clause = before.get(section.label.strip())
+        if section.level == 1 and section.label and clause and clause.offset < section.offset:
+            line, heading = doc.line_at(clause.offset), doc.line_at(section.offset)
+            doc.warn(
+                "structure",
+                f"number {section.label.strip()} is printed on the paragraph at line {line} and "
+                f"again on the heading at line {heading}; if that paragraph opens the text, "
+                "set preamble = 1 (or how many there are) in the manifest.",
+                line,
+                [heading],
+            )
+            return
+
+
+def _check_inner_title(doc: ParsedDocument) -> None:
+    """Two unnumbered headings in a row, the first with nothing under it, after the text has
+    begun: the title block of a document that a page (a database, a news site) wraps in its
+    own heading and note."""
+    empty = set(range(len(doc.sections))) - {c.section for c in doc.clauses}
+    empty -= {s.parent for s in doc.sections}
+    order = doc.body_order
+    for at in range(1, len(order) - 1):
+        (kind, i), (next_kind, j) = order[at], order[at + 1]
+        run = kind == next_kind == "section" and i in empty
+        run = run and not doc.sections[i].label and not doc.sections[j].label
+        if run and any(k == "clause" for k, _ in order[:at]):
+            opening = [
+                doc.line_at(c.offset) for c in doc.clauses if c.offset < doc.sections[i].offset
+            ]
+            line = doc.line_at(doc.sections[i].offset)
+            doc.warn(
+                "title",
+                f"lines {line} and {doc.line_at(doc.sections[j].offset)} read like the title of "
+                "a document inside the page, below text of the page's own; if so, set "
+                "title_lines = [those lines] and furniture = [the page's lines] in the manifest.",
+                line,
+                [
+                    doc.line_at(doc.sections[j].offset),
+                    *opening,
+                    *(doc.line_at(m.offset) for m in doc.lines("title")),
+                ],
+            )
+            return
 
 
 def _check_end(doc: ParsedDocument) -> None:

@@ -452,7 +452,14 @@ def _pieces(line: Line, parts: list[str]) -> list[tuple[str, int]]:
     return pieces
 
 
+# (署名), (signed): where the signature stands in a copy of a signed text.
+_SIGNED_MARK = re.compile(r"\s*[(（]\s*(?:署名|signed)\s*[)）]", re.I)
+
+
 def _is_signature_line(text: str) -> bool:
+    text = _SIGNED_MARK.sub("", text).strip()
+    if is_dateline(text):
+        return False
     parts = [part for part in _COLUMN_GAP.split(text) if part]
     if len(parts) > 1:
         return all(_is_signature_line(part) for part in parts)
