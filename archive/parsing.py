@@ -232,6 +232,11 @@ def _build_paragraphs(
         if joins or previous is not None and not starts and _continues(previous, line, width):
             previous.text = join_wrapped(previous.text, line.text, language)
             previous.lines.append(line)
+            if joins and previous.heading and previous.settled:
+                label, heading = previous.heading  # a heading the curator set, on two lines
+                previous.heading = (label, join_wrapped(heading, line.text, language))
+            elif joins and previous.heading:
+                previous.heading, previous.rank = None, RANK_PLAIN  # text, not a heading
             if width is None and line.blank_before and not joins:
                 previous.page_joins.append((line.number, line.text[:20]))
             continue
@@ -333,7 +338,7 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
             or line.text[0] in _PARTICLES
             or lowercase
             or bool(_EN_GOES_ON.search(last))
-            or (display_width(last) >= 50 and not looks_like_heading(line.text))
+            or (display_width(last) >= 40 and not looks_like_heading(line.text))
         )
     # A blank line between: only a page break that cut a sentence or a word joins across it:
     # English goes on in lower case; Japanese stops on a kana or kanji, with no 。 or 、.

@@ -71,7 +71,7 @@ _VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.
 PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
 # A navigation bar: three or more short items set apart by | (アジア | 北米 | 中南米), or, in
 # Japanese, four or more set apart by spaces (外務省案内 渡航関連情報 各国・地域情勢 外交政策).
-_NAV_ITEM = r"(?![0-9０-９])[^|｜。.、,，]{1,24}"  # a table row's cells start with numbers
+_NAV_ITEM = r"(?!\s*[0-9０-９])[^|｜。.、,，]{1,24}"  # a table row's cells start with numbers
 _BAR = re.compile(rf"^(?:{_NAV_ITEM})?(?:\s*[|｜]\s*{_NAV_ITEM}){{2,}}\s*[|｜]?\s*$|^\s*[|｜]+\s*$")
 _HOME = re.compile(r"^(?:トップページ|ホーム|Home|Top Page)(?:\s+|\s*[>＞»›]\s*)\S", re.I)
 _MD_LINK = re.compile(r"^\[[^\]]+\]\([^)]*\)$")
