@@ -54,9 +54,12 @@ EN_DATE_DMY = re.compile(
 )
 
 
-# 2022/1/26, as a web page prints the day it posted something.
+# 2022/1/26, as a web page prints the day it posted something; 24/12/2022 and 24.12.2022,
+# day first, as Central Asian sites print it (12/24/2022, month first, where the day is > 12).
 NUMERIC_DATE = re.compile(
-    r"(?<![0-9/])(?P<year>(?:19|20)\d\d)/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![0-9/])"
+    r"(?<![0-9/.])(?:(?P<year>(?:19|20)\d\d)/(?P<month>\d{1,2})/(?P<day>\d{1,2})"
+    r"|(?P<first>\d{1,2})(?P<sep>[/.])(?P<second>\d{1,2})(?P=sep)(?P<year2>(?:19|20)\d\d))"
+    r"(?![0-9/.])"
 )
 
 
@@ -195,6 +198,13 @@ def parse_date(text: str) -> datetime.date | None:
 
 def _to_date(match: re.Match) -> datetime.date | None:
     groups = match.groupdict()
+    if groups.get("year2"):
+        first, second = int(groups["first"]), int(groups["second"])
+        day, month = (second, first) if second > 12 else (first, second)
+        try:
+            return datetime.date(int(groups["year2"]), month, day)
+        except ValueError:
+            return None
     try:
         if groups["month"].isalpha() and groups["month"].lower() in MONTHS:
             return datetime.date(

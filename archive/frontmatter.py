@@ -75,6 +75,18 @@ _CATEGORY = re.compile(
     rf"|日本?[・=]?(?:{_COUNTRY_NAMES})(?:共和国)?関係)$",
     re.I,
 )
+# The kind of text printed under its title, framed like a subtitle (- Action Plan -): part of
+# the title, as 共同声明 under a title is.
+GENRE_UNDER_TITLE = re.compile(
+    r"^[-－―—–‐~〜～]\s*(?:action plan|joint statement|joint declaration|chair'?s summary"
+    r"|joint press release|declaration|roadmap|行動計画|共同声明|共同宣言|議長総括"
+    r"|共同プレスリリース|ロードマップ)\s*[-－―—–‐~〜～]$",
+    re.I,
+)
+# A title that names its genre already takes a framed line under it as a subtitle.
+GENRE_WORD = re.compile(
+    r"statement|declaration|plan|summary|release|roadmap|声明|宣言|計画|総括|リリース", re.I
+)
 # A subtitle framed by matching dashes or brackets: -…-, －…－, ―…―, 「…」, 〜…〜.
 SUBTITLE = re.compile(r"^(?:([-－―—–‐~〜～])\s*.+?\s*\1|「[^「」]+」|『[^『』]+』|〈.+〉|＜.+＞)$")
 # Date and place printed in brackets after a title: …共同ステートメント（2009年3月5日、アスタナ）
@@ -150,6 +162,13 @@ def read_front_matter(
             seen_date = bool(titles)  # a date above the title (a posting date) ends nothing
         elif is_place_line(text):
             doc.metadata_lines.append(MetadataLine("place", text, line.offset))
+        elif (
+            titles
+            and GENRE_UNDER_TITLE.match(text)
+            and not seen_date
+            and not any(GENRE_WORD.search(t.text) for t in titles)
+        ):
+            _add_title_line(doc, line, titles)  # - Action Plan -: the title's genre, framed
         elif titles and SUBTITLE.match(text) and not seen_subtitle:
             doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
             seen_subtitle = True

@@ -120,7 +120,7 @@ def _set_residue_aside(
     a page number between two halves of a paragraph is a gap."""
     kept: list[Line] = []
     carried = 0
-    headers = _running_headers(lines)
+    headers = _running_headers(lines) | _gallery(lines)
     previous_role = None
     for index, line in enumerate(lines):
         role = residue_role(line.text)
@@ -161,6 +161,18 @@ def _set_datelines_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         carried = 0
         kept.append(line)
     return kept
+
+
+def _gallery(lines: list[Line]) -> set[int]:
+    """Indexes of photo captions numbered in a row (… Call on the President 1 / … 2): lines
+    the same but for a number at the end."""
+    bare = [re.sub(r"\s*[0-9０-９]+$", "", line.text) for line in lines]
+    return {
+        i + step
+        for i in range(len(lines) - 1)
+        if bare[i] == bare[i + 1] and bare[i] != lines[i].text and bare[i + 1] != lines[i + 1].text
+        for step in (0, 1)
+    }
 
 
 def _is_caption(text: str) -> bool:

@@ -67,6 +67,8 @@ _CAPTION = re.compile(
 )
 # A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
 _VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
+# A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …).
+_SCENE = re.compile(r"^[^。、]{2,40}(?:の様子|の模様)$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
 PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
 # A navigation bar: three or more short items set apart by | (アジア | 北米 | 中南米), or, in
@@ -108,7 +110,7 @@ def residue_role(line: str) -> str | None:
         return None
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
-    caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text)
+    caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or _VIEWS.match(text):
         return "furniture"
     if is_navigation(text):
