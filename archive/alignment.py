@@ -23,8 +23,22 @@ class Item:
     anchors: frozenset[str] = frozenset()  # numbers and Latin words: the same in translation
 
 
-def heading_item(key: object, heading: str) -> Item:
-    return Item("section", key, length=len(heading), anchors=anchors_of(heading))
+def heading_item(key: object, heading: str, label: str = "") -> Item:
+    """A heading; the number in its label ((参考1), (Reference 1), Ⅱ.) is an anchor too."""
+    folded = unicodedata.normalize("NFKC", label)
+    numbers = frozenset(re.findall(r"[0-9]+", folded)) | _roman(folded)
+    return Item("section", key, length=len(heading), anchors=anchors_of(heading) | numbers)
+
+
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7"}
+
+
+def _roman(label: str) -> frozenset[str]:
+    """Ⅱ. and II. are the same number in two versions: 2."""
+    found = re.fullmatch(r"\W*([IVX]{1,4})\W*", label)
+    if found and found.group(1) in _ROMAN:
+        return frozenset({_ROMAN[found.group(1)]})
+    return frozenset()
 
 
 def clause_item(key: object, label: str, printed_label: str, text: str) -> Item:
@@ -94,7 +108,7 @@ def _renumbered(slot_of: list[int], inserted_after: dict[int, list[object]]) -> 
 # lengths are (scaled, 0–LENGTH) and how few of their numbers and Latin words they share;
 # one item against two (a paragraph one version splits) costs SPLIT more; an item with no
 # counterpart costs SKIP; printed numbers that are not the same on both sides forbid a pair.
-LENGTH, ANCHORS, SPLIT, SKIP, LABELS_DIFFER = 3.0, 1.5, 1.0, 1.2, 8.0
+LENGTH, ANCHORS, SPLIT, SKIP, LABELS_DIFFER = 2.0, 1.5, 1.0, 1.2, 8.0
 BAND = 12  # how far (in items) an alignment may stray from the diagonal, beyond the size gap
 
 

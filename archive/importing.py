@@ -518,7 +518,9 @@ def align_work(work: Work) -> None:
     bodies, rows_by_pk = [], {}
     for document in ordered:
         sections, clauses = list(document.sections.all()), list(document.clauses.all())
-        items = [(s.sequence, heading_item(("section", s.pk), s.heading)) for s in sections]
+        items = [
+            (s.sequence, heading_item(("section", s.pk), s.heading, s.label)) for s in sections
+        ]
         items += [
             (c.sequence, clause_item(("clause", c.pk), c.label, c.printed_label, c.text))
             for c in clauses

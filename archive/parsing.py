@@ -712,6 +712,10 @@ def _section_key(doc: ParsedDocument, section: int | None) -> str:
     above it (ii-1 under Ⅱ › 1.), else s and the place of its top-level section (s3)."""
     if section is None:
         return "s0"
+    reference = REFERENCE.match(doc.sections[section].label)
+    if reference and doc.sections[section].parent is None:
+        # [参考1] and (Reference 1) are the same part of two versions: ref1 in both.
+        return "ref" + "".join(re.findall(r"[0-9]", unicodedata.normalize("NFKC", reference[0])))
     numbers, index, root = [], section, section
     while index is not None:
         printed = normalize_label(doc.sections[index].label)

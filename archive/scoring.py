@@ -289,7 +289,7 @@ def body_items(doc: ParsedDocument) -> list:
     for kind, index in doc.body_order:
         if kind == "section":
             section = doc.sections[index]
-            items.append(heading_item(("section", section.offset), section.heading))
+            items.append(heading_item(("section", section.offset), section.heading, section.label))
         else:
             clause = doc.clauses[index]
             key = ("clause", clause.offset)
