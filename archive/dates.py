@@ -191,6 +191,28 @@ def _month_day(match: re.Match, year: int) -> datetime.date | None:
         return None
 
 
+# What a dateline prints beside the day that is neither date nor place: the weekday, the hour.
+_WEEKDAY = re.compile(
+    r"[(（]\s*[月火水木金土日](?:曜日?)?\s*[)）]|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b,?",
+    re.I,
+)
+_TIME = re.compile(
+    r"\b\d{1,2}[:：]\d{2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)?|午[前後]\s*\d{1,2}時(?:\d{1,2}分)?", re.I
+)
+
+
+def dateline_parts(text: str) -> tuple[str, str] | None:
+    """(before, after): what a line prints before and after its date, weekday and hour left
+    out (`Saturday, May 18, 2019, 7:33 p.m. Dushanbe` → ("", "Dushanbe")); None without a
+    date."""
+    inner = _TIME.sub("", _WEEKDAY.sub("", text)).strip().lstrip("•・ ").strip("()（）[]［］")
+    found = find_range(inner) or find_date(inner)
+    if not found:
+        return None
+    match = found[-1]
+    return inner[: match.start()].strip(" ，,、　"), inner[match.end() :].strip(" ，,、　.")
+
+
 def parse_date(text: str) -> datetime.date | None:
     found = find_date(text)
     return found[0] if found else None

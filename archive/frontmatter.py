@@ -160,7 +160,7 @@ def read_front_matter(
             role = "date" if is_dateline(text, place=False) else "date_place"
             doc.metadata_lines.append(MetadataLine(role, text, line.offset))
             seen_date = bool(titles)  # a date above the title (a posting date) ends nothing
-        elif is_place_line(text):
+        elif is_place_line(text) or _venue_goes_on(lines, index):
             doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif (
             titles
@@ -267,6 +267,19 @@ _BARE_LINK = re.compile(r"^(?:骨子|本文|全文|要旨)$")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
+def _venue_goes_on(lines: list[Line], index: int) -> bool:
+    """International Conference Room, / Ministry of Foreign Affairs of Japan: the first line
+    of a venue, which ends in a comma and goes on in a place line."""
+    text = lines[index].text
+    following = lines[index + 1].text if index + 1 < len(lines) else ""
+    return (
+        text.endswith((",", "、"))
+        and len(text) <= 40
+        and not SENTENCE_PUNCTUATION.search(text[:-1])
+        and is_place_line(following)
+    )
+
+
 def _sentence_follows(lines: list[Line], index: int) -> bool:
     """Whether the lines from `index` on, each ending in 、 or , go on to end a sentence: the
     opening of a text that has no title line."""
@@ -324,19 +337,18 @@ def _add_title_line(doc: ParsedDocument, line: Line, titles: list[MetadataLine])
 
 def is_dateline(text: str, place: bool = True) -> bool:
     """A line that is a date (or a span of days), with at most a place beside it."""
-    inner = text.strip().lstrip("•・ ").strip("()（）[]［］")
-    found = dates.find_range(inner) or dates.find_date(inner)
-    if not found:
+    parts = dates.dateline_parts(text)
+    if parts is None:
         return False
-    match = found[-1]
-    before = inner[: match.start()].strip(" ，,、　")
-    after = inner[match.end() :].strip(" ，,、　.")
+    before, after = parts
     after = re.sub(r"^(?:にて|において|於|in|at)\s*|\s*(?:にて|において)$", "", after)
     if not place:
         return not before and not after
     if before and after:
         return False
     rest = before or after
+    if _CITY_AND_COUNTRY.fullmatch(rest):
+        return True  # Dushanbe, Republic of Tajikistan
     # What stands beside the date is a place (アシガバット市, Dushanbe), not a sentence.
     return (
         len(rest) <= 30
@@ -346,12 +358,18 @@ def is_dateline(text: str, place: bool = True) -> bool:
     )
 
 
+_NAME = r"[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*"
+_VENUE = re.compile(r"^(?:於|場所|Venue)\s*[:：]\s*\S.{0,38}$|^於\s*\S.{0,38}$", re.I)
+_CITY_AND_COUNTRY = re.compile(rf"{_NAME}(?:,\s*{_NAME}){{0,2}}")
 # 於：東京, Venue: Tokyo, or a known place alone on its line (タシケント, Tokyo).
 _PLACE_PREFIX = re.compile(r"^(?:於\s*[:：]?|場所\s*[:：]|(?:Venue|Place)\s*:)\s*", re.I)
 
 
 def is_place_line(text: str) -> bool:
-    """A line that only names where the text was issued: a place the gazetteer knows."""
+    """A line that only names where the text was issued: a place the gazetteer knows, or
+    any venue after 於 / Venue: (於：外務省国際会議室)."""
+    if _VENUE.match(text.strip()):
+        return True
     name = _PLACE_PREFIX.sub("", text.strip()).strip(" 　()（）")
     name = re.sub(r"市$", "", name)
     return bool(name) and gazetteer.PLACES.get(name) is not None

@@ -205,12 +205,10 @@ def place_in_dateline(text: str) -> str:
     `Dushanbe, March 5, 2009`, `（2009年3月5日、アスタナ）`."""
     from archive import dates
 
-    inner = text.strip().lstrip("•・ ").strip("()（）[]［］")
-    found = dates.find_range(inner) or dates.find_date(inner)
-    if not found:
+    parts = dates.dateline_parts(text)
+    if parts is None:
         return ""
-    match = found[-1]
-    before, after = inner[: match.start()], inner[match.end() :]
+    before, after = parts
     for piece in (after, before):
         piece = piece.strip(" ，,、　.")
         piece = re.sub(r"^(?:にて|において|in|at)\s*|\s*(?:にて|において)$", "", piece).strip()

@@ -133,7 +133,8 @@ def _set_residue_aside(
         if role:
             doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
             carried += line.blank_before + 1
-            if PHOTO_CREDIT.match(line.text) and kept and _is_caption(kept[-1].text):
+            above = kept[-1] if kept and index and kept[-1] is lines[index - 1] else None
+            if PHOTO_CREDIT.match(line.text) and above and _is_caption(above.text):
                 caption = kept.pop()  # the caption above the credit
                 doc.metadata_lines.append(MetadataLine("furniture", caption.text, caption.offset))
                 carried += caption.blank_before + 1
