@@ -58,7 +58,8 @@ ISSUER = re.compile(
 # The page's genre or the site's section for it, printed above the title.
 GENRE = re.compile(
     r"^(?:press releases?|報道発表|プレスリリース|news releases?|お知らせ|談話・コメント|会見・発表"
-    r"|statements?|announcements?|報道・広報|(?:外務省・)?新着情報|what's new)$",
+    r"|statements?|announcements?|報道・広報|(?:外務省・)?新着情報|what's new|press conferences?"
+    r"|記者会見)$",
     re.I,
 )
 # A person named by office alone above the title: the minister whose page this is (麻生外務大臣).
@@ -81,6 +82,12 @@ GENRE_UNDER_TITLE = re.compile(
     r"^[-－―—–‐~〜～]\s*(?:action plan|joint statement|joint declaration|chair'?s summary"
     r"|joint press release|declaration|roadmap|行動計画|共同声明|共同宣言|議長総括"
     r"|共同プレスリリース|ロードマップ)\s*[-－―—–‐~〜～]$",
+    re.I,
+)
+# The kind of text alone on a line under the title block.
+GENRE_ALONE = re.compile(
+    r"^(?:議長総括|議長サマリー|共同声明|共同宣言|共同プレスリリース|行動計画|chair(?:person|man)?'?s"
+    r" summary|joint statement|joint declaration|joint press release|action plan)$",
     re.I,
 )
 # A title that names its genre already takes a framed line under it as a subtitle.
@@ -169,6 +176,8 @@ def read_front_matter(
             and not any(GENRE_WORD.search(t.text) for t in titles)
         ):
             _add_title_line(doc, line, titles)  # - Action Plan -: the title's genre, framed
+        elif titles and seen_subtitle and GENRE_ALONE.match(text) and not seen_date:
+            _add_title_line(doc, line, titles)  # 議長総括 under the theme: the title's genre
         elif titles and SUBTITLE.match(text) and not seen_subtitle:
             doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
             seen_subtitle = True

@@ -73,6 +73,12 @@ def canonical_place(printed: str) -> str:
     return PLACES[match.group()] if match else printed.strip()
 
 
+def find_place(text: str) -> str | None:
+    """The first place the gazetteer knows in `text`, as printed."""
+    match = _ANY_PLACE.search(text)
+    return match.group() if match else None
+
+
 def find_meeting_place(text: str) -> str | None:
     """The first place `text` says something happened at, as printed (東京, Tokyo)."""
     match = _MEETING_PLACE.search(text)

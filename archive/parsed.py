@@ -99,7 +99,9 @@ _PROVISIONAL_MARK = (
 )
 # (仮訳) on a line of its own, or 仮訳 in a [備考] note; and the mark at the end of a title line.
 PROVISIONAL = re.compile(
-    rf"^{_PROVISIONAL_MARK}$|^(?:provisional|unofficial|tentative) translation$|仮訳", re.I
+    rf"^{_PROVISIONAL_MARK}$|^(?:provisional|unofficial|tentative) translation$|仮訳"
+    r"|^this is an? (?:provisional|unofficial|tentative) translation\b",
+    re.I,
 )
 PROVISIONAL_SUFFIX = re.compile(rf"\s*{_PROVISIONAL_MARK}\s*$", re.I)
 # A line that is nothing but the mark, wherever it stands (the foot of a page, too).
@@ -172,7 +174,10 @@ class ParsedDocument:
 
     @property
     def place_as_printed(self) -> str:
-        for line in self.lines("place"):
+        places = self.lines("place")
+        # A venue in two lines (International Conference Room, / Ministry of …): the line that
+        # names a known place says where.
+        for line in sorted(places, key=lambda p: not gazetteer.find_place(p.text)):
             return line.text
         for line in self.lines("date_place"):
             if place := place_in_dateline(line.text):
