@@ -159,6 +159,8 @@ def read_front_matter(
         titles = doc.lines("title")
         if PROVISIONAL.match(text):
             doc.metadata_lines.append(MetadataLine("provisional", text, line.offset))
+        elif is_place_line(text) and _venue_open(doc) or _venue_goes_on(lines, index):
+            doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif ISSUER.match(text) or not titles and _OFFICE_HOLDER.match(text):
             doc.metadata_lines.append(MetadataLine("issuer", text, line.offset))
         elif GENRE.match(text) or not titles and _CATEGORY.match(text):
@@ -167,7 +169,7 @@ def read_front_matter(
             role = "date" if is_dateline(text, place=False) else "date_place"
             doc.metadata_lines.append(MetadataLine(role, text, line.offset))
             seen_date = bool(titles)  # a date above the title (a posting date) ends nothing
-        elif is_place_line(text) or _venue_goes_on(lines, index):
+        elif is_place_line(text):
             doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif (
             titles
@@ -276,6 +278,12 @@ _BARE_LINK = re.compile(r"^(?:骨子|本文|全文|要旨)$")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
+def _venue_open(doc: ParsedDocument) -> bool:
+    """The line before was a venue's first line, ending in a comma."""
+    last = doc.metadata_lines[-1] if doc.metadata_lines else None
+    return bool(last and last.role == "place" and last.text.endswith((",", "、")))
+
+
 def _venue_goes_on(lines: list[Line], index: int) -> bool:
     """International Conference Room, / Ministry of Foreign Affairs of Japan: the first line
     of a venue, which ends in a comma and goes on in a place line."""
@@ -331,6 +339,8 @@ def _add_title_line(doc: ParsedDocument, line: Line, titles: list[MetadataLine])
     """A title line: a new title part, or a wrapped continuation of the last one."""
     text, suffixes = _strip_title_suffixes(line.text)
     wrapped = titles and (line.blank_before == 0 or _CONNECTIVE.search(titles[-1].text))
+    # Across a subtitle or any other line, a title line starts a new part of the title.
+    wrapped = wrapped and doc.metadata_lines[-1] is titles[-1]
     if text and wrapped:
         last = doc.metadata_lines.index(titles[-1])
         joined = join_wrapped(titles[-1].text, text, doc.language)

@@ -63,14 +63,17 @@ _HERE = re.compile(r"(?:はこちら|こちら|click here|here)$", re.I)
 _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)\s*)+[|｜\s]*$")
 # A photo caption: (写真1)…, 写真：…, photo1: …, Photo 2 …
 _CAPTION = re.compile(
-    r"^(?:[(（]\s*写真\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:)", re.I
+    r"^(?:[(（]\s*(?:写真|photo)\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:)",
+    re.I,
 )
 # A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
 _VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
 # A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …).
-_SCENE = re.compile(r"^[^。、]{2,40}(?:の様子|の模様)$")
+_SCENE = re.compile(r"^[^。]{2,60}(?:の様子|の模様)$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
 PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
+# A caption with its credit at the end: 握手する両首脳 日・キルギス首脳会談 (写真提供：内閣広報室)
+_CREDITED = re.compile(r"^[^。]{2,80}[(（]\s*写真提供\s*[:：][^)）]{1,30}[)）]$")
 # A navigation bar: three or more short items set apart by | (アジア | 北米 | 中南米), or, in
 # Japanese, four or more set apart by spaces (外務省案内 渡航関連情報 各国・地域情勢 外交政策).
 _NAV_ITEM = r"(?!\s*[0-9０-９])[^|｜。.、,，]{1,24}"  # a table row's cells start with numbers
@@ -111,6 +114,7 @@ def residue_role(line: str) -> str | None:
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
+    caption = caption or _CREDITED.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or _VIEWS.match(text):
         return "furniture"
     if is_navigation(text):
