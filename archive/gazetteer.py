@@ -61,7 +61,7 @@ PLACES = {
 _NAMES = "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True))
 # A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo / at Astana.
 _MEETING_PLACE = re.compile(
-    rf"(?P<ja>{_NAMES})(?:市)?(?:において|にて|で開催|市|で(?=[、，,「『]))"
+    rf"(?P<ja>{_NAMES})(?:市)?(?:[(（][^()（）]{{1,12}}[)）])?(?:において|にて|で開催|市|で(?=[、，,「『]))"
     rf"|\b(?:in|at)\s+(?:the\s+)?(?P<en>{_NAMES})\b"
 )
 _ANY_PLACE = re.compile(_NAMES)

@@ -182,7 +182,11 @@ class ParsedDocument:
         for line in self.lines("date_place"):
             if place := place_in_dateline(line.text):
                 return place
-        for clause in self.clauses[:2]:
+        # The opening paragraph says where, or a second one when the first is a lead and
+        # the second is no numbered item (those report what was said).
+        for index, clause in enumerate(self.clauses[:2]):
+            if index and clause.printed_label:
+                break
             if place := gazetteer.find_meeting_place(clause.paragraphs[0]):
                 return place
         return gazetteer.find_meeting_place(self.closing) or ""
