@@ -35,6 +35,11 @@ PLACES = {
     "タシケント": "Tashkent",
     "サマルカンド": "Samarkand",
     "ニューヨーク": "New York",
+    "ハーグ": "The Hague",
+    "ジュネーブ": "Geneva",
+    "モスクワ": "Moscow",
+    "北京": "Beijing",
+    "ソウル": "Seoul",
     "Tokyo": "Tokyo",
     "Osaka": "Osaka",
     "Ashgabat": "Ashgabat",
@@ -46,6 +51,11 @@ PLACES = {
     "Tashkent": "Tashkent",
     "Samarkand": "Samarkand",
     "New York": "New York",
+    "The Hague": "The Hague",
+    "Geneva": "Geneva",
+    "Moscow": "Moscow",
+    "Beijing": "Beijing",
+    "Seoul": "Seoul",
     # Venues that name their city: the foreign ministry's guest house, the Prime Minister's
     # office.
     "飯倉公館": "Tokyo",
@@ -63,6 +73,8 @@ _NAMES = "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True))
 _MEETING_PLACE = re.compile(
     rf"(?P<ja>{_NAMES})(?:市)?(?:[(（][^()（）]{{1,12}}[)）])?(?:において|にて|で開催|市|で(?=[、，,「『]))"
     rf"|\b(?:in|at)\s+(?:the\s+)?(?P<en>{_NAMES})\b"
+    # A wire-service dateline that opens the paragraph: Tokyo, March 25: …
+    rf"|^(?P<wire>{_NAMES}),\s+[A-Z][a-z]+\.?\s+\d{{1,2}}\s*[:：-]"
 )
 _ANY_PLACE = re.compile(_NAMES)
 
@@ -84,4 +96,4 @@ def find_meeting_place(text: str) -> str | None:
     match = _MEETING_PLACE.search(text)
     if not match:
         return None
-    return match.group("ja") or match.group("en")
+    return match.group("ja") or match.group("en") or match.group("wire")

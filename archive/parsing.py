@@ -56,6 +56,12 @@ CITABLE_LABEL = re.compile(r"^[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}$")
 AT_WIDTH = 0.85
 
 
+# How an English recital opens (Recalling that …, Recognizing …, Bearing in mind …).
+_RECITAL_OPENS = re.compile(
+    r"^(?:Recalling|Recognizing|Recognising|Noting|Reaffirming|Welcoming|Emphasizing|Stressing"
+    r"|Acknowledging|Considering|Desiring|Convinced|Determined|Bearing in mind|Expressing"
+    r"|Taking into account|Mindful)\b"
+)
 # The sentence that ends a preamble by announcing what follows.
 _ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the following", re.I)
 # A Japanese line never starts with one of these particles: the line before it goes on.
@@ -281,7 +287,13 @@ def _recitals(paragraphs: list[_Paragraph]) -> int | None:
     recitals (…に留意し、/ Noting …,) and then says what the parties do. The preamble runs to
     the last recital, and takes the line that announces what follows (以下のとおり声明した。)."""
     body = [p for p in paragraphs if not p.heading]
-    recital = [bool(CONTINUES.search(p.text)) for p in body]
+    # A recital ends in a comma; one cut short is known by how it opens (Recognizing …).
+    recital = [
+        bool(CONTINUES.search(p.text))
+        or bool(_RECITAL_OPENS.match(p.text))
+        and not ends_paragraph(p.text)
+        for p in body
+    ]
     first = next((i for i, is_recital in enumerate(recital[:4]) if is_recital), None)
     if first is None:
         return None
@@ -289,7 +301,8 @@ def _recitals(paragraphs: list[_Paragraph]) -> int | None:
     while last + 1 < len(body) and recital[last + 1]:
         last += 1
     if last + 1 >= len(body):
-        return None  # the text stops in its recitals: nothing says they are a preamble
+        # A text cut short in its recitals: two or more make them a preamble.
+        return len(body) if last > first else None
     if _ANNOUNCES.search(body[last + 1].text) and last + 2 < len(body):
         last += 1
     return last + 1
@@ -541,7 +554,8 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     # as it is before numbered items.
     bulleted = [p for p in paragraphs if _is_bulleted(p)]
     preamble_count = hints.preamble
-    if preamble_count is None and not (style or numbered_headings or bulleted):
+    headed = any(p.heading for p in paragraphs)
+    if preamble_count is None and not (style or headed or bulleted):
         preamble_count = _recitals(paragraphs)
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []

@@ -66,6 +66,10 @@ _CAPTION = re.compile(
     r"^(?:[(（]\s*(?:写真|photo)\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:)",
     re.I,
 )
+# An English photo caption: Two Ministers who shake hands …, The state of the meeting …
+_EN_CAPTION = re.compile(
+    r"^(?:(?:The|A) (?:state|scene|view) of\b|[A-Z][^.!?]{2,60}\swho\s)[^.!?]*$"
+)
 # A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
 _VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
 # A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …).
@@ -114,7 +118,7 @@ def residue_role(line: str) -> str | None:
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
-    caption = caption or _CREDITED.match(text)
+    caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or _VIEWS.match(text):
         return "furniture"
     if is_navigation(text):
