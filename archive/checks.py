@@ -154,7 +154,10 @@ def check(doc: ParsedDocument) -> None:
         doc.warn(
             "title", f"the title contains link words (“{title[:60]}”); {settle}", first, title_lines
         )
-    if title and not _NAMES_A_TEXT.search(title):
+    # A short title that names no kind of text or meeting is a page's section, more often
+    # than not; a longer one (Emergency Aid for Flood Damage in …) says what the text is.
+    short = len(title) <= 16 if is_japanese(title) else len(title.split()) <= 5
+    if title and short and not _NAMES_A_TEXT.search(title):
         doc.warn(
             "title",
             f"the title “{title[:40]}” names no kind of text or meeting (statement, meeting, "
