@@ -232,9 +232,17 @@ def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
     crumbs = [m for m in doc.metadata_lines if m.offset < end and is_navigation(m.text)]
     for i in range(body):
         here = [m for m in crumbs if m.offset < lines[i].offset]
-        if here and here[-1].text.split()[-1] == lines[i].text.strip():
-            chrome.add(i)  # the last step of a breadcrumb, printed again as the page's heading
+        if here and lines[i].text.strip() in _steps(here[-1].text):
+            chrome.add(i)  # a step of the breadcrumb, printed again as the page's heading
     return chrome
+
+
+def _steps(crumb: str) -> list[str]:
+    """The steps of a breadcrumb (Home > News > …) or the items of a menu."""
+    parts = (
+        re.split(r"\s*[>＞»›|｜]\s*", crumb) if re.search(r"[>＞»›|｜]", crumb) else crumb.split()
+    )
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _repeats(first: str, later: str) -> bool:

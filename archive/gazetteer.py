@@ -64,6 +64,7 @@ PLACES = {
     "Iikura Guest House": "Tokyo",
     "Iikura House": "Tokyo",
     "Prime Minister's Office": "Tokyo",
+    "Prime Minister’s Office": "Tokyo",
     "外務省": "Tokyo",
     "Ministry of Foreign Affairs of Japan": "Tokyo",
 }

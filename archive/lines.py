@@ -48,8 +48,11 @@ NUMBERING = [
         re.compile(rf"^(?P<label>{_BULLET}[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*"),
     ),
     # A full-width ．is never a decimal point, so １．３月７日 is clause 1 (1.5 is a number).
-    ("dotted-number", re.compile(r"^(?P<label>[0-9０-９]{1,3}(?:\.(?![0-9０-９])|．))\s*")),
-    ("bare-number", re.compile(r"^(?P<label>[0-9０-９]{1,3})[ 　\t]+(?=\S)")),
+    (
+        "dotted-number",
+        re.compile(rf"^(?P<label>{_BULLET}[0-9０-９]{{1,3}}(?:\.(?![0-9０-９])|．))\s*"),
+    ),
+    ("bare-number", re.compile(rf"^(?P<label>{_BULLET}[0-9０-９]{{1,3}})[ 　\t]+(?=\S)")),
     ("circled-number", re.compile(r"^(?P<label>[①-⑳㉑-㉟])\s*")),
     ("paren-roman", re.compile(r"^(?P<label>[(（](?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[)）])\s*")),
     ("paren-letter", re.compile(r"^(?P<label>[(（][a-zａ-ｚ][)）])\s*")),

@@ -616,7 +616,11 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
                 False,
                 paragraph,
             )
-        elif clause is not None and style and not (preamble_count and in_preamble):
+        elif (
+            clause is not None
+            and (style or clause["bulleted"] and not _is_bulleted(paragraph))
+            and not (preamble_count and in_preamble)
+        ):
             clause["paras"].append(paragraph.text)
             clause["sources"].append(paragraph)
             continue
@@ -638,8 +642,9 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
         clauses.append(clause)
         doc.body_order.append(("clause", len(clauses) - 1))
-        # Only a numbered clause takes the unnumbered paragraphs that follow it.
-        clause = clause if paragraph.numbering else None
+        # Only a numbered or bulleted item takes the unmarked paragraphs that follow it.
+        clause["bulleted"] = bool(bulleted) and _is_bulleted(paragraph)
+        clause = clause if paragraph.numbering or clause["bulleted"] else None
 
     _unique_labels(clauses, doc)
     doc.clauses = [
@@ -712,6 +717,7 @@ def _clause(label, printed, text, section, is_preamble, paragraph) -> dict:
         "preamble": is_preamble,
         "offset": paragraph.offset,
         "sources": [paragraph],
+        "bulleted": False,
     }
 
 
