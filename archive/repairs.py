@@ -53,13 +53,15 @@ def strip_markup(line: str) -> tuple[str, bool, bool, bool]:
     return text.strip(), was_bold, was_heading, was_bullet
 
 
+# A remark in brackets after the last full stop (…締結した。（5月22日に署名済み）) ends nothing.
+_AFTERWORD = re.compile(r"(?<=[。．.!?！？])\s*[(（][^()（）]{1,60}[)）]$")
 # Titles that a name always follows: a line ending in one never ends a sentence.
 _TITLE_ABBREVIATION = re.compile(r"\b(?:H\.E|Mr|Ms|Mrs|Dr|Prof|St|No|Nos)\.$")
 
 
 def ends_paragraph(text: str) -> bool:
     """True when `text` ends a sentence; a PDF line or page break after it is a real break."""
-    text = text.rstrip()
+    text = _AFTERWORD.sub("", text.rstrip())
     return bool(_CLOSED.search(text)) and not _TITLE_ABBREVIATION.search(text)
 
 
