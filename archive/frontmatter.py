@@ -232,8 +232,12 @@ def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
     crumbs = [m for m in doc.metadata_lines if m.offset < end and is_navigation(m.text)]
     for i in range(body):
         here = [m for m in crumbs if m.offset < lines[i].offset]
-        if here and lines[i].text.strip() in _steps(here[-1].text):
-            chrome.add(i)  # a step of the breadcrumb, printed again as the page's heading
+        steps = _steps(here[-1].text) if here else []
+        # A step of the breadcrumb printed again is the page's heading, unless it is the last
+        # step and the date follows: then it is the page's own title, the document's.
+        dated = i + 1 < len(lines) and is_dateline(lines[i + 1].text)
+        if lines[i].text.strip() in (steps[:-1] if dated else steps):
+            chrome.add(i)
     return chrome
 
 

@@ -56,6 +56,8 @@ CITABLE_LABEL = re.compile(r"^[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}$")
 AT_WIDTH = 0.85
 
 
+# How a recital ends: a comma or semicolon (a colon announces what follows instead).
+_RECITAL_END = re.compile(r"[、，,;；]$")
 # How an English recital opens (Recalling that …, Recognizing …, Bearing in mind …).
 _RECITAL_OPENS = re.compile(
     r"^(?:Recalling|Recognizing|Recognising|Noting|Reaffirming|Welcoming|Emphasizing|Stressing"
@@ -287,9 +289,9 @@ def _recitals(paragraphs: list[_Paragraph]) -> int | None:
     recitals (…に留意し、/ Noting …,) and then says what the parties do. The preamble runs to
     the last recital, and takes the line that announces what follows (以下のとおり声明した。)."""
     body = [p for p in paragraphs if not p.heading]
-    # A recital ends in a comma; one cut short is known by how it opens (Recognizing …).
+    # One cut short is known by how it opens (Recognizing …).
     recital = [
-        bool(CONTINUES.search(p.text))
+        bool(_RECITAL_END.search(p.text))
         or bool(_RECITAL_OPENS.match(p.text))
         and not ends_paragraph(p.text)
         for p in body
@@ -300,9 +302,10 @@ def _recitals(paragraphs: list[_Paragraph]) -> int | None:
     last = first
     while last + 1 < len(body) and recital[last + 1]:
         last += 1
+    if last == first:
+        return None  # one sentence ending in a comma (…said in his address,) is no recital
     if last + 1 >= len(body):
-        # A text cut short in its recitals: two or more make them a preamble.
-        return len(body) if last > first else None
+        return len(body)  # a text cut short in its recitals
     if _ANNOUNCES.search(body[last + 1].text) and last + 2 < len(body):
         last += 1
     return last + 1
