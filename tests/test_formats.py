@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from archive.parsing import parse_document
-from archive.repairs import strip_markup_from_source
+from archive.scoring import non_space, source_without_markup, text_in_order
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 EXPECTED = tomllib.loads((TEXTS / "expected.toml").read_text(encoding="utf-8"))
@@ -42,36 +42,6 @@ def parsed(name: str):
 
 def source(name: str) -> str:
     return (TEXTS / f"{name}.txt").read_text(encoding="utf-8")
-
-
-def non_space(text: str) -> str:
-    return re.sub(r"\s", "", text)
-
-
-def pieces_in_source_order(doc) -> str:
-    pieces = [(m.offset, m.text) for m in doc.metadata_lines]
-    pieces += [(s.offset, s.label + s.heading) for s in doc.sections]
-    pieces += [(c.offset, c.printed_label + "".join(c.paragraphs)) for c in doc.clauses]
-    if doc.closing:
-        pieces.append((doc.closing_offset, doc.closing))
-    for signatory in doc.signatories:
-        pieces += [
-            (signatory.name_offset, signatory.name),
-            (signatory.title_offset, signatory.title),
-        ]
-    return "".join(text for offset, text in sorted(p for p in pieces if p[1]))
-
-
-# `- A New Stage of Partnership -` is a subtitle framed by dashes, not a list item: its dashes are
-# text of the source, so the markup removal must leave that line alone.
-FRAMED_BY_DASHES = re.compile(r"^\s*-\s.*\S\s+-\s*$")
-
-
-def source_without_markup(text: str) -> str:
-    return "".join(
-        line if FRAMED_BY_DASHES.match(line) else strip_markup_from_source(line)
-        for line in text.splitlines(keepends=True)
-    )
 
 
 def has_warning(doc, keywords) -> bool:
@@ -307,7 +277,7 @@ def test_text_reads_as_a_historian_reads_it(name, aspect):
 @pytest.mark.parametrize("name", TEXT_FILES)
 def test_no_text_lost_every_character_of_the_source_is_kept_once_in_order(name):
     doc = parsed(name)
-    assert non_space(pieces_in_source_order(doc)) == non_space(source_without_markup(source(name)))
+    assert non_space(text_in_order(doc)) == non_space(source_without_markup(source(name)))
 
 
 @pytest.mark.parametrize("name", TEXT_FILES)

@@ -23,16 +23,14 @@ from pathlib import Path
 import pytest
 
 from archive.parsing import parse_document
+from archive.scoring import non_space, source_without_markup, text_in_order
 from tests.test_formats import (
     false_alarms,
     has_warning,
-    non_space,
-    pieces_in_source_order,
     silent_errors,
 )
 from tests.test_formats_heldout import (
     NOT_CHECKS,
-    source_without_markup,
     without_residue_lines,
 )
 from tests.test_formats_realistic import CHECKS
@@ -83,7 +81,7 @@ def test_no_text_lost_in_english_texts(name):
     doc = parsed(name)
     residue = [m.text for m in doc.metadata_lines if m.role in RESIDUE]
     kept = [m for m in doc.metadata_lines if m.role not in RESIDUE]
-    rest = pieces_in_source_order(replace(doc, metadata_lines=kept))
+    rest = text_in_order(replace(doc, metadata_lines=kept))
     expected = without_residue_lines(source_without_markup(source(name)), residue)
     assert non_space(rest) == non_space(expected)
 

@@ -21,17 +21,15 @@ import pytest
 from django.core.management import call_command
 
 from archive.parsing import parse_document
+from archive.scoring import non_space, source_without_markup, text_in_order
 from tests.test_formats import (
     false_alarms,
     heading_of,
-    non_space,
-    pieces_in_source_order,
     silent_errors,
 )
 from tests.test_formats_heldout import (
     HELDOUT_CHECKS,
     NOT_CHECKS,
-    source_without_markup,
     without_residue_lines,
 )
 from tests.test_versions import markers, side_by_side
@@ -102,7 +100,7 @@ def test_no_text_lost_in_realistic_texts(name):
     doc = parsed(name)
     residue = [m.text for m in doc.metadata_lines if m.role in ("link", "furniture")]
     kept = [m for m in doc.metadata_lines if m.role not in ("link", "furniture")]
-    rest = pieces_in_source_order(replace(doc, metadata_lines=kept))
+    rest = text_in_order(replace(doc, metadata_lines=kept))
     expected = without_residue_lines(source_without_markup(source(name)), residue)
     assert non_space(rest) == non_space(expected)
 

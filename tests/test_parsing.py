@@ -1,13 +1,13 @@
 """The parser turns the real source texts, defects and all, into the structure the archive keeps."""
 
 import datetime
-import re
 
 import pytest
 
 from archive.dates import parse_date
 from archive.parsing import ParseError, parse_document
 from archive.repairs import join_wrapped, normalize_label, strip_markup_from_source
+from archive.scoring import non_space, text_in_order
 from tests.conftest import LANGUAGES, source_text
 
 
@@ -15,30 +15,10 @@ def parse(key: str):
     return parse_document(source_text(key), LANGUAGES[key])
 
 
-def pieces_in_source_order(doc) -> str:
-    pieces = [(m.offset, m.text) for m in doc.metadata_lines]
-    pieces += [(s.offset, s.label + s.heading) for s in doc.sections]
-    pieces += [(c.offset, c.printed_label + "".join(c.paragraphs)) for c in doc.clauses]
-    if doc.closing:
-        pieces.append((doc.closing_offset, doc.closing))
-    for signatory in doc.signatories:
-        pieces += [
-            (signatory.name_offset, signatory.name),
-            (signatory.title_offset, signatory.title),
-        ]
-    return "".join(text for offset, text in sorted(p for p in pieces if p[1]))
-
-
-def non_space(text: str) -> str:
-    return re.sub(r"\s", "", text)
-
-
 @pytest.mark.parametrize("key", sorted(LANGUAGES))
 def test_no_text_lost_every_character_of_the_source_is_kept_once_in_order(key):
     doc = parse(key)
-    assert non_space(pieces_in_source_order(doc)) == non_space(
-        strip_markup_from_source(source_text(key))
-    )
+    assert non_space(text_in_order(doc)) == non_space(strip_markup_from_source(source_text(key)))
 
 
 @pytest.mark.parametrize(

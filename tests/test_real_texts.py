@@ -12,18 +12,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from archive.sources import KINDS
+
 REAL_SOURCES = Path(__file__).resolve().parent / "real_sources.toml"
 TEXTS = Path(__file__).resolve().parent / "texts"
-GENRES = {
-    "joint-statement",
-    "declaration",
-    "joint-press-release",
-    "chairs-statement",
-    "press-release",
-    "roadmap",
-    "action-plan",
-    "other",
-}
 # A run of Japanese this long, or this many English words in a row, would be a sentence copied.
 JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]{12,}")
 ENGLISH_RUN = re.compile(r"(?:[A-Za-z']+[ ,]+){14,}")
@@ -50,7 +42,7 @@ def test_every_real_source_is_described_by_facts_a_scorer_can_read():
         name = facts["file"]
         assert re.fullmatch(r"[a-z]-\d\d-(ja|en)-[a-z0-9-]+\.txt", name), name
         assert facts["language"] == name.split("-")[2], name
-        assert facts["genre"] in GENRES, name
+        assert facts["genre"] in KINDS, name
         assert facts["url"].startswith(("https://", "http://")), name
         lines = facts.get("title_lines", []) + facts.get("furniture_lines", [])
         lines += [n for n, *_ in facts.get("sections", []) + facts.get("clauses", [])]
