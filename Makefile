@@ -83,7 +83,7 @@ bench-profile: install
 	SEARCH_INDEX_PATH=$(CURDIR)/bench/out/run-100000/index DEBUG=1 $(PY) bench/profile_index.py
 
 # The importer scored on real texts kept out of the repository (tests/real_sources.toml says
-# what an archivist reads in each; docs/real-texts.md says how to gather them).
+# what an archivist reads in each; README, "Real texts", says how to gather them).
 DIR ?= real-texts
 real-texts: migrate
 	$(MANAGE) score_real_texts $(DIR) $(if $(HELD_OUT),--held-out)

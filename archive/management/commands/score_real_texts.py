@@ -48,8 +48,8 @@ class Command(BaseCommand):
     def handle(self, *args, folder, facts, held_out, **options):
         if not folder.is_dir():
             raise CommandError(
-                f"{folder} is not a folder; gather the real texts there (see "
-                "docs/real-texts.md) or give their folder: make real-texts DIR=…"
+                f"{folder} is not a folder; gather the real texts there (README, "
+                '"Real texts") or name their folder: make real-texts DIR=…'
             )
         try:
             entries = tomllib.loads(facts.read_text(encoding="utf-8")).get("text", [])
