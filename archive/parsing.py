@@ -56,6 +56,8 @@ CITABLE_LABEL = re.compile(r"^[0-9a-z]{1,20}(?:-[0-9a-z]{1,20}){0,4}$")
 AT_WIDTH = 0.85
 
 
+# A heading over the preamble: 前文, 【前文】, Preamble.
+_PREAMBLE_HEADING = re.compile(r"^[【\[［(（]?\s*(?:前文|preamble)\s*[】\]］)）]?$", re.I)
 # How a recital ends: a comma or semicolon (a colon announces what follows instead).
 _RECITAL_END = re.compile(r"[、，,;；]$")
 # How an English recital opens (Recalling that …, Recognizing …, Bearing in mind …).
@@ -619,6 +621,12 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
                 False,
                 paragraph,
             )
+        elif current_section is not None and _PREAMBLE_HEADING.match(
+            doc.sections[current_section].heading
+        ):
+            # Paragraphs under a heading that says so (前文, Preamble) are the preamble.
+            preamble += 1
+            clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
         elif (
             clause is not None
             and (style or clause["bulleted"] and not _is_bulleted(paragraph))
