@@ -571,6 +571,7 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
     unnumbered_in: dict[int | None, int] = {}  # section -> unnumbered paragraphs so far
     last_numbered = ""  # label of the latest numbered clause
     plain_heading_after = ""  # a plain heading that came right after a numbered clause
+    plain_heading_line = 0  # its source line
 
     for paragraph in paragraphs:
         if paragraph.heading:
@@ -587,12 +588,12 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             if paragraph.rank in NUMBERED_RANKS:
                 in_preamble = False
             if paragraph.rank == RANK_PLAIN and clause is not None and clause["printed"]:
-                plain_heading_after = heading
+                plain_heading_after, plain_heading_line = heading, paragraph.lines[0].number
             clause = None
             continue
         current_section = open_headings[-1][1] if open_headings else None
         if plain_heading_after and not paragraph.numbering:
-            number = doc.line_at(doc.sections[-1].offset)
+            number = plain_heading_line
             doc.warn(
                 "structure",
                 f"“{plain_heading_after[:40]}” after clause {last_numbered} was read as a "
