@@ -180,7 +180,8 @@ def check(doc: ParsedDocument) -> None:
 
 def _check_place(doc: ParsedDocument) -> None:
     """No place printed, though the body says something happened in a city (東京において,
-    in Astana) after its opening paragraphs, which name the place where they say it."""
+    in Astana) after its opening paragraphs, which name the place where they say it; or no
+    place anywhere, which a curator may know from elsewhere."""
     if doc.place:
         return
     for clause in doc.clauses[2:8]:
@@ -197,6 +198,11 @@ def _check_place(doc: ParsedDocument) -> None:
                 line,
             )
             return
+    doc.warn(
+        "place",
+        "no place was found in the dateline or the opening paragraphs; if the text was issued "
+        'or the meeting held in one city, set place = "…" in the manifest.',
+    )
 
 
 def _check_sections(doc: ParsedDocument) -> None:

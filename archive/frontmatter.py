@@ -30,7 +30,7 @@ from archive.parsed import (
     ParsedSignatory,
 )
 from archive.repairs import join_wrapped
-from archive.residue import is_navigation, split_link_suffix
+from archive.residue import is_navigation, is_qualifier, split_link_suffix
 
 # [文書名] …, [場所] …, [年月日] …: the World and Japan database's metadata block.
 BRACKET_META = re.compile(r"^[\[［](?P<key>[^\]］]{1,12})[\]］]\s*(?P<value>.*)$")
@@ -185,6 +185,9 @@ def read_front_matter(
             seen_subtitle = True
         elif _BARE_LINK.match(text):
             doc.metadata_lines.append(MetadataLine("link", text, line.offset))
+        elif not numbering(text) and not re.search(r"[\wⅠ-Ⅻ]*[^\W\d_]", text):
+            # A count or a stamp of the page's (0, 12:30), with no word in it.
+            doc.metadata_lines.append(MetadataLine("furniture", text, line.offset))
         elif title_lines is not None:
             if line.number > max(title_lines, default=0):
                 break
@@ -198,7 +201,27 @@ def read_front_matter(
         else:
             break
         index += 1
+    _take_qualifier_into_title(doc, lines[index:])
     return lines[index:]
+
+
+def _take_qualifier_into_title(doc: ParsedDocument, body: list[Line]) -> None:
+    """（骨子）, (Summary) alone on the line right under the title says what the text is, an
+    outline: it belongs to the title, though the same word elsewhere is a link."""
+    titles = doc.lines("title")
+    if not titles:
+        return
+    last = max(titles, key=lambda line: line.offset)
+    after = [m for m in doc.metadata_lines if m.offset > last.offset]
+    after += body[:1]
+    following = min(after, key=lambda item: item.offset, default=None)
+    if (
+        isinstance(following, MetadataLine)
+        and following.role == "link"
+        and is_qualifier(following.text)
+    ):
+        at = doc.metadata_lines.index(following)
+        doc.metadata_lines[at] = MetadataLine("title", following.text, following.offset)
 
 
 def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
@@ -418,6 +441,7 @@ NOTE = re.compile(
 def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
     """Notes after the text, the closing date line and the signature block (names paired
     with titles); lines after a signature block are kept as `after_signatures` with a warning."""
+    lines = _set_inline_notes_aside(lines, doc)
     first_note = next(
         (
             i
@@ -439,6 +463,31 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             "was kept apart as a note; check that it is not part of the text.",
         )
     return body
+
+
+def _set_inline_notes_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
+    """A note of whole sentences with the body going on after it ((注)円借款: …。 between two
+    paragraphs) glosses the paragraph above; it is kept as a note in its place, and the
+    paragraph after it starts afresh."""
+    kept: list[Line] = []
+    carried = 0
+    for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            index
+            and after is not None
+            and NOTE.match(line.text)
+            and SENTENCE_END.search(line.text.rstrip()[-1:])
+            and not NOTE.match(after.text)
+            and (after.bullet or ends_sentence(after.text) and not is_dateline(after.text))
+        ):
+            doc.metadata_lines.append(MetadataLine("note", line.text, line.offset))
+            carried += line.blank_before + 1
+            continue
+        line.blank_before += carried
+        carried = 0
+        kept.append(line)
+    return kept
 
 
 def _read_signatures(lines: list[Line], doc: ParsedDocument) -> list[Line]:

@@ -42,7 +42,7 @@ from archive.parsed import (
     ParseWarning,
 )
 from archive.repairs import ends_paragraph, join_wrapped, normalize_label
-from archive.residue import PHOTO_CREDIT, is_page_number, residue_role
+from archive.residue import PHOTO_CREDIT, is_cut_link, is_page_number, residue_role
 
 __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_document"]
 
@@ -90,6 +90,9 @@ class _Paragraph:
     after_colon: bool = False  # heading-like, but after "as follows:" (see _structure)
     # (line, its start) of each piece joined across a blank line
     page_joins: list[tuple[int, str]] = field(default_factory=list)
+    # Lines joined after a line that ends a sentence right at the wrap, where a paragraph
+    # may as well have ended.
+    wrap_joins: list[tuple[int, str]] = field(default_factory=list)
     level: int | None = None  # a heading's level as the curator set it
     in_reference: bool = False  # in a reference part ([参考1]), which numbers its items afresh
     settled: bool = False  # the curator said whether this line is a heading
@@ -134,6 +137,8 @@ def _set_residue_aside(
     previous_role = None
     for index, line in enumerate(lines):
         role = residue_role(line.text)
+        if not role and index == len(lines) - 1 and is_cut_link(line.text):
+            role = "link"
         role = role or ("furniture" if index in headers or line.number in furniture else None)
         if not role and PROVISIONAL_LINE.match(line.text):
             role = "provisional"
@@ -262,6 +267,8 @@ def _build_paragraphs(
                 previous.heading, previous.rank = None, RANK_PLAIN  # text, not a heading
             if width is None and line.blank_before and not joins:
                 previous.page_joins.append((line.number, line.text[:20]))
+            elif not joins and len(previous.lines) > 1 and ends_paragraph(previous.lines[-2].text):
+                previous.wrap_joins.append((line.number, line.text[:20]))
             continue
         paragraph = _Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -687,6 +694,14 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
                     f"clause {c['label']}: a paragraph cut by a page break was joined across a "
                     f"blank line (at “{piece}…”); if they are two paragraphs, set "
                     f"clause_starts = [{number}] in the manifest.",
+                    number,
+                )
+            for number, piece in source.wrap_joins:
+                doc.warn(
+                    "structure",
+                    f"clause {c['label']}: the line before “{piece}…” ends a sentence at the "
+                    "full width of the page, so a paragraph may end there; if line "
+                    f"{number} starts one, set clause_starts = [{number}] in the manifest.",
                     number,
                 )
     if not style and any(p.numbering for p in paragraphs):

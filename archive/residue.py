@@ -10,6 +10,8 @@ link word off the end of a title line (`…共同声明（英語版はこちら�
 import re
 import unicodedata
 
+from archive.lines import SENTENCE_END
+
 # Words a page uses for links to other versions and formats. Matched against the whole line
 # once brackets, file sizes and "PDF" are taken off, so "（英語版はこちら）", "[PDF]",
 # "英文（PDF／120KB）" and "PDF形式" all qualify, and a heading that merely contains one
@@ -72,6 +74,11 @@ _EN_CAPTION = re.compile(
 )
 # A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
 _VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
+# A posting time with no year, as a news aggregator stamps its copy: 8.27 (水) 23:40, 08/27 23:40.
+_STAMP = re.compile(
+    r"^[0-9０-９]{1,2}\s*[./／]\s*[0-9０-９]{1,2}\s*(?:[(（][月火水木金土日][)）]\s*)?"
+    r"[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}$"
+)
 # A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …).
 _SCENE = re.compile(r"^[^。]{2,60}(?:の様子|の模様)$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
@@ -119,7 +126,8 @@ def residue_role(line: str) -> str | None:
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
-    if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or _VIEWS.match(text):
+    stamp = _VIEWS.match(text) or _STAMP.match(text)
+    if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:
         return "furniture"
     if is_navigation(text):
         return "link"
@@ -127,7 +135,33 @@ def residue_role(line: str) -> str | None:
         return "link"
     if _BACK_LINK.match(text):
         return "link"
+    if _is_gallery_line(text):
+        return "furniture"
     return None
+
+
+def _is_gallery_line(text: str) -> bool:
+    """Numbered photo captions run together on one line, as a page's image texts copy:
+    日・キルギス外相会談1(概要) 日・キルギス外相会談2(概要) …"""
+    items = text.split()
+    bare = {re.sub(r"[0-9０-９]+", "", item) for item in items}
+    return (
+        len(items) >= 2
+        and len(bare) == 1
+        and len(bare.pop()) >= 4
+        and len(set(items)) == len(items)
+        and not SENTENCE_END.search(text)
+    )
+
+
+# The words a page's last link starts with, for a copy cut inside them (このページのト).
+_CUT_LINKS = ("このページのトップへ戻る", "ページのトップへ戻る", "back to top", "page top")
+
+
+def is_cut_link(text: str) -> bool:
+    """The start of a back-to-top link, where the stored copy of a page ends."""
+    text = text.strip().lower()
+    return len(text) >= 4 and any(link.startswith(text) for link in _CUT_LINKS)
 
 
 def is_navigation(text: str) -> bool:
@@ -167,11 +201,30 @@ def is_link_words(text: str) -> bool:
         return had_pdf or bracketed and not folded.strip(_BRACKETS)
     if len(words) > 1 and all(w in _LINK_WORDS for w in words):
         return True  # 英語版 (English)
+    if _run_of_link_words(core):
+        return True  # 日本語仮訳英語: the links' words with nothing between them
     if _HERE.search(core):
         return len(core) <= 20
     if core in _LINK_WORDS:
         return True
     return core in _BRACKETED_LINK_WORDS and (bracketed or had_pdf)
+
+
+# Link words that run together when a page's links are copied without spaces.
+_RUN_WORDS = ("日本語", "英語", "露文", "英文", "和文", "仮訳", "版", "ロシア語", "概要", "本文")
+
+
+def _run_of_link_words(core: str) -> bool:
+    """Whether `core` is two or more of the run words back to back, a link word among them."""
+    ends = {0: 0}  # end position -> how many words reach it
+    for start in range(len(core)):
+        if start not in ends:
+            continue
+        for word in _RUN_WORDS:
+            if core.startswith(word, start):
+                ends[start + len(word)] = max(ends.get(start + len(word), 0), ends[start] + 1)
+    linked = any(word in core for word in _RUN_WORDS if word in _LINK_WORDS)
+    return ends.get(len(core), 0) >= 2 and linked
 
 
 _TRAILING_BRACKET = re.compile(r"\s*[(（\[［【][^()（）\[\]［］【】]{1,30}[)）\]］】]\s*$")

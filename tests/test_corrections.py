@@ -158,3 +158,25 @@ def test_a_bad_correction_stops_the_import_and_writes_nothing(tmp_path):
         call_command("import_documents", str(tmp_path / "talks.txt"), stdout=io.StringIO())
     assert Document.objects.count() == before
     assert not Document.objects.filter(work__slug="2031-talks").exists()
+
+
+# Invented: a hard-wrapped page whose first paragraph ends with 。 at the full width, so the
+# parser cannot tell it from a sentence that ends mid-paragraph.
+WRAPPED = """「中央アジア+日本」対話・第21回東京対話
+議長総括
+令和13年2月8日
+我が国は,中央アジア諸国との対話を重視しており,本年の東京対話では,水資源の管理をめ
+ぐる地域協力を主な議題として取り上げ,各国の有識者を招いて二日間にわたる議論を行った。
+本年1月に各国の専門家が集まった準備会合においては,中央アジア側から,域内の水資源の
+配分についての課題が説明されたほか,灌漑設備の更新や観測網の整備の必要性が示された。
+"""
+
+
+def test_a_sentence_ending_at_the_wrap_is_named_and_clause_starts_splits_it():
+    doc = parse_document(WRAPPED, "ja")
+    assert len(doc.clauses) == 1
+    warned = [w for w in doc.warnings if "full width" in w]
+    assert [w.line for w in warned] == [6]
+    corrected = parse_document(WRAPPED, "ja", ParseHints(clause_starts=frozenset({6})))
+    assert [c.text[:4] for c in corrected.clauses] == ["我が国は", "本年1月"]
+    assert not [w for w in corrected.warnings if "full width" in w]

@@ -28,6 +28,7 @@ METADATA_KINDS = {
     "residue": {"link", "furniture"},  # link words, navigation, images, table rules
     "date": {"date", "date_place", "place"},
     "provisional": {"provisional"},
+    "note": {"note"},
 }
 
 # Defects the parser must not report in a text that does not have them.

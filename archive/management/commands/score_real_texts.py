@@ -150,14 +150,15 @@ class Command(BaseCommand):
 
 
 def _expected_warning(warning, facts: dict, last_line: int) -> bool:
-    """Whether a warning on a right text is right too: a notice, a true "no title" or "no
-    date", or, in a text cut short, a doubt about the piece where it stops."""
+    """Whether a warning on a right text is right too: a notice, a true "no title", "no
+    date" or "no place", or, in a text cut short, a doubt about the piece where it stops."""
     kind, line = getattr(warning, "kind", ""), getattr(warning, "line", None)
     cut = facts.get("truncated", False)
     return (
         kind in NOTICES
         or (cut and (kind == "truncated" or line is not None and line >= last_line))
         or (kind == "date" and (facts.get("date_in_body") or not _dated(facts)))
+        or (kind == "place" and line is None and not facts.get("place"))
         or (kind == "title" and facts.get("title_lines") == [])
     )
 
