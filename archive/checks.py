@@ -11,21 +11,12 @@ import re
 import unicodedata
 
 from archive import dates, gazetteer
-from archive.lines import CONTINUES, REFERENCE, is_japanese, numbering
+from archive.lines import CONTINUES, NAMES_A_TEXT, REFERENCE, is_japanese, numbering
 from archive.parsed import ParsedDocument
 from archive.repairs import ends_paragraph
 from archive.residue import is_link_words, is_qualifier
 
 # What a title names: a kind of text, or the meeting or visit it reports.
-_NAMES_A_TEXT = re.compile(
-    r"声明|宣言|会談|会合|会議|発表|概要|談話|総括|計画|表敬|訪問|訪日|開催|署名|について|結果|出席"
-    r"|リリース|ステートメント|協定|合意|覚書|書簡|メッセージ|ロードマップ|サマリー|電話|首脳|外相|大臣"
-    r"|統計|議事|条約|演説|挨拶|スピーチ|対話・"
-    r"|statement|declaration|meeting|talk|release|summary|visit|plan|call|conference"
-    r"|message|letter|roadmap|agreement|memorandum|telephone|summit|forum|session|speech"
-    r"|remarks|communiqu|exchange|dialogue[:：]|videoconference|treaty|minutes|address",
-    re.I,
-)
 _LINK_IN_TITLE = re.compile(r"はこちら|PDF|英語版|日本語版|English version|click here", re.I)
 # A Japanese heading that ends in a particle or a cut verb stops mid-phrase (…を強化するた).
 _JA_CUT = re.compile(r"(?:[をにがはのでやしたと]|及び|並びに|ため|ので)$")
@@ -157,7 +148,7 @@ def check(doc: ParsedDocument) -> None:
     # A short title that names no kind of text or meeting is a page's section, more often
     # than not; a longer one (Emergency Aid for Flood Damage in …) says what the text is.
     short = len(title) <= 16 if is_japanese(title) else len(title.split()) <= 5
-    if title and short and not _NAMES_A_TEXT.search(title):
+    if title and short and not NAMES_A_TEXT.search(title):
         doc.warn(
             "title",
             f"the title “{title[:40]}” names no kind of text or meeting (statement, meeting, "

@@ -83,7 +83,8 @@ EN_RANGE_DMY = re.compile(
 
 def find_range(text: str) -> tuple[datetime.date, datetime.date, re.Match] | None:
     """The first span of days printed in `text` (a visit, a meeting over several days)."""
-    folded = unicodedata.normalize("NFKC", text)
+    # Weekdays stand between the days of a span (Tuesday, August 29 to Wednesday, August 30).
+    folded = re.sub(r"\s+", " ", _WEEKDAY.sub("", unicodedata.normalize("NFKC", text)))
     found = []
     for pattern in (JA_RANGE, EN_RANGE_MDY, EN_RANGE_DMY):
         for match in pattern.finditer(folded):
@@ -205,7 +206,8 @@ def dateline_parts(text: str) -> tuple[str, str] | None:
     """(before, after): what a line prints before and after its date, weekday and hour left
     out (`Saturday, May 18, 2019, 7:33 p.m. Dushanbe` → ("", "Dushanbe")); None without a
     date."""
-    inner = _TIME.sub("", _WEEKDAY.sub("", text)).strip().lstrip("•・ ").strip("()（）[]［］")
+    inner = re.sub(r"\s+", " ", _TIME.sub("", _WEEKDAY.sub("", text)))
+    inner = inner.strip().lstrip("•・ ").strip("()（）[]［］")
     found = find_range(inner) or find_date(inner)
     if not found:
         return None

@@ -13,6 +13,8 @@ from archive import dates, gazetteer
 from archive.gazetteer import COUNTRIES
 from archive.lines import (
     CONTINUES,
+    NAMES_A_TEXT,
+    REFERENCE,
     SENTENCE_END,
     SENTENCE_PUNCTUATION,
     Line,
@@ -52,7 +54,8 @@ BRACKET_ROLES = {
 ISSUER = re.compile(
     r"^(?:(?:the\s+)?Ministry of Foreign Affairs(?:,? (?:of )?Japan)?|MOFA(?: Japan)?|外務省"
     r"|(?:外務)?報道官|Press Secretary|Embassy of Japan in [A-Z][\w ]+|在.{1,20}日本国大使館"
-    r"|Prime Minister'?s Office(?: of Japan)?|首相官邸)$",
+    r"|Prime Minister'?s Office(?: of Japan)?|首相官邸|(?:首相官邸\s+)?Prime Minister of Japan"
+    r" and His Cabinet)$",
     re.I,
 )
 # The page's genre or the site's section for it, printed above the title.
@@ -74,6 +77,12 @@ _CATEGORY = re.compile(
     rf"^(?:(?:the )?(?:Republic of )?(?:{_COUNTRY_NAMES})(?: Republic)?(?:共和国)?"
     rf"|Japan[-–‐ ](?:the )?(?:{_COUNTRY_NAMES})(?: Republic)? Relations"
     rf"|日本?[・=]?(?:{_COUNTRY_NAMES})(?:共和国)?関係)$",
+    re.I,
+)
+# A site's shelf of texts, named in the plural: Speeches and Statements by Prime Minister …
+_SHELF = re.compile(
+    r"^(?:speeches|statements|remarks|announcements|press releases)"
+    r"(?: and (?:speeches|statements|remarks|press conferences))?(?: by [^.]{1,60})?$",
     re.I,
 )
 # The kind of text printed under its title, framed like a subtitle (- Action Plan -): part of
@@ -163,8 +172,14 @@ def read_front_matter(
             doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif ISSUER.match(text) or not titles and _OFFICE_HOLDER.match(text):
             doc.metadata_lines.append(MetadataLine("issuer", text, line.offset))
-        elif GENRE.match(text) or not titles and _CATEGORY.match(text):
+        elif GENRE.match(text) or _SHELF.match(text) or not titles and _CATEGORY.match(text):
             doc.metadata_lines.append(MetadataLine("genre", text, line.offset))
+        elif not titles and (glued := _dated_title(text)):
+            # 平成27年10月23日トルクメニスタン訪問: the date, then the title on the same line.
+            at = len(text) - len(glued)
+            doc.metadata_lines.append(MetadataLine("date", text[:at].rstrip(), line.offset))
+            doc.metadata_lines.append(MetadataLine("title", glued, line.offset + at))
+            seen_date = True
         elif is_dateline(text):
             role = "date" if is_dateline(text, place=False) else "date_place"
             doc.metadata_lines.append(MetadataLine(role, text, line.offset))
@@ -197,12 +212,47 @@ def read_front_matter(
             and not seen_subtitle
             and _is_title_line(line, titles, lines, index)
         ):
+            adjacent = bool(titles) and doc.metadata_lines[-1] is titles[-1]
+            if _titled_below(titles, text, adjacent):
+                for part in titles:
+                    at = doc.metadata_lines.index(part)
+                    doc.metadata_lines[at] = MetadataLine("furniture", part.text, part.offset)
+                titles = []
             _add_title_line(doc, line, titles)
         else:
             break
         index += 1
     _take_qualifier_into_title(doc, lines[index:])
     return lines[index:]
+
+
+def _dated_title(text: str) -> str:
+    """The title printed right after a date on one line, or ""."""
+    parts = dates.dateline_parts(text)
+    if parts is None or parts[0] or not parts[1] or not text.endswith(parts[1]):
+        return ""
+    title = parts[1]
+    named = NAMES_A_TEXT.search(title) and not gazetteer.find_place(title)
+    return title if named and not SENTENCE_PUNCTUATION.search(title) else ""
+
+
+# A forum's name heads a title part of its own ("Central Asia plus Japan" Dialogue).
+_FORUM = re.compile(r"dialogue|対話|summit|サミット", re.I)
+
+
+def _titled_below(titles: list[MetadataLine], text: str, adjacent: bool) -> bool:
+    """Whether the lines taken for the title so far are the page's (the section it is filed
+    in: ODAと地球規模の課題, Official Residence TOP) and `text`, naming a kind of text or
+    meeting, is the title itself. A title's first line may name none when the next goes on
+    right under it: then it ends on a word that goes on (…との間の) or is the longer one."""
+    if not titles or not NAMES_A_TEXT.search(text):
+        return False
+    return all(
+        not NAMES_A_TEXT.search(part.text)
+        and not _FORUM.search(part.text)
+        and not (adjacent and (_CONNECTIVE.search(part.text) or len(part.text) >= len(text)))
+        for part in titles
+    )
 
 
 def _take_qualifier_into_title(doc: ParsedDocument, body: list[Line]) -> None:
@@ -448,6 +498,7 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             for i in range(max(1, len(lines) - 12), len(lines))
             if NOTE.match(lines[i].text)
             and not (marked_heading(lines[i].text) and i + 1 < len(lines))
+            and not _reference_part(lines, i)
         ),
         None,
     )
@@ -463,6 +514,17 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             "was kept apart as a note; check that it is not part of the text.",
         )
     return body
+
+
+def _reference_part(lines: list[Line], index: int) -> bool:
+    """（参考）「…」対話（…、…） over numbered items is a part of the text with its own
+    items, however its name reads, not a note."""
+    after = lines[index + 1] if index + 1 < len(lines) else None
+    return bool(
+        after is not None
+        and REFERENCE.match(lines[index].text)
+        and (numbering(after.text) or after.bullet)
+    )
 
 
 def _set_inline_notes_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:

@@ -73,7 +73,9 @@ _NAMES = "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True))
 # A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo / at Astana.
 _MEETING_PLACE = re.compile(
     rf"(?P<ja>{_NAMES})(?:市)?(?:[(（][^()（）]{{1,12}}[)）])?(?:において|にて|で開催|市|で(?=[、，,「『]))"
-    rf"|\b(?:in|at)\s+(?:the\s+)?(?P<en>{_NAMES})\b"
+    rf"|\b(?:in|at|visited|visit to|visits|arrived in)\s+(?:the\s+)?(?P<en>{_NAMES})\b"
+    # アシガバットを訪問, ニューヨーク訪問中, アスタナに到着: where a visit took someone.
+    rf"|(?P<visited>{_NAMES})(?:市)?(?:を訪問|訪問中|を訪れ|に到着)"
     # A wire-service dateline that opens the paragraph: Tokyo, March 25: …
     rf"|^(?P<wire>{_NAMES}),\s+[A-Z][a-z]+\.?\s+\d{{1,2}}\s*[:：-]"
 )
@@ -97,4 +99,4 @@ def find_meeting_place(text: str) -> str | None:
     match = _MEETING_PLACE.search(text)
     if not match:
         return None
-    return match.group("ja") or match.group("en") or match.group("wire")
+    return match.group("ja") or match.group("en") or match.group("wire") or match.group("visited")

@@ -80,6 +80,18 @@ def ends_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(ABBREVIATION.sub("", text)))
 
 
+# Words by which a title says what kind of text or meeting it is.
+NAMES_A_TEXT = re.compile(
+    r"声明|宣言|会談|会合|会議|発表|概要|談話|総括|計画|表敬|訪問|訪日|開催|署名|について|結果|出席"
+    r"|リリース|ステートメント|協定|合意|覚書|書簡|メッセージ|ロードマップ|サマリー|電話|首脳|外相|大臣"
+    r"|統計|議事|条約|演説|挨拶|スピーチ|対話・"
+    r"|statement|declaration|meeting|talk|release|summary|visit|plan|call|conference"
+    r"|message|letter|roadmap|agreement|memorandum|telephone|summit|forum|session|speech"
+    r"|remarks|communiqu|exchange|dialogue[:：]|videoconference|treaty|minutes|address",
+    re.I,
+)
+
+
 # A line that ends like this goes on: a list of recitals, or a wrapped clause.
 CONTINUES = re.compile(r"[、，,;；:：]$")
 
@@ -108,13 +120,19 @@ REFERENCE = re.compile(
 )
 
 
+_GLOSS = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
+
+
 def marked_heading(text: str) -> tuple[str, str, int] | None:
     """(label, heading, rank) for a line with a section mark; rank 0 is ◆, an annex or a
     reference part, 1 Roman or 第N章."""
     if match := MAJOR_MARK.match(text):
         return match.group("label"), match.group("heading"), 0
+    # What a reference part's name explains in brackets (CA+JAD、Central Asia plus …) is no
+    # sentence of it.
     if (match := REFERENCE.match(text)) and (
-        not match.group("heading") or looks_like_heading(match.group("heading"))
+        not match.group("heading")
+        or looks_like_heading(_GLOSS.sub("", match.group("heading")) or "-")
     ):
         return match.group("label"), match.group("heading"), 0
     if ANNEX.match(text.strip()):

@@ -374,9 +374,14 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
         return (
             (is_japanese(last[-1:]) and not (listed and looks_like_heading(line.text)))
             or line.text[0] in _PARTICLES
+            or line.text[0] in ")）」』]］"  # a link's bracket closed on the next line
             or lowercase
             or bool(_EN_GOES_ON.search(last))
-            or (display_width(last) >= 40 and not looks_like_heading(line.text))
+            or (
+                display_width(last) >= 40
+                and not is_japanese(last)
+                and not looks_like_heading(line.text)
+            )
         )
     # A blank line between: only a page break that cut a sentence or a word joins across it:
     # English goes on in lower case; Japanese stops on a kana or kanji, with no 。 or 、.
@@ -392,6 +397,9 @@ def _heading(
         return marked
     if following is None or _TABLE_ROW.search(line.text):
         return None  # a heading is followed by body text, and is no row of a table
+    short = display_width(line.text) <= 24  # - 供与条件, a topic over what follows
+    if line.bullet and not (line.bold or line.md_heading or short):
+        return None  # an item of a list, with what follows it as its text
     if following.text[0].isascii() and following.text[0].islower() and not following.blank_before:
         return None  # the next line goes on with this one
     after_closed = previous is None or previous.heading or ends_paragraph(previous.text)
@@ -637,12 +645,16 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
         elif (
             clause is not None
-            and (style or clause["bulleted"] and not _is_bulleted(paragraph))
+            and (style or clause["bulleted"])
+            and not (clause["bulleted"] and _is_bulleted(paragraph))
             and not (preamble_count and in_preamble)
         ):
             clause["paras"].append(paragraph.text)
             clause["sources"].append(paragraph)
             continue
+        elif bulleted and _is_bulleted(paragraph) and clause is not None and clause["bulleted"]:
+            ordinal += 1  # the next item of a list, in a text numbered elsewhere too
+            clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
         elif bulleted and paragraph is bulleted[0] and not preamble_count:
             in_preamble = False
             ordinal += 1

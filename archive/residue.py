@@ -53,6 +53,14 @@ _LINK_WORDS = {
     "relatedlink",
     "別ウィンドウで開きます",
     "外部リンク",
+    "本文へ移動",
+    "skiptomaincontent",
+    "skiptocontent",
+    "言語選択",
+    "表示選択",
+    "pc",
+    "モバイル",
+    "中文",
 }
 # Words that are link residue only inside brackets: bare, 本文 or 概要 can be a heading.
 _BRACKETED_LINK_WORDS = {"本文", "概要", "骨子", "全文", "要旨", "summary", "outline", "pdf"}
@@ -71,6 +79,14 @@ _CAPTION = re.compile(
 # An English photo caption: Two Ministers who shake hands …, The state of the meeting …
 _EN_CAPTION = re.compile(
     r"^(?:(?:The|A) (?:state|scene|view) of\b|[A-Z][^.!?]{2,60}\swho\s)[^.!?]*$"
+)
+# Captions of a page's photographs in its own words: Photograph of the two leaders …,
+# 日・カザフスタン共同署名式の写真, …の写真を表示, Click photographs to enlarge.
+_PHOTOGRAPH = re.compile(
+    r"^(?:photographs? of\b[^.!?]*|[^。]{2,200}の写真(?:を表示)?(?:\s+\S[^。]*)?"
+    r"|click (?:on )?(?:the )?(?:photo(?:graph)?s?|images?) to enlarge\.?"
+    r"|写真をクリックすると[^。]{0,20}(?:拡大|大きく)[^。]{0,20}。?)$",
+    re.I,
 )
 # A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
 _VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
@@ -93,7 +109,8 @@ _HOME = re.compile(r"^(?:トップページ|ホーム|Home|Top Page)(?:\s+|\s*[>
 _MD_LINK = re.compile(r"^\[[^\]]+\]\([^)]*\)$")
 _URL = re.compile(r"^<?https?://\S+>?$")
 _TABLE_RULE = re.compile(r"^(?=.*[|｜])[\s|｜:\-ー─]+$")
-_RULE = re.compile(r"^(?:[-_*=─━―＿＊※・]\s*){3,}$")
+# A rule, or an asterism between parts (***, which Markdown leaves as one *).
+_RULE = re.compile(r"^(?:[-_*=─━―＿＊※・]\s*){3,}$|^[*＊⁂]$")
 _PAGE_NUMBER = re.compile(
     r"^(?:[-－―‐–—]\s*[0-9０-９]{1,3}\s*[-－―‐–—]"
     r"|[0-9０-９]{1,3}\s*[/／]\s*[0-9０-９]{1,3}"
@@ -101,7 +118,9 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 # Back to Central Asia, 中央アジアへ戻る: a link back to the page above.
-_BACK_LINK = re.compile(r"^(?:back to [\w ,&'-]{1,50}|.{1,20}(?:へ|に)戻る)$", re.I)
+_BACK_LINK = re.compile(
+    r"^(?:back to [\w ,&'-]{1,50}|.{1,20}(?:へ|に)戻る|.{0,30}(?:トップページ|一覧)へ)$", re.I
+)
 # Home > Foreign Policy > Europe, [トップページ](/) > [外交政策](…): where the page sits.
 _BREADCRUMB = re.compile(r"^[^>＞»›]{1,60}(?:\s*[>＞»›]\s*[^>＞»›]{1,60}){2,}$")
 _END_MARK = re.compile(r"^(?:[(（]\s*了\s*[)）]|了|以上|[(（]?\s*end\s*[)）]?)$", re.I)
@@ -122,6 +141,9 @@ def residue_role(line: str) -> str | None:
     text = line.strip()
     if not text:
         return None
+    unbulleted = re.sub(r"^[•・●○◦▪‣\-－*]\s*", "", text)
+    if _CAPTION.match(unbulleted) or _PHOTOGRAPH.match(unbulleted):
+        return "furniture"
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
@@ -167,7 +189,9 @@ def is_cut_link(text: str) -> bool:
 def is_navigation(text: str) -> bool:
     """A site's navigation: a bar of links, a menu or a breadcrumb (Home > Policy > …)."""
     text = text.strip()
-    breadcrumb = _BREADCRUMB.match(text) and not re.search(r"[。.、,，]\s", text)
+    # A sentence may hold one > but hardly a period and two of them; a step may hold a comma
+    # (Top > What's up > August, 2006).
+    breadcrumb = _BREADCRUMB.match(text) and not re.search(r"[。.]\s", text)
     return bool(_BAR.match(text) or _HOME.match(text) or _is_menu(text) or breadcrumb)
 
 

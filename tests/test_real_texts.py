@@ -184,6 +184,16 @@ def test_the_pairs_the_archivist_matched_share_a_row(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_text_saved_twice_under_two_names_is_scored_once(folder):
+    copy = "y-01-ja-copy.txt"
+    (folder / copy).write_bytes((folder / NAME).read_bytes())
+    facts = RIGHT.format(name=NAME) + "\n" + RIGHT.format(name=copy)
+    report = score(folder, facts)
+    assert "1 of 1 right" in report
+    assert f"Not scored: {copy} is byte for byte {NAME}, scored once." in report
+
+
+@pytest.mark.django_db
 def test_a_text_with_no_facts_yet_is_named_and_not_scored(folder):
     (folder / "z-01-ja-unread.txt").write_text("未読の文書\n本文。\n", encoding="utf-8")
     report = score(folder, RIGHT.format(name=NAME))

@@ -6,6 +6,7 @@ right, language pairs aligned, silent failures (wrong with no warning pointing a
 alarms (warnings on texts that are right). Held-out texts are scored only with --held-out.
 """
 
+import hashlib
 import tempfile
 import tomllib
 from collections import defaultdict
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise CommandError(f"{facts}: {error}") from None
         present = [e for e in entries if (folder / e["file"]).is_file()]
+        present, copies = _without_copies(folder, present)
         unread = sorted(
             p.name for p in folder.glob("*.txt") if p.name not in {e["file"] for e in entries}
         )
@@ -97,6 +99,8 @@ class Command(BaseCommand):
             )
         if unread:
             self.stdout.write(f"Not scored (no facts written yet): {', '.join(unread)}")
+        for copy, first in copies:
+            self.stdout.write(f"Not scored: {copy} is byte for byte {first}, scored once.")
 
     def parse(self, folder: Path, members: list[dict]) -> dict:
         """{file: (source text, parse)} through the curator's import path, or
@@ -147,6 +151,21 @@ class Command(BaseCommand):
         )
         for score, warning in alarms:
             write(f"  false alarm in {score.file}: {warning}")
+
+
+def _without_copies(folder: Path, entries: list[dict]) -> tuple[list[dict], list[tuple]]:
+    """The entries whose text is not a copy of an earlier one's (two gatherers may save one
+    page), and (copy, first) for each copy left out, so that no text counts twice."""
+    seen: dict[str, str] = {}
+    kept, copies = [], []
+    for entry in entries:
+        digest = hashlib.sha256((folder / entry["file"]).read_bytes()).hexdigest()
+        if digest in seen:
+            copies.append((entry["file"], seen[digest]))
+        else:
+            seen[digest] = entry["file"]
+            kept.append(entry)
+    return kept, copies
 
 
 def _expected_warning(warning, facts: dict, last_line: int) -> bool:
