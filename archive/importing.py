@@ -239,7 +239,13 @@ def lost_label_warnings(item: PreparedDocument) -> list[str]:
 
 
 # Which warnings a manifest field answers: once the curator has said, the doubt is settled.
-ANSWERED_BY = {"date": "date", "title": "title", "labels": "labels", "preamble": "labels"}
+ANSWERED_BY = {
+    "date": "date",
+    "place": "place",
+    "title": "title",
+    "labels": "labels",
+    "preamble": "labels",
+}
 
 
 def retire_answered_warnings(parsed: ParsedDocument, entry: ManifestEntry) -> None:

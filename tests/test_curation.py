@@ -36,7 +36,7 @@ REPEATED_NUMBERING = """\
 CLEAN = """\
 Joint Statement by the Foreign Ministers of Japan and Kyrgyzstan
 
-May 12, 2023
+Bishkek, May 12, 2023
 
 1. Both sides welcomed the steady growth of trade and investment between the two countries.
 
