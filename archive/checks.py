@@ -60,6 +60,7 @@ def settle_date(doc: ParsedDocument) -> None:
         doc.date = printed
     elif span := printed_range or body_range:
         doc.date = _day_named_in(doc, span)
+        doc.date_range = span if printed_range else None  # a visit's span, as printed
         if doc.date:
             doc.warn(
                 "date",

@@ -214,9 +214,7 @@ def read_front_matter(
         ):
             adjacent = bool(titles) and doc.metadata_lines[-1] is titles[-1]
             if _titled_below(titles, text, adjacent):
-                for part in titles:
-                    at = doc.metadata_lines.index(part)
-                    doc.metadata_lines[at] = MetadataLine("furniture", part.text, part.offset)
+                _set_title_aside(doc, titles, lines[:index])
                 titles = []
             _add_title_line(doc, line, titles)
         else:
@@ -224,6 +222,20 @@ def read_front_matter(
         index += 1
     _take_qualifier_into_title(doc, lines[index:])
     return lines[index:]
+
+
+def _set_title_aside(doc: ParsedDocument, titles: list[MetadataLine], read: list[Line]) -> None:
+    """The lines first taken for the title are the page's furniture, each line on its own
+    (a part may have joined two wrapped lines)."""
+    for part in titles:
+        doc.metadata_lines.remove(part)
+        later = [m.offset for m in doc.metadata_lines if m.offset > part.offset]
+        end = min(later, default=float("inf"))
+        own = [line for line in read if part.offset <= line.offset < end]
+        if any(line.offset + len(line.text) > end for line in own):
+            own = [Line(part.text, part.offset, 0)]  # a piece of the line is set apart already
+        for line in own:
+            doc.metadata_lines.append(MetadataLine("furniture", line.text, line.offset))
 
 
 def _dated_title(text: str) -> str:
@@ -497,7 +509,7 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             i
             for i in range(max(1, len(lines) - 12), len(lines))
             if NOTE.match(lines[i].text)
-            and not (marked_heading(lines[i].text) and i + 1 < len(lines))
+            and not (marked_heading(lines[i].text) and not _note_under(lines, i))
             and not _reference_part(lines, i)
         ),
         None,
@@ -514,6 +526,22 @@ def read_back_matter(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             "was kept apart as a note; check that it is not part of the text.",
         )
     return body
+
+
+def _note_under(lines: list[Line], index: int) -> bool:
+    """Whether a reference mark (（参考）) heads a note, not a part: it ends the text, or a
+    bare mark has one sentence after it at the end. A named part ([参考]基礎データ) is a part,
+    even cut short at the end."""
+    rest = lines[index + 1 :]
+    named = bool(marked_heading(lines[index].text)[1])  # [参考]基礎データ names its part
+    if not rest:
+        return ends_sentence(lines[index].text) or not named
+    return (
+        not named
+        and len(rest) == 1
+        and len(SENTENCE_END.findall(rest[0].text)) == 1
+        and ends_sentence(rest[0].text[-1:])
+    )
 
 
 def _reference_part(lines: list[Line], index: int) -> bool:

@@ -253,11 +253,14 @@ def _build_paragraphs(
     curator's line corrections (hints) decide wherever they speak."""
     paragraphs: list[_Paragraph] = []
     levels = hints.heading_levels
+    apart = [line for line in lines[1:] if line.blank_before]
+    spaced = width is None and len(lines) >= 6 and len(apart) >= 0.85 * (len(lines) - 1)
     for index, line in enumerate(lines):
         previous = paragraphs[-1] if paragraphs else None
         starts = line.number in hints.clause_starts or line.number in levels
         joins = line.number in hints.joins and previous is not None
-        if joins or previous is not None and not starts and _continues(previous, line, width):
+        goes_on = previous is not None and _continues(previous, line, width, spaced)
+        if joins or goes_on and not starts:
             previous.text = join_wrapped(previous.text, line.text, language)
             previous.lines.append(line)
             if joins and previous.heading and previous.settled:
@@ -333,7 +336,7 @@ def _forced_heading(text: str) -> tuple[tuple[str, str], int]:
     return ("", text), RANK_PLAIN
 
 
-def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
+def _continues(previous: _Paragraph, line: Line, width: int | None, spaced: bool = False) -> bool:
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
@@ -346,9 +349,12 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
         return cut and not ends_paragraph(previous.text) and not line.blank_before
     if ends_paragraph(previous.text):
         # In a PDF a sentence may end right at the wrap; the paragraph goes on unless the
-        # next line is indented or set apart by a blank line.
+        # next line is indented or set apart by a blank line. In a page that sets every
+        # paragraph apart by a blank line, a bare line break is one inside a paragraph (a
+        # numbered item takes the line after it as its second paragraph instead).
         at_wrap = width is not None and display_width(last) >= 0.95 * width
-        return at_wrap and not line.blank_before and not line.indented
+        inside = spaced and not previous.numbering and not previous.lines[0].bullet
+        return (at_wrap or inside) and not line.blank_before and not line.indented
     lowercase = line.text[0].isascii() and line.text[0].islower()
     at_width = width is not None and display_width(last) >= AT_WIDTH * width
     one_numbered_line = previous.numbering and len(previous.lines) == 1 and not at_width
@@ -371,6 +377,8 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
         # a long line stops mid-sentence before one that is no heading (a page wrapped at <br>).
         # Short Japanese lines with no punctuation, one after another, are a list.
         listed = display_width(last) < 40 and display_width(line.text) < 40
+        # Rows of a list in two columns (キルギス エルラン・…外務大臣) stand one per line.
+        listed = listed or bool(_ROW.fullmatch(last) and _ROW.fullmatch(line.text))
         return (
             (is_japanese(last[-1:]) and not (listed and looks_like_heading(line.text)))
             or line.text[0] in _PARTICLES
@@ -387,6 +395,10 @@ def _continues(previous: _Paragraph, line: Line, width: int | None) -> bool:
     # English goes on in lower case; Japanese stops on a kana or kanji, with no 。 or 、.
     cut_japanese = is_japanese(last[-1:]) and unicodedata.category(last[-1]) == "Lo"
     return lowercase or (cut_japanese and is_japanese(line.text[:1]))
+
+
+# A row of a two-column list copied as text: a name, a space, a name, and no punctuation.
+_ROW = re.compile(r"[^\s。、，,．.]+[ 　]+[^\s。、，,．.]+")
 
 
 def _heading(
