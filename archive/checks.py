@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from archive import dates, gazetteer
+from archive.frontmatter import GENRE_ALONE, GENRE_UNDER_TITLE
 from archive.lines import CONTINUES, NAMES_A_TEXT, REFERENCE, is_japanese, numbering
 from archive.parsed import ParsedDocument
 from archive.repairs import ends_paragraph
@@ -19,7 +20,11 @@ from archive.residue import is_link_words, is_qualifier
 # What a title names: a kind of text, or the meeting or visit it reports.
 _LINK_IN_TITLE = re.compile(r"はこちら|PDF|英語版|日本語版|English version|click here", re.I)
 # A Japanese heading that ends in a particle or a cut verb stops mid-phrase (…を強化するた).
-_JA_CUT = re.compile(r"(?:[をにがはのでやしたと]|及び|並びに|ため|ので)$")
+# はじめに, おわりに, 結びに (Introduction, Conclusion) end in に and are whole.
+_JA_CUT = re.compile(
+    r"(?<!はじめ)(?<!初め)(?<!おわり)(?<!終わり)(?<!結び)"
+    r"(?:[をにがはのでやしたと]|及び|並びに|ため|ので)$"
+)
 _EN_CUT = re.compile(r"(?:\b(?:of|and|the|to|for|in|on|with|a|an|by|between|or)|-)$", re.I)
 _MEETING_LEAD = re.compile(r"^(?:on|at|in)?$", re.I)
 
@@ -157,6 +162,7 @@ def check(doc: ParsedDocument) -> None:
             first,
             title_lines,
         )
+    _check_title_parts(doc)
     _check_place(doc)
     _check_sections(doc)
     _check_clause_openings(doc)
@@ -167,6 +173,37 @@ def check(doc: ParsedDocument) -> None:
         doc.warn(
             "labels",
             "no printed paragraph numbers; paragraphs are labelled by their order (1, 2, …).",
+        )
+
+
+_SPEAKER_GENRE = re.compile(r"(?:談話|演説|スピーチ|挨拶)$")
+
+
+def _check_title_parts(doc: ParsedDocument) -> None:
+    """A title read from lines that stand apart (a blank line or another line between them)
+    may have taken in a line of the page's (a speaker, a section, a caption) or left one out;
+    a genre line under the title (議長総括, Joint Statement) or (概要) is one of its parts."""
+    parts = doc.lines("title")
+    if parts and _SPEAKER_GENRE.search(parts[0].text):
+        parts = parts[1:]  # 外務報道官談話 / 福山外務副大臣演説 over the statement's own title
+    extra = [
+        part
+        for part in parts[1:]
+        if not (
+            GENRE_ALONE.match(part.text)
+            or GENRE_UNDER_TITLE.match(part.text)
+            or is_qualifier(part.text)
+        )
+    ]
+    if extra:
+        lines = [doc.line_at(part.offset) for part in parts]
+        doc.warn(
+            "title",
+            f"the title is read from lines {', '.join(map(str, lines))}, which stand apart; "
+            "if they are not all the title, set title_lines = [the lines of the title] in the "
+            "manifest.",
+            lines[0],
+            lines,
         )
 
 

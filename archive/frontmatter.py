@@ -62,11 +62,12 @@ ISSUER = re.compile(
 GENRE = re.compile(
     r"^(?:press releases?|報道発表|プレスリリース|news releases?|お知らせ|談話・コメント|会見・発表"
     r"|statements?|announcements?|報道・広報|(?:外務省・)?新着情報|what's new|press conferences?"
-    r"|記者会見)$",
+    r"|記者会見|演説|スピーチ|speech(?:es)?)$",
     re.I,
 )
 # A person named by office alone above the title: the minister whose page this is (麻生外務大臣).
-_OFFICE_HOLDER = re.compile(r"^\S{1,8}(?:外務大臣|総理大臣|外相|首相|大統領)$")
+_OFFICE = r"\S{0,8}(?:外務大臣|総理大臣|外相|首相|大統領|副大臣|政務官)"
+_OFFICE_HOLDER = re.compile(rf"^{_OFFICE}(?:[・、]{_OFFICE})*$")
 # The country or relationship a page is filed under: キルギス共和国,
 # Japan-Kyrgyz Republic Relations.
 _COUNTRY_NAMES = "|".join(
@@ -76,7 +77,10 @@ _COUNTRY_NAMES = "|".join(
 _CATEGORY = re.compile(
     rf"^(?:(?:the )?(?:Republic of )?(?:{_COUNTRY_NAMES})(?: Republic)?(?:共和国)?"
     rf"|Japan[-–‐ ](?:the )?(?:{_COUNTRY_NAMES})(?: Republic)? Relations"
-    rf"|日本?[・=]?(?:{_COUNTRY_NAMES})(?:共和国)?関係)$",
+    rf"|日本?[・=]?(?:{_COUNTRY_NAMES})(?:共和国)?関係"
+    # The region a site files a page under.
+    r"|欧州(?:[(（]NIS諸国を含む[)）])?|(?:中央)?アジア(?:大洋州)?|中東|Europe|(?:Central )?Asia"
+    r"|Asia[- ]Pacific|Middle East)$",
     re.I,
 )
 # A site's shelf of texts, named in the plural: Speeches and Statements by Prime Minister …
@@ -314,6 +318,15 @@ def _page_chrome(lines: list[Line], doc: ParsedDocument) -> set[int]:
             chrome.add(i)  # the page's title over the document's own
         elif repeated and later and later[0].endswith(f"({repeated})"):
             chrome.add(i)  # the section a page is filed in, which its title names in brackets
+        elif (
+            repeated
+            and later
+            and len(repeated) <= 20
+            and later[0].startswith(repeated)
+            and len(later[0]) > len(repeated) + 4
+            and not _CONNECTIVE.search(lines[i].text)
+        ):
+            chrome.add(i)  # 「…」対話 over 「…」対話・第13回高級実務者会合…: the section again
     crumbs = [m for m in doc.metadata_lines if m.offset < end and is_navigation(m.text)]
     for i in range(body):
         here = [m for m in crumbs if m.offset < lines[i].offset]

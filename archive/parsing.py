@@ -90,9 +90,9 @@ class _Paragraph:
     after_colon: bool = False  # heading-like, but after "as follows:" (see _structure)
     # (line, its start) of each piece joined across a blank line
     page_joins: list[tuple[int, str]] = field(default_factory=list)
-    # Lines joined after a line that ends a sentence right at the wrap, where a paragraph
-    # may as well have ended.
-    wrap_joins: list[tuple[int, str]] = field(default_factory=list)
+    # Lines joined after a line that ends a sentence, right at the wrap or at a bare line
+    # break, where a paragraph may as well have ended: (line, its start, why it joined).
+    wrap_joins: list[tuple[int, str, str]] = field(default_factory=list)
     level: int | None = None  # a heading's level as the curator set it
     in_reference: bool = False  # in a reference part ([参考1]), which numbers its items afresh
     settled: bool = False  # the curator said whether this line is a heading
@@ -254,7 +254,7 @@ def _build_paragraphs(
     paragraphs: list[_Paragraph] = []
     levels = hints.heading_levels
     apart = [line for line in lines[1:] if line.blank_before]
-    spaced = width is None and len(lines) >= 6 and len(apart) >= 0.85 * (len(lines) - 1)
+    spaced = width is None and len(lines) >= 6 and len(apart) >= 0.8 * (len(lines) - 1)
     for index, line in enumerate(lines):
         previous = paragraphs[-1] if paragraphs else None
         starts = line.number in hints.clause_starts or line.number in levels
@@ -271,7 +271,12 @@ def _build_paragraphs(
             if width is None and line.blank_before and not joins:
                 previous.page_joins.append((line.number, line.text[:20]))
             elif not joins and len(previous.lines) > 1 and ends_paragraph(previous.lines[-2].text):
-                previous.wrap_joins.append((line.number, line.text[:20]))
+                how = (
+                    "ends a sentence at the full width of the page"
+                    if width
+                    else ("ends a sentence, and only blank lines set paragraphs apart here")
+                )
+                previous.wrap_joins.append((line.number, line.text[:20], how))
             continue
         paragraph = _Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -720,12 +725,12 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
                     f"clause_starts = [{number}] in the manifest.",
                     number,
                 )
-            for number, piece in source.wrap_joins:
+            for number, piece, how in source.wrap_joins:
                 doc.warn(
                     "structure",
-                    f"clause {c['label']}: the line before “{piece}…” ends a sentence at the "
-                    "full width of the page, so a paragraph may end there; if line "
-                    f"{number} starts one, set clause_starts = [{number}] in the manifest.",
+                    f"clause {c['label']}: the line before “{piece}…” {how}, so a paragraph "
+                    f"may end there; if line {number} starts one, set clause_starts = "
+                    f"[{number}] in the manifest.",
                     number,
                 )
     if not style and any(p.numbering for p in paragraphs):

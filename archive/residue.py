@@ -256,7 +256,17 @@ _TRAILING_BRACKET = re.compile(r"\s*[(（\[［【][^()（）\[\]［］【】]{1,
 
 # What a bracketed word at the end of a title says of the text itself: (概要), (骨子),
 # (Summary), an outline and not the full text. It belongs to the title.
-_QUALIFIERS = {"概要", "骨子", "要旨", "全文", "summary", "outline"}
+_QUALIFIERS = {
+    "概要",
+    "骨子",
+    "要旨",
+    "全文",
+    "概要と評価",
+    "summary",
+    "outline",
+    "overview",
+    "overview and evaluation",
+}
 
 
 def is_qualifier(text: str) -> bool:
