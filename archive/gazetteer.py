@@ -56,8 +56,8 @@ PLACES = {
     "Moscow": "Moscow",
     "Beijing": "Beijing",
     "Seoul": "Seoul",
-    # Venues that name their city: the foreign ministry's guest house, the Prime Minister's
-    # office.
+    # Venues that stand in one city: the foreign ministry and its guest house, the Prime
+    # Minister's office, the Japan National Press Club.
     "飯倉公館": "Tokyo",
     "総理大臣官邸": "Tokyo",
     "首相官邸": "Tokyo",
@@ -66,6 +66,8 @@ PLACES = {
     "Prime Minister's Office": "Tokyo",
     "Prime Minister’s Office": "Tokyo",
     "外務省": "Tokyo",
+    "日本記者クラブ": "Tokyo",
+    "Japan National Press Club": "Tokyo",
     "Ministry of Foreign Affairs of Japan": "Tokyo",
 }
 
