@@ -121,10 +121,25 @@ def _match(pivot: list[Item], other: list[Item]) -> tuple[dict[int, int], set[in
     numbered in one version only, split in two, or missing) costs one step and never shifts
     the rows after it.
     """
-    n, m = len(pivot), len(other)
-    if not n or not m:
+    if not pivot or not other:
         return {}, set()
     ratio = (sum(i.length for i in pivot) or 1) / (sum(i.length for i in other) or 1)
+    matches, merged = _programme(pivot, other, ratio)
+    # Where one version is cut short (a stored page stops mid-text), the two totals compare
+    # unlike spans: the pairs found give the languages' true ratio, and a second pass uses it.
+    paired_pivot = sum(pivot[i].length for i in set(matches.values()))
+    paired_other = sum(other[o].length for o in matches)
+    if paired_pivot and paired_other:
+        paired = paired_pivot / paired_other
+        if abs(paired - ratio) > 0.15 * ratio:
+            matches, merged = _programme(pivot, other, paired)
+    return matches, merged
+
+
+def _programme(
+    pivot: list[Item], other: list[Item], ratio: float
+) -> tuple[dict[int, int], set[int]]:
+    n, m = len(pivot), len(other)
     band = BAND + abs(n - m)
     infinity = float("inf")
     cost: dict[tuple[int, int], float] = {(0, 0): 0.0}
