@@ -83,6 +83,8 @@ _CATEGORY = re.compile(
     r"|Asia[- ]Pacific|Middle East)$",
     re.I,
 )
+# The first line of a letter's addressee block.
+_ADDRESSEE = re.compile(r"^(?:His|Her) Excellency\b|^H\.\s?E\.\s")
 # A site's shelf of texts, named in the plural: Speeches and Statements by Prime Minister …
 _SHELF = re.compile(
     r"^(?:speeches|statements|remarks|announcements|press releases)"
@@ -100,7 +102,8 @@ GENRE_UNDER_TITLE = re.compile(
 # The kind of text alone on a line under the title block.
 GENRE_ALONE = re.compile(
     r"^(?:議長総括|議長サマリー|共同声明|共同宣言|共同プレスリリース|行動計画|chair(?:person|man)?'?s"
-    r" summary|joint statement|joint declaration|joint press release|action plan)$",
+    r" summary|joint statement|joint declaration|joint press release|action plan"
+    r"|(?:the )?issue paper|論点ペーパー)$",
     re.I,
 )
 # A title that names its genre already takes a framed line under it as a subtitle.
@@ -108,7 +111,11 @@ GENRE_WORD = re.compile(
     r"statement|declaration|plan|summary|release|roadmap|声明|宣言|計画|総括|リリース", re.I
 )
 # A subtitle framed by matching dashes or brackets: -…-, －…－, ―…―, 「…」, 〜…〜.
-SUBTITLE = re.compile(r"^(?:([-－―—–‐~〜～])\s*.+?\s*\1|「[^「」]+」|『[^『』]+』|〈.+〉|＜.+＞)$")
+SUBTITLE = re.compile(
+    r"^(?:([-－―—–‐~〜～])\s*.+?\s*\1|「[^「」]+」|『[^『』]+』|〈.+〉|＜.+＞"
+    r"|[(（]\s*(?:Theme|テーマ)\s*[:：].+[)）])$",
+    re.I,
+)
 # Date and place printed in brackets after a title: …共同ステートメント（2009年3月5日、アスタナ）
 _TRAILING_DATELINE = re.compile(r"\s*[(（][^()（）]{6,60}[)）]\s*$")
 # A title part that ends like this goes on in the next line, even across a blank line.
@@ -170,6 +177,16 @@ def read_front_matter(
                 doc.metadata_lines.append(MetadataLine(role, value, value_offset))
             continue
         titles = doc.lines("title")
+        if _ADDRESSEE.match(text):
+            # His Excellency / Mr … / Prime Minister of Japan: whom a letter is sent to.
+            while index < len(lines) and not ends_sentence(lines[index].text):
+                doc.metadata_lines.append(
+                    MetadataLine("addressee", lines[index].text, lines[index].offset)
+                )
+                index += 1
+                if index < len(lines) and lines[index].blank_before:
+                    break
+            continue
         if PROVISIONAL.match(text):
             doc.metadata_lines.append(MetadataLine("provisional", text, line.offset))
         elif is_place_line(text) and _venue_open(doc) or _venue_goes_on(lines, index):
@@ -464,8 +481,18 @@ def _add_title_line(doc: ParsedDocument, line: Line, titles: list[MetadataLine])
         cursor = at + len(piece)
 
 
+# A month with no day (February, 2010; 平成22年2月): it dates a text no more closely.
+_MONTH_LINE = re.compile(
+    r"^(?:(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December),?\s+\d{4}|\d{4}年\s*\d{1,2}月|(?:平成|令和|昭和)\s*(?:\d{1,2}|元)年\s*\d{1,2}月)$",
+    re.I,
+)
+
+
 def is_dateline(text: str, place: bool = True) -> bool:
     """A line that is a date (or a span of days), with at most a place beside it."""
+    if _MONTH_LINE.match(unicodedata.normalize("NFKC", text).strip()):
+        return True
     parts = dates.dateline_parts(text)
     if parts is None:
         return False

@@ -42,7 +42,13 @@ from archive.parsed import (
     ParseWarning,
 )
 from archive.repairs import ends_paragraph, join_wrapped, normalize_label
-from archive.residue import PHOTO_CREDIT, is_cut_link, is_page_number, residue_role
+from archive.residue import (
+    PHOTO_CREDIT,
+    is_cut_link,
+    is_link_words,
+    is_page_number,
+    residue_role,
+)
 
 __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_document"]
 
@@ -133,7 +139,7 @@ def _set_residue_aside(
     a page number between two halves of a paragraph is a gap."""
     kept: list[Line] = []
     carried = 0
-    headers = _running_headers(lines) | _gallery(lines)
+    headers = _running_headers(lines) | _gallery(lines) | _bulleted_menu(lines)
     previous_role = None
     for index, line in enumerate(lines):
         role = residue_role(line.text)
@@ -177,6 +183,28 @@ def _set_datelines_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
         carried = 0
         kept.append(line)
     return kept
+
+
+def _bulleted_menu(lines: list[Line]) -> set[int]:
+    """Indexes of a site's menu copied as a bulleted list (• Home, • About JICA, • English):
+    four or more short bulleted lines in a row, one of them a link word."""
+    menu: set[int] = set()
+    run: list[int] = []
+    items = [
+        _MARK.sub("", line.text) if line.bullet or _MARK.match(line.text) else None
+        for line in lines
+    ]
+    for index, item in enumerate([*items, None]):
+        if item is not None and _is_crumb(item) and len(item) <= 30:
+            run.append(index)
+            continue
+        if len(run) >= 4 and any(is_link_words(items[i]) for i in run):
+            menu.update(run)
+        run = []
+    return menu
+
+
+_MARK = re.compile(r"^[•●・◦▪‣*\-]\s*")
 
 
 def _gallery(lines: list[Line]) -> set[int]:

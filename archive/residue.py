@@ -85,8 +85,13 @@ _EN_CAPTION = re.compile(
 _PHOTOGRAPH = re.compile(
     r"^(?:photographs? of\b[^.!?]*|[^。]{2,200}の写真(?:を表示)?(?:\s+\S[^。]*)?"
     r"|click (?:on )?(?:the )?(?:photo(?:graph)?s?|images?) to enlarge\.?"
-    r"|写真をクリックすると[^。]{0,20}(?:拡大|大きく)[^。]{0,20}。?)$",
+    r"|写真をクリックすると[^。]{0,20}(?:拡大|大きく)[^。]{0,20}。?"
+    r"|[(（][^()（）。]{1,60}写真\s*[0-9０-９]*[)）])$",
     re.I,
+)
+# The salutation of a letter, on its own line: Your Excellency, / Dear Mr. President,
+_SALUTATION = re.compile(
+    r"^(?:Your Excellency|Excellency|Dear (?:(?:Mr|Ms|Mrs|Dr)\.\s*)?[^,.;:]{1,60})[,:]?$", re.I
 )
 # A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
 _VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
@@ -148,7 +153,7 @@ def residue_role(line: str) -> str | None:
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
-    stamp = _VIEWS.match(text) or _STAMP.match(text)
+    stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:
         return "furniture"
     if is_navigation(text):
