@@ -615,6 +615,7 @@ def _set_inline_notes_aside(lines: list[Line], doc: ParsedDocument) -> list[Line
             carried += line.blank_before + 1
             continue
         line.blank_before += carried
+        line.after_aside = line.after_aside or bool(carried)
         carried = 0
         kept.append(line)
     return kept

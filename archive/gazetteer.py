@@ -74,7 +74,8 @@ PLACES = {
 _NAMES = "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True))
 # A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo / at Astana.
 _MEETING_PLACE = re.compile(
-    rf"(?P<ja>{_NAMES})(?:市)?(?:[(（][^()（）]{{1,12}}[)）])?(?:において|にて|で開催|市|で(?=[、，,「『]))"
+    rf"(?P<ja>{_NAMES})(?:市|内)?(?:[(（][^()（）]{{1,12}}[)）])?"
+    r"(?:において|にて|で開催|市|で(?=[、，,「『]))"
     rf"|\b(?:in|at|visited|visit to|visits|arrived in)\s+(?:the\s+)?(?P<en>{_NAMES})\b"
     # アシガバットを訪問, ニューヨーク訪問中, アスタナに到着: where a visit took someone.
     rf"|(?P<visited>{_NAMES})(?:市)?(?:を訪問|訪問中|を訪れ|に到着)"

@@ -21,6 +21,9 @@ class Line:
     bullet: bool = False
     indented: bool = False  # starts with an ideographic space or a tab: a new paragraph
     number: int = 0  # the line's number in the source (from 1, counted at "\n"), as cat -n
+    # A date line or a note was set aside just before it: what follows starts afresh, so that
+    # no clause runs across a line kept apart from it.
+    after_aside: bool = False
 
 
 def split_lines(text: str) -> list[Line]:

@@ -74,6 +74,9 @@ _RECITAL_OPENS = re.compile(
 )
 # The sentence that ends a preamble by announcing what follows.
 _ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the following", re.I)
+_LEAD_ANNOUNCES = re.compile(
+    r"(?:以下|次)のとおり(?:です|である)?。$|(?:are|is|were|was) as follows[.:]$", re.I
+)
 # A Japanese line never starts with one of these particles: the line before it goes on.
 _PARTICLES = "のをにがとでへや"
 # A row of a table flattened into text: cells set apart by | (5月 | 17日 | 羽田発 |).
@@ -180,6 +183,7 @@ def _set_datelines_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
             carried += line.blank_before + 1
             continue
         line.blank_before += carried
+        line.after_aside = line.after_aside or bool(carried and kept)
         carried = 0
         kept.append(line)
     return kept
@@ -343,7 +347,10 @@ def _recitals(paragraphs: list[_Paragraph]) -> int | None:
     ]
     first = next((i for i, is_recital in enumerate(recital[:4]) if is_recital), None)
     if first is None:
-        return None
+        # A lead that ends by announcing the rest (…会談したところ、概要は以下のとおりです。)
+        # is the preamble of what it announces.
+        lead = body[0].text if body else ""
+        return 1 if len(body) > 1 and _LEAD_ANNOUNCES.search(lead) else None
     last = first
     while last + 1 < len(body) and recital[last + 1]:
         last += 1
@@ -372,6 +379,8 @@ def _forced_heading(text: str) -> tuple[tuple[str, str], int]:
 def _continues(previous: _Paragraph, line: Line, width: int | None, spaced: bool = False) -> bool:
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
+        return False
+    if line.after_aside:
         return False
     last = previous.lines[-1].text
     if _TABLE_ROW.search(line.text) and not line.blank_before:
@@ -692,6 +701,7 @@ def _structure(paragraphs: list[_Paragraph], doc: ParsedDocument, hints: ParseHi
             clause is not None
             and (style or clause["bulleted"])
             and not (clause["bulleted"] and _is_bulleted(paragraph))
+            and not paragraph.lines[0].after_aside
             and not (preamble_count and in_preamble)
         ):
             clause["paras"].append(paragraph.text)
