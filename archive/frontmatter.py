@@ -177,7 +177,8 @@ def read_front_matter(
                 doc.metadata_lines.append(MetadataLine(role, value, value_offset))
             continue
         titles = doc.lines("title")
-        if _ADDRESSEE.match(text):
+        continued = titles and (line.blank_before == 0 or _CONNECTIVE.search(titles[-1].text))
+        if _ADDRESSEE.match(text) and not continued:
             # His Excellency / Mr … / Prime Minister of Japan: whom a letter is sent to.
             while index < len(lines) and not ends_sentence(lines[index].text):
                 doc.metadata_lines.append(

@@ -75,6 +75,26 @@ def test_seed_texts_are_imported_with_their_structure(seeded):
     assert statement.work.countries.count() == 6
 
 
+SEED_TITLES = {
+    (TURKMENISTAN, "ja"): "高市早苗日本国総理大臣とセルダル・ベルディムハメドフ大統領の"
+    "首脳会談の成果に関する共同プレスリリース",
+    (TURKMENISTAN, "en"): "Joint Press Release on the outcomes of the Summit Meeting between Her "
+    "Excellency Prime Minister of Japan Sanae Takaichi and His Excellency President of "
+    "Turkmenistan Serdar Berdimuhamedov",
+    (TOKYO_DECLARATION, "ja"): "「中央アジア＋日本」対話・首脳会合 東京宣言",
+    (KYRGYZ, "ja"): "高市早苗日本国内閣総理大臣及びサディル・ジャパロフ・キルギス共和国大統領の"
+    "会談に際する互恵的協力の共創に向けた日本国及びキルギス共和国の関係の更なる発展に関する"
+    "共同声明",
+    (FOREIGN_MINISTERS_2017, "ja"): "「中央アジア＋日本」対話・第６回外相会合 共同声明",
+}
+
+
+@pytest.mark.parametrize(("slug", "language"), sorted(SEED_TITLES))
+def test_each_seed_text_keeps_its_whole_title(seeded, slug, language):
+    # A wrapped title line that starts "His Excellency" is still the title, not an addressee.
+    assert version(slug, language).title == SEED_TITLES[(slug, language)]
+
+
 def test_all_versions_of_a_text_are_one_query(seeded, django_assert_num_queries):
     with django_assert_num_queries(1):
         languages = [d.language for d in Document.objects.filter(work__slug=TURKMENISTAN)]
