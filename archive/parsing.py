@@ -44,6 +44,7 @@ from archive.parsed import (
 from archive.repairs import ends_paragraph, join_wrapped, normalize_label
 from archive.residue import (
     PHOTO_CREDIT,
+    ends_with_photo_credit,
     is_cut_link,
     is_link_words,
     is_page_number,
@@ -158,8 +159,16 @@ def _set_residue_aside(
             doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
             carried += line.blank_before + 1
             above = kept[-1] if kept and index and kept[-1] is lines[index - 1] else None
-            if PHOTO_CREDIT.match(line.text) and above and _is_caption(above.text):
-                caption = kept.pop()  # the caption above the credit
+            # A credit alone follows its caption; a caption that ends with its credit may
+            # have begun on the line above (a long caption wrapped).
+            credit_alone = bool(PHOTO_CREDIT.match(line.text))
+            wrapped = ends_with_photo_credit(line.text) and not line.blank_before
+            if (
+                (credit_alone or wrapped)
+                and above
+                and _is_caption(above.text, 60 if credit_alone else 100)
+            ):
+                caption = kept.pop()  # the caption (or its first line) above the credit
                 doc.metadata_lines.append(MetadataLine("furniture", caption.text, caption.offset))
                 carried += caption.blank_before + 1
             continue
@@ -223,8 +232,8 @@ def _gallery(lines: list[Line]) -> set[int]:
     }
 
 
-def _is_caption(text: str) -> bool:
-    return len(text) <= 60 and not ends_sentence(text)
+def _is_caption(text: str, longest: int = 60) -> bool:
+    return len(text) <= longest and not ends_sentence(text) and not is_dateline(text)
 
 
 def _is_crumb(text: str) -> bool:

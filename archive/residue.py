@@ -137,6 +137,11 @@ _FILE_LINK = re.compile(
 )
 
 
+def ends_with_photo_credit(line: str) -> bool:
+    """A caption that ends with its photograph's credit: … (写真提供：内閣広報室)."""
+    return bool(_CREDITED.match(line.strip()))
+
+
 def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.match(line.strip()))
 
