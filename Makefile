@@ -12,7 +12,7 @@ SECRET_KEY_FILE := $(or $(ARCHIVE_VAR_DIR),var)/secret_key
 SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 
-.PHONY: run serve test lint format install system-packages migrate import index datasets \
+.PHONY: run serve test test-fast lint format install system-packages migrate import index datasets \
 	collectstatic bench bench-corpus bench-profile real-texts
 
 install: $(VENV)/.installed
@@ -69,6 +69,12 @@ system-packages:
 test: system-packages lint
 	$(MANAGE) makemigrations --check --dry-run
 	DEBUG=1 $(PY) -m pytest
+
+# The inner loop: everything but the browser, server, fault and slow tests (markers in
+# pyproject.toml), on two processes, on whatever database DATABASE_URL names. `make test`
+# still runs them all, in one process.
+test-fast: install
+	DEBUG=1 $(PY) -m pytest -q -n 2 -m "not browser and not nodes and not faults and not slow"
 
 bench: install
 	$(PY) bench/run.py

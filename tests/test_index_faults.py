@@ -23,6 +23,8 @@ from whoosh.qparser import QueryParser
 
 from tests.conftest import FILES
 
+pytestmark = pytest.mark.faults
+
 ROOT = Path(__file__).resolve().parent.parent
 EDITED = FILES["001"]
 MARK = "zzpenguin"  # a word no text has, added to one clause of the English press release

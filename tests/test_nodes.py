@@ -27,6 +27,8 @@ from search import indexing, searching, worker
 from search.searching import SearchRequest, search
 from tests.test_serving import get, gunicorn, manage
 
+pytestmark = pytest.mark.nodes
+
 SYNC_WITHIN = 10.0  # seconds: SEARCH_SYNC_SECONDS=1 plus indexing a short text, with margin
 
 STATEMENT = """\
@@ -209,6 +211,7 @@ def wait_for(condition, within: float) -> float:
     return time.monotonic() - start
 
 
+@pytest.mark.postgres
 def test_an_import_on_one_node_is_searchable_on_the_other(tmp_path):
     with shared_database(tmp_path) as database_url:
         base = {

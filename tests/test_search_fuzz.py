@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from search.query import parse_query
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Pieces of the query syntax and of the texts, so that random queries reach the parser's
 # corners (groups, quotes, fields, prefixes) and find clauses, not only random characters.

@@ -73,6 +73,7 @@ def as_typed(query: str) -> str:
     return f'"{query}"' if " " in query else query
 
 
+@pytest.mark.slow
 def test_search_returns_every_clause_grep_finds_for_queries_drawn_from_the_archive(seeded):
     texts = {pk: fold_for_match(text) for pk, text in Clause.objects.values_list("pk", "text")}
     raw = list(Clause.objects.values_list("text", flat=True))

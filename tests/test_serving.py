@@ -21,6 +21,8 @@ import pytest
 
 from tests.conftest import TURKMENISTAN
 
+pytestmark = pytest.mark.nodes
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 STARTUP_SECONDS = 20
