@@ -1,37 +1,10 @@
 """Shared test setup: the real fixtures imported through the real importer."""
 
-import io
 import shutil
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-FILES = {
-    "000": "000_8de714b2e908a213.txt",
-    "001": "001_a145850f4f38ab17.txt",
-    "002": "002_e5200c9010b3f9b1.txt",
-    "003": "003_c363393320e862de.txt",
-    "004": "004_8b923e37741170ef.txt",
-}
-LANGUAGES = {"000": "ja", "001": "en", "002": "ja", "003": "ja", "004": "ja"}
-TURKMENISTAN = "2025-japan-turkmenistan-joint-press-release"
-TOKYO_DECLARATION = "2025-caj-summit-tokyo-declaration"
-KYRGYZ = "2025-japan-kyrgyz-joint-statement"
-FOREIGN_MINISTERS_2017 = "2017-caj-6th-foreign-ministers-joint-statement"
-
-
-def source_text(key: str) -> str:
-    return (FIXTURES / FILES[key]).read_text(encoding="utf-8")
-
-
-def import_fixtures():
-    call_command("import_documents", stdout=io.StringIO(), stderr=io.StringIO())
-
-
-def build_search_index():
-    call_command("rebuild_index", interactive=False, verbosity=0)
+from tests.utils import FIXTURES, build_search_index, import_fixtures
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import FOREIGN_MINISTERS_2017, TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import FOREIGN_MINISTERS_2017, TOKYO_DECLARATION, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 

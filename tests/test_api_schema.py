@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tests.conftest import FOREIGN_MINISTERS_2017, KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import FOREIGN_MINISTERS_2017, KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from archive import views
 from archive.models import Document, Work
 from search.searching import SearchRequest, search
-from tests.conftest import TURKMENISTAN
+from tests.utils import TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import (
-    KYRGYZ,
-    TOKYO_DECLARATION,
-    TURKMENISTAN,
-    build_search_index,
-    import_fixtures,
-)
+from tests.utils import KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN, build_search_index, import_fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from archive.importing import prepare_imports
 from archive.models import Clause, Country, Document, Section, Signatory, Work
 from archive.outline import stored_outline
-from tests.conftest import FIXTURES
+from tests.utils import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

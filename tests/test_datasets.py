@@ -13,7 +13,7 @@ from lxml import etree
 
 from archive import datasets
 from archive.models import Clause, Document, Section, Work
-from tests.conftest import TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import TOKYO_DECLARATION, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 

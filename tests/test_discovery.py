@@ -7,8 +7,7 @@ import pytest
 
 from search.discovery import discover
 from search.searching import SearchRequest, search
-from tests.conftest import KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN, build_search_index
-from tests.test_recurring import import_made_up
+from tests.utils import KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN, build_search_index, import_made_up
 
 pytestmark = pytest.mark.django_db
 

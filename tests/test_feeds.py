@@ -11,7 +11,7 @@ from lxml import etree
 
 from archive.models import Clause, Document
 from search.feeds import SUMMARY_CHARS
-from tests.conftest import TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import TOKYO_DECLARATION, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 

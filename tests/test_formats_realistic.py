@@ -32,7 +32,7 @@ from tests.test_formats_heldout import (
     NOT_CHECKS,
     without_residue_lines,
 )
-from tests.test_versions import markers, side_by_side
+from tests.utils import markers, side_by_side
 
 TEXTS = Path(__file__).resolve().parent / "texts_realistic"
 PAIRS = TEXTS / "pairs"

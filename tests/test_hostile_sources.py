@@ -10,8 +10,7 @@ from django.db import DataError, OperationalError
 from django.utils.html import escape
 
 from archive.models import Document, Work
-from tests.conftest import FILES, TURKMENISTAN
-from tests.test_importing import ENTRY, archive_snapshot, run_import, write_manifest
+from tests.utils import ENTRY, FILES, TURKMENISTAN, archive_snapshot, run_import, write_manifest
 
 pytestmark = pytest.mark.django_db
 

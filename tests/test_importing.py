@@ -1,42 +1,28 @@
 """`import_documents` stores the seed texts faithfully, is idempotent, refuses bad input cleanly."""
 
 import hashlib
-import io
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
-from archive.models import Clause, Document, Section, Signatory, Work
+from archive.models import Document
 from archive.repairs import strip_markup_from_source
-from tests.conftest import (
+from tests.utils import (
+    ENTRY,
     FILES,
     FIXTURES,
     FOREIGN_MINISTERS_2017,
     KYRGYZ,
     TOKYO_DECLARATION,
     TURKMENISTAN,
+    archive_snapshot,
+    run_import,
     source_text,
+    write_manifest,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def run_import(*paths, **options):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_documents", *map(str, paths), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def archive_snapshot():
-    """Everything a failed import must leave untouched."""
-    return (
-        list(Work.objects.values_list("pk", "slug", "kind", "date", "authentic_language")),
-        list(Document.objects.values_list("pk", "title", "fingerprint", "source_sha256")),
-        list(Section.objects.values_list("pk", "heading", "sequence")),
-        list(Clause.objects.values_list("pk", "label", "text", "section_id")),
-        list(Signatory.objects.values_list("pk", "name", "title")),
-    )
 
 
 def version(slug, language):
@@ -165,15 +151,6 @@ def test_a_removed_clause_disappears_and_the_others_keep_their_rows(seeded, work
     after = dict(document.clauses.values_list("label", "pk"))
     assert "53" not in after
     assert all(after[label] == pk for label, pk in ids.items() if label != "53")
-
-
-def write_manifest(workdir, body):
-    (workdir / "manifest.toml").write_text(body, encoding="utf-8")
-
-
-ENTRY = (
-    '[[document]]\nfile = "{file}"\nslug = "{slug}"\nlanguage = "ja"\nkind = "joint-statement"\n'
-)
 
 
 def bad_input_cases():

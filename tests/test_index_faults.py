@@ -21,7 +21,7 @@ from django.core.management import call_command
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from tests.conftest import FILES
+from tests.utils import FILES
 
 pytestmark = pytest.mark.faults
 

@@ -25,7 +25,7 @@ from archive.models import Clause, Document, DocumentChange
 from archive.signals import current_generation
 from search import indexing, searching, worker
 from search.searching import SearchRequest, search
-from tests.test_serving import get, gunicorn, manage
+from tests.utils import get, gunicorn, manage
 
 pytestmark = pytest.mark.nodes
 

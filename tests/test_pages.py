@@ -11,13 +11,7 @@ from django.db.models import F
 
 from archive.importing import align_work
 from archive.models import Clause, Document, Work
-from tests.conftest import (
-    FILES,
-    FOREIGN_MINISTERS_2017,
-    KYRGYZ,
-    TOKYO_DECLARATION,
-    TURKMENISTAN,
-)
+from tests.utils import FILES, FOREIGN_MINISTERS_2017, KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 

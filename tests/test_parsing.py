@@ -8,7 +8,7 @@ from archive.dates import parse_date
 from archive.parsing import ParseError, parse_document
 from archive.repairs import join_wrapped, normalize_label, strip_markup_from_source
 from archive.scoring import non_space, text_in_order
-from tests.conftest import LANGUAGES, source_text
+from tests.utils import LANGUAGES, source_text
 
 
 def parse(key: str):

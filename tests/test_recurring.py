@@ -4,7 +4,6 @@ reword about ten, and on made-up texts in tests/texts_recurring/ for English and
 
 import io
 from html import unescape
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,11 +15,9 @@ from hypothesis import strategies as st
 from archive import recurring
 from archive.comparison import compare
 from archive.models import Clause, Document, Recurrence
-from tests.conftest import KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import KYRGYZ, MADE_UP, TOKYO_DECLARATION, TURKMENISTAN, import_made_up
 
 pytestmark = pytest.mark.django_db
-
-MADE_UP = Path(__file__).resolve().parent / "texts_recurring"
 
 
 def clause(slug, language, label):
@@ -40,10 +37,6 @@ def page(client, url, status=200, **headers):
     response = client.get(url, **headers)
     assert response.status_code == status, (url, response.status_code)
     return unescape(response.content.decode())
-
-
-def import_made_up():
-    call_command("import_documents", str(MADE_UP), stdout=io.StringIO(), stderr=io.StringIO())
 
 
 # 1. Detection

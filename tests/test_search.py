@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from archive.models import Clause, Document
 from search import indexing
 from search.searching import SearchRequest, search
-from tests.conftest import FILES, TURKMENISTAN
+from tests.utils import FILES, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 KEY = {name: key for key, name in FILES.items()}

@@ -5,40 +5,19 @@ The server runs in a subprocess against a scratch SQLite archive (whatever DATAB
 suite runs with), imported with the real fixtures, and a STATIC_ROOT filled by collectstatic.
 """
 
-import contextlib
 import gzip
-import http.client
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TURKMENISTAN
+from tests.utils import STARTUP_SECONDS, TURKMENISTAN, get, gunicorn, manage, port_open
 
 pytestmark = pytest.mark.nodes
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-STARTUP_SECONDS = 20
 ONE_YEAR = 365 * 24 * 3600
-
-
-def manage(*args: str, env: dict) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
 
 
 @pytest.fixture(scope="module")
@@ -63,58 +42,11 @@ def production_env(tmp_path_factory):
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict, log_path: Path):
-    """Start gunicorn as `make serve` does, on a free port; yield (process, port, log path)."""
-    port = free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(GUNICORN), "-c", "config/gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not port_open(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not listen on {port}:\n{log_path.read_text()}")
-            time.sleep(0.1)
-        yield process, port, log_path
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server(production_env, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
     with gunicorn(production_env, log_path) as (_, port, _):
         yield port
-
-
-def get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
 
 
 def stylesheet_href(page: bytes) -> str:

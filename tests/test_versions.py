@@ -10,15 +10,13 @@ reading order, and a reader expects the same rows whichever it is.
 import io
 import re
 import shutil
-import unicodedata
-from html import unescape
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 from django.core.management import call_command
 
 from archive.models import Document
+from tests.utils import Row, markers, side_by_side
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +27,7 @@ KAZAKHSTAN = "pair-japan-kazakhstan-joint-statement"
 KYRGYZ = "pair-japan-kyrgyz-joint-statement"
 TURKMENISTAN = "pair-japan-turkmenistan-joint-statement"
 FOREIGN_MINISTERS = "pair-caj-foreign-ministers-joint-statement"
-MARKER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{4}|[A-Z]{3,})(?![0-9A-Za-z])")
 NUMBERED = [str(n) for n in range(1, 9)]
-
-
-class Cell(NamedTuple):
-    text: str  # what a reader sees; "—" for an empty cell
-    labels: list[str]  # labels of the clauses in the cell, in order
-
-
-class Row(NamedTuple):
-    kind: str  # "section" or "clause"
-    ja: Cell
-    en: Cell
 
 
 def import_versions(*paths):
@@ -64,30 +50,6 @@ def with_authentic(tmp_path, pair: str, language: str) -> Path:
 
 
 AUTHENTIC = pytest.mark.parametrize("authentic", ["en", "ja"], ids=["en-authentic", "ja-authentic"])
-
-
-def side_by_side(client, slug) -> list[Row]:
-    """The rows of /documents/<slug>/parallel/ (Japanese left, English right), titles left out."""
-    response = client.get(f"/documents/{slug}/parallel/", {"left": "ja", "right": "en"})
-    assert response.status_code == 200
-    html = unescape(response.content.decode())
-    rows = []
-    for kind, body in re.findall(r'<tr id="row-\d+" class="row-(\w+)">(.*?)</tr>', html, re.S):
-        cells = [
-            Cell(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip(), labels(cell))
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
-        ]
-        rows.append(Row(kind, *cells))
-    assert rows[0].kind == "title"
-    return rows[1:]
-
-
-def labels(cell_html: str) -> list[str]:
-    return re.findall(r'id="[a-z]{2}-c([^"]+)"', cell_html)
-
-
-def markers(text: str) -> set[str]:
-    return set(MARKER.findall(unicodedata.normalize("NFKC", text)))
 
 
 def label_pairs(rows: list[Row]) -> list[tuple[list[str], list[str]]]:

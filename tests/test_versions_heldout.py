@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.test_versions import markers, side_by_side
+from tests.utils import markers, side_by_side
 
 pytestmark = pytest.mark.django_db
 

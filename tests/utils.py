@@ -1,0 +1,199 @@
+"""Helpers the test modules share: the seed fixtures and their slugs, imports through the real
+command, snapshots of the archive, the production server in a subprocess, and the
+side-by-side rows of a parallel page. Fixtures live in conftest.py; no test module imports
+from another."""
+
+import contextlib
+import http.client
+import io
+import re
+import socket
+import subprocess
+import sys
+import time
+import unicodedata
+from html import unescape
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Clause, Document, Section, Signatory, Work
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+FILES = {
+    "000": "000_8de714b2e908a213.txt",
+    "001": "001_a145850f4f38ab17.txt",
+    "002": "002_e5200c9010b3f9b1.txt",
+    "003": "003_c363393320e862de.txt",
+    "004": "004_8b923e37741170ef.txt",
+}
+
+
+LANGUAGES = {"000": "ja", "001": "en", "002": "ja", "003": "ja", "004": "ja"}
+
+
+TURKMENISTAN = "2025-japan-turkmenistan-joint-press-release"
+
+
+TOKYO_DECLARATION = "2025-caj-summit-tokyo-declaration"
+
+
+KYRGYZ = "2025-japan-kyrgyz-joint-statement"
+
+
+FOREIGN_MINISTERS_2017 = "2017-caj-6th-foreign-ministers-joint-statement"
+
+
+def source_text(key: str) -> str:
+    return (FIXTURES / FILES[key]).read_text(encoding="utf-8")
+
+
+def import_fixtures():
+    call_command("import_documents", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def build_search_index():
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+STARTUP_SECONDS = 20
+
+
+def manage(*args: str, env: dict) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, log_path: Path):
+    """Start gunicorn as `make serve` does, on a free port; yield (process, port, log path)."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not port_open(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not listen on {port}:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield process, port, log_path
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def run_import(*paths, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_documents", *map(str, paths), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def archive_snapshot():
+    """Everything a failed import must leave untouched."""
+    return (
+        list(Work.objects.values_list("pk", "slug", "kind", "date", "authentic_language")),
+        list(Document.objects.values_list("pk", "title", "fingerprint", "source_sha256")),
+        list(Section.objects.values_list("pk", "heading", "sequence")),
+        list(Clause.objects.values_list("pk", "label", "text", "section_id")),
+        list(Signatory.objects.values_list("pk", "name", "title")),
+    )
+
+
+def write_manifest(workdir, body):
+    (workdir / "manifest.toml").write_text(body, encoding="utf-8")
+
+
+ENTRY = (
+    '[[document]]\nfile = "{file}"\nslug = "{slug}"\nlanguage = "ja"\nkind = "joint-statement"\n'
+)
+
+
+MADE_UP = Path(__file__).resolve().parent / "texts_recurring"
+
+
+def import_made_up():
+    call_command("import_documents", str(MADE_UP), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+MARKER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{4}|[A-Z]{3,})(?![0-9A-Za-z])")
+
+
+class Cell(NamedTuple):
+    text: str  # what a reader sees; "—" for an empty cell
+    labels: list[str]  # labels of the clauses in the cell, in order
+
+
+class Row(NamedTuple):
+    kind: str  # "section" or "clause"
+    ja: Cell
+    en: Cell
+
+
+def side_by_side(client, slug) -> list[Row]:
+    """The rows of /documents/<slug>/parallel/ (Japanese left, English right), titles left out."""
+    response = client.get(f"/documents/{slug}/parallel/", {"left": "ja", "right": "en"})
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    rows = []
+    for kind, body in re.findall(r'<tr id="row-\d+" class="row-(\w+)">(.*?)</tr>', html, re.S):
+        cells = [
+            Cell(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip(), labels(cell))
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
+        ]
+        rows.append(Row(kind, *cells))
+    assert rows[0].kind == "title"
+    return rows[1:]
+
+
+def labels(cell_html: str) -> list[str]:
+    return re.findall(r'id="[a-z]{2}-c([^"]+)"', cell_html)
+
+
+def markers(text: str) -> set[str]:
+    return set(MARKER.findall(unicodedata.normalize("NFKC", text)))
