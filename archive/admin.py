@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from archive.ingest.outline import stored_outline
 from archive.models import Clause, Country, Document, Section, Signatory, Work
-from archive.outline import stored_outline
 from archive.signals import send_documents_changed
 
 

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from archive.gazetteer import COUNTRIES
+from archive.ingest.gazetteer import COUNTRIES
 from archive.models import Kind
 
 # Language names in each voice: the interface's, or a citation's (archive.citations).

@@ -13,8 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
-from archive import gazetteer
-from archive.alignment import (
+from archive.ingest import gazetteer
+from archive.ingest.alignment import (
     LabelledClause,
     align_versions,
     clause_item,
@@ -22,10 +22,8 @@ from archive.alignment import (
     labelled,
     reconcile_labels,
 )
-from archive.models import Clause, Country, Document, Section, Signatory, Work
-from archive.parsing import ParsedDocument, ParseError, ParseHints, parse_document
-from archive.signals import send_documents_changed
-from archive.sources import (
+from archive.ingest.parsing import ParsedDocument, ParseError, ParseHints, parse_document
+from archive.ingest.sources import (
     MANIFEST_NAME,
     SOURCE_SUFFIXES,
     ManifestEntry,
@@ -36,6 +34,8 @@ from archive.sources import (
     read_source,
     source_format_of,
 )
+from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.signals import send_documents_changed
 
 WORK_FIELDS = ("kind", "series", "meeting", "countries")
 
@@ -268,7 +268,7 @@ def retire_answered_warnings(parsed: ParsedDocument, entry: ManifestEntry) -> No
 
 def compare_versions(prepared: list[PreparedDocument]) -> None:
     """Check the language versions of each text against each other, those in this import and
-    those already in the archive (archive.alignment.reconcile_labels). An incoming version
+    those already in the archive (archive.ingest.alignment.reconcile_labels). An incoming version
     that takes another's labels is relabelled here; a stored one when the import is written."""
     by_slug: dict[str, list[PreparedDocument]] = {}
     for item in prepared:

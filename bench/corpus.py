@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.parsing import parse_document  # noqa: E402
+from archive.ingest.parsing import parse_document  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 SEED = 20251220

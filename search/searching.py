@@ -818,7 +818,8 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
     translations: dict[tuple[int, int], list[Clause]] = {}
     rows = {(c.document.work_id, c.row) for c, _ in found if c.row is not None}
     if rows and with_snippets:
-        # The aligned clauses of other versions share the hit's stored row (archive.alignment).
+        # The aligned clauses of other versions share the hit's stored row
+        # (archive.ingest.alignment).
         wanted = reduce(or_, (Q(document__work_id=work, row=row) for work, row in rows))
         others = (
             Clause.objects.filter(wanted)

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from archive.importing import hints_from, retire_answered_warnings
+from archive.ingest.parsing import ParseHints, parse_document
+from archive.ingest.sources import SourceError, load_manifest
 from archive.models import Document
-from archive.parsing import ParseHints, parse_document
-from archive.sources import SourceError, load_manifest
 
 # Invented: a site's section name above the title (it names meetings, so the parser takes it
 # for part of the title), a heading cut mid-phrase by a line break, two paragraphs the parser

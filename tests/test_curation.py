@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.importing import prepare_imports
+from archive.ingest.outline import stored_outline
 from archive.models import Clause, Country, Document, Section, Signatory, Work
-from archive.outline import stored_outline
 from tests.utils import FIXTURES
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from archive.extraction import html_text, pdf_text
+from archive.ingest.extraction import html_text, pdf_text
+from archive.ingest.parsing import parse_document
+from archive.ingest.sources import SourceError
 from archive.models import Document
-from archive.parsing import parse_document
-from archive.sources import SourceError
 
 MINCHO, GOTHIC = "HeiseiMin-W3", "HeiseiKakuGo-W5"  # reportlab's built-in Japanese CID fonts
 pdfmetrics.registerFont(UnicodeCIDFont(MINCHO))

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.parsing import parse_document
-from archive.scoring import non_space, source_without_markup, text_in_order
+from archive.ingest.parsing import parse_document
+from archive.ingest.scoring import non_space, source_without_markup, text_in_order
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 EXPECTED = tomllib.loads((TEXTS / "expected.toml").read_text(encoding="utf-8"))

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.parsing import parse_document
-from archive.scoring import non_space, source_without_markup, text_in_order
+from archive.ingest.parsing import parse_document
+from archive.ingest.scoring import non_space, source_without_markup, text_in_order
 from tests.test_formats import (
     false_alarms,
     has_warning,

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core.management import CommandError
 
+from archive.ingest.repairs import strip_markup_from_source
 from archive.models import Document
-from archive.repairs import strip_markup_from_source
 from tests.utils import (
     ENTRY,
     FILES,

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from archive.dates import parse_date
-from archive.parsing import ParseError, parse_document
-from archive.repairs import join_wrapped, normalize_label, strip_markup_from_source
-from archive.scoring import non_space, text_in_order
+from archive.ingest.dates import parse_date
+from archive.ingest.parsing import ParseError, parse_document
+from archive.ingest.repairs import join_wrapped, normalize_label, strip_markup_from_source
+from archive.ingest.scoring import non_space, text_in_order
 from tests.utils import LANGUAGES, source_text
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.sources import KINDS
+from archive.ingest.sources import KINDS
 
 REAL_SOURCES = Path(__file__).resolve().parent / "real_sources.toml"
 TEXTS = Path(__file__).resolve().parent / "texts"

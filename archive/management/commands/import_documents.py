@@ -8,8 +8,8 @@ from django.db import Error, IntegrityError, OperationalError, transaction
 
 from archive import datasets
 from archive.importing import import_prepared, lost_label_warnings, prepare_imports
-from archive.outline import outline
-from archive.sources import SourceError
+from archive.ingest.outline import outline
+from archive.ingest.sources import SourceError
 
 UNCHANGED = "Nothing was imported; the archive is unchanged."
 

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importing import prepare_imports
-from archive.scoring import Difference, TextScore, score_pair, score_text
-from archive.sources import SourceError
+from archive.ingest.scoring import Difference, TextScore, score_pair, score_text
+from archive.ingest.sources import SourceError
 
 # Warnings that are right on a right text: a notice, not an alarm.
 NOTICES = {"labels", "versions"}

@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from archive import gazetteer
+from archive.ingest import gazetteer
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ class ParsedDocument:
 def place_in_dateline(text: str) -> str:
     """The place printed beside a date: `２０１７年５月１日，アシガバット市`,
     `Dushanbe, March 5, 2009`, `（2009年3月5日、アスタナ）`."""
-    from archive import dates
+    from archive.ingest import dates
 
     parts = dates.dateline_parts(text)
     if parts is None:

@@ -1,25 +1,25 @@
 """Turning one source text into structure: metadata lines, sections, clauses, closing, signatories.
 
 Plain Python, no Django: `parse_document(text, language, hints)` returns a `ParsedDocument`
-(archive/parsed.py). The stages, in order: residue lines out (archive/residue.py), the wrap
-width of the file, the title block and the signature block (archive/frontmatter.py),
-paragraphs (rejoining lines a wrap or a page break cut), numbering and headings, then the
-date and the self-checks (archive/checks.py) that turn every doubtful decision into a warning.
+(parsed.py). The stages, in order: residue lines out (residue.py), the wrap width of the file,
+the title block and the signature block (frontmatter.py), paragraphs (rejoining lines a wrap or
+a page break cut), numbering and headings, then the date and the self-checks (checks.py) that
+turn every doubtful decision into a warning.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from archive import checks
-from archive.frontmatter import (
+from archive.ingest import checks
+from archive.ingest.frontmatter import (
     CLOSING,
     is_dateline,
     is_place_line,
     read_back_matter,
     read_front_matter,
 )
-from archive.lines import (
+from archive.ingest.lines import (
     CONTINUES,
     REFERENCE,
     SENTENCE_PUNCTUATION,
@@ -32,7 +32,7 @@ from archive.lines import (
     numbering,
     split_lines,
 )
-from archive.parsed import (
+from archive.ingest.parsed import (
     PROVISIONAL_LINE,
     MetadataLine,
     ParsedClause,
@@ -41,8 +41,8 @@ from archive.parsed import (
     ParseHints,
     ParseWarning,
 )
-from archive.repairs import ends_paragraph, join_wrapped, normalize_label
-from archive.residue import (
+from archive.ingest.repairs import ends_paragraph, join_wrapped, normalize_label
+from archive.ingest.residue import (
     PHOTO_CREDIT,
     ends_with_photo_credit,
     is_cut_link,

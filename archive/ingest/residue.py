@@ -10,7 +10,7 @@ link word off the end of a title line (`…共同声明（英語版はこちら�
 import re
 import unicodedata
 
-from archive.lines import SENTENCE_END
+from archive.ingest.lines import SENTENCE_END
 
 # Words a page uses for links to other versions and formats. Matched against the whole line
 # once brackets, file sizes and "PDF" are taken off, so "（英語版はこちら）", "[PDF]",

@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.gazetteer import COUNTRIES
+from archive.ingest import extraction
+from archive.ingest.errors import SourceError
+from archive.ingest.gazetteer import COUNTRIES
 
 MANIFEST_NAME = "manifest.toml"
 KINDS = {
@@ -80,10 +82,6 @@ OPTIONAL = (
 LABEL_MODES = {"printed", "order"}
 # The kinds of source file the importer reads; anything else is refused with a sentence.
 SOURCE_SUFFIXES = {".txt": "text", ".pdf": "pdf", ".html": "html", ".htm": "html"}
-
-
-class SourceError(ValueError):
-    """A source file or manifest entry the archive cannot take, with what to do about it."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +196,7 @@ def source_format_of(path: Path) -> str:
 
 
 def read_source(path: Path) -> Source:
-    """Read a .txt, .pdf or .html source; PDF and HTML go through `archive.extraction`."""
+    """Read a .txt, .pdf or .html source; PDF and HTML go through `archive.ingest.extraction`."""
     source_format = source_format_of(path)
     try:
         data = path.read_bytes()
@@ -206,8 +204,6 @@ def read_source(path: Path) -> Source:
         raise SourceError(f"{path}: cannot be read ({error.strerror}).") from None
     if source_format == "text":
         return decode_source(path.name, data)
-    from archive import extraction  # imports this module for SourceError
-
     if not data.strip():
         raise SourceError(f"{path.name}: the file is empty; download it again and re-import it.")
     extract = extraction.pdf_text if source_format == "pdf" else extraction.html_text

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from archive.repairs import strip_markup
+from archive.ingest.repairs import strip_markup
 
 
 @dataclass

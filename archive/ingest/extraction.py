@@ -21,8 +21,8 @@ from pdfminer.layout import LAParams, LTAnno, LTChar, LTContainer, LTTextLineHor
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 
-from archive.repairs import is_japanese_char
-from archive.sources import SourceError
+from archive.ingest.errors import SourceError
+from archive.ingest.repairs import is_japanese_char
 
 # ---- PDF -------------------------------------------------------------------------------------
 

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from archive.alignment import align_versions, clause_item, heading_item
-from archive.parsed import ParsedDocument
-from archive.repairs import normalize_label, strip_markup_from_source
+from archive.ingest.alignment import align_versions, clause_item, heading_item
+from archive.ingest.parsed import ParsedDocument
+from archive.ingest.repairs import normalize_label, strip_markup_from_source
 
 # Which warning kinds point at a difference in each aspect of a reading.
 ANNOUNCED_BY = {

@@ -9,9 +9,9 @@ recognise into `doc.metadata_lines` / `doc.signatories`, and return the lines of
 import re
 import unicodedata
 
-from archive import dates, gazetteer
-from archive.gazetteer import COUNTRIES
-from archive.lines import (
+from archive.ingest import dates, gazetteer
+from archive.ingest.gazetteer import COUNTRIES
+from archive.ingest.lines import (
     CONTINUES,
     NAMES_A_TEXT,
     REFERENCE,
@@ -24,15 +24,15 @@ from archive.lines import (
     marked_heading,
     numbering,
 )
-from archive.parsed import (
+from archive.ingest.parsed import (
     PROVISIONAL,
     PROVISIONAL_SUFFIX,
     MetadataLine,
     ParsedDocument,
     ParsedSignatory,
 )
-from archive.repairs import join_wrapped
-from archive.residue import is_navigation, is_qualifier, split_link_suffix
+from archive.ingest.repairs import join_wrapped
+from archive.ingest.residue import is_navigation, is_qualifier, split_link_suffix
 
 # [文書名] …, [場所] …, [年月日] …: the World and Japan database's metadata block.
 BRACKET_META = re.compile(r"^[\[［](?P<key>[^\]］]{1,12})[\]］]\s*(?P<value>.*)$")

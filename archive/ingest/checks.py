@@ -10,12 +10,12 @@ import datetime
 import re
 import unicodedata
 
-from archive import dates, gazetteer
-from archive.frontmatter import GENRE_ALONE, GENRE_UNDER_TITLE
-from archive.lines import CONTINUES, NAMES_A_TEXT, REFERENCE, is_japanese, numbering
-from archive.parsed import ParsedDocument
-from archive.repairs import ends_paragraph
-from archive.residue import is_link_words, is_qualifier
+from archive.ingest import dates, gazetteer
+from archive.ingest.frontmatter import GENRE_ALONE, GENRE_UNDER_TITLE
+from archive.ingest.lines import CONTINUES, NAMES_A_TEXT, REFERENCE, is_japanese, numbering
+from archive.ingest.parsed import ParsedDocument
+from archive.ingest.repairs import ends_paragraph
+from archive.ingest.residue import is_link_words, is_qualifier
 
 # What a title names: a kind of text, or the meeting or visit it reports.
 _LINK_IN_TITLE = re.compile(r"はこちら|PDF|英語版|日本語版|English version|click here", re.I)

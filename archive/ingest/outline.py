@@ -5,7 +5,7 @@ corrections applied; `stored_outline(document)` shows the same body from the arc
 the admin). Both only read what they are given: the outline of a prepared file touches no database.
 """
 
-from archive import gazetteer
+from archive.ingest import gazetteer
 
 EXCERPT = 30  # characters of each clause shown: enough to recognise it, short enough to scan
 
