@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.utils import FIXTURES, build_search_index, import_fixtures
+from tests.utils import FIXTURES, build_search_index, import_fixtures, index_at
 
 
 @pytest.fixture(scope="session")
@@ -59,16 +59,10 @@ def workdir(tmp_path):
 @pytest.fixture
 def scratch_index(search_index_path, tmp_path):
     """A copy of the session's index that a test may change; the session index stays as is."""
-    from django.conf import settings
-    from haystack import connections
-
     path = tmp_path / "index"
     shutil.copytree(search_index_path, path)
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
-    connections.reload("default")
-    yield path
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(search_index_path)
-    connections.reload("default")
+    with index_at(path, reload=True):
+        yield path
 
 
 @pytest.fixture(autouse=True)

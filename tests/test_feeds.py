@@ -11,7 +11,7 @@ from lxml import etree
 
 from archive.models import Clause, Document
 from search.feeds import SUMMARY_CHARS
-from tests.utils import TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import TOKYO_DECLARATION, TURKMENISTAN, index_at
 
 pytestmark = pytest.mark.django_db
 
@@ -259,14 +259,8 @@ def test_a_search_that_cannot_be_a_feed_is_a_400_that_says_why(client, seeded, p
 
 
 def test_a_missing_index_is_a_503_naming_the_command(client, seeded, tmp_path):
-    from django.conf import settings
-
-    path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(tmp_path / "none")
-    try:
+    with index_at(tmp_path / "none"):
         response = client.get(SEARCH_FEED, {"q": "GOSAT"})
-    finally:
-        settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = path
     assert response.status_code == 503
     assert "make index" in response.content.decode()
 

@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from archive.models import Clause, Document
 from search import indexing
 from search.searching import SearchRequest, search
-from tests.utils import FILES, TURKMENISTAN
+from tests.utils import FILES, TURKMENISTAN, index_at
 
 pytestmark = pytest.mark.django_db
 KEY = {name: key for key, name in FILES.items()}
@@ -362,21 +362,12 @@ def test_about_page_documents_the_query_syntax(client):
 
 
 def test_build_search_index_command_builds_the_same_index_as_rebuild_index(seeded, tmp_path):
-    from django.conf import settings
-    from haystack import connections
-
-    session_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
     before = {q: found(q) for q in ("GOSAT", "温室効果ガス", "ammonia", "テロ")}
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(tmp_path / "built")
-    connections.reload("default")
-    try:
+    with index_at(tmp_path / "built", reload=True):
         out = io.StringIO()
         call_command("build_search_index", stdout=out)
         assert f"Indexed {Clause.objects.count()} clauses" in out.getvalue()
         assert {q: found(q) for q in before} == before
-    finally:
-        settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = session_path
-        connections.reload("default")
 
 
 def test_a_search_that_finds_nothing_suggests_shorter_searches_that_do(client, seeded):

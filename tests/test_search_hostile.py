@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from archive.models import Clause
 from search.highlight import highlight, match_window
 from search.query import MAX_GROUP_DEPTH, parse_query
+from tests.utils import index_at
 
 SEARCH_URLS = ["/search/", "/api/search", "/search/export.csv", "/search/export.json"]
 ENTRY = (
@@ -113,14 +114,8 @@ def test_a_corrupt_index_answers_503_with_the_command_that_fixes_it(
 
 @pytest.mark.django_db
 def test_a_missing_index_names_a_command_that_runs_without_a_terminal(client, seeded, tmp_path):
-    from django.conf import settings
-
-    path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(tmp_path / "none")
-    try:
+    with index_at(tmp_path / "none"):
         response = client.get("/api/search", {"q": "energy"})
-    finally:
-        settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = path
     assert response.status_code == 503
     assert_names_the_fix(response.json()["error"])
 

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 
 from search.trend import split_terms
+from tests.utils import index_at
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +103,10 @@ def test_bad_questions_get_a_clear_answer(client, seeded):
     assert "trend-chart" in page or "notice" in page
 
 
-def test_an_unavailable_index_is_a_503_with_the_fix(client, seeded, settings, tmp_path):
-    path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(tmp_path / "none")
-    try:
+def test_an_unavailable_index_is_a_503_with_the_fix(client, seeded, tmp_path):
+    with index_at(tmp_path / "none"):
         api = get(client, "/api/search/trend", status=503, q="GOSAT")
         page = get(client, "/search/trend/", status=503, q="GOSAT")
-    finally:
-        settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = path
     assert "make index" in json.loads(api.content)["error"]
     assert "make index" in page.content.decode()
 

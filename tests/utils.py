@@ -197,3 +197,24 @@ def labels(cell_html: str) -> list[str]:
 
 def markers(text: str) -> set[str]:
     return set(MARKER.findall(unicodedata.normalize("NFKC", text)))
+
+
+@contextlib.contextmanager
+def index_at(path, reload: bool = False):
+    """The search index is read from `path` while the block runs (a missing folder, a fresh
+    build), and from the session's folder again after it, whatever the block raises. With
+    `reload`, haystack's connection is rebuilt both ways too."""
+    from django.conf import settings
+    from haystack import connections
+
+    connection = settings.HAYSTACK_CONNECTIONS["default"]
+    before = connection["PATH"]
+    connection["PATH"] = str(path)
+    if reload:
+        connections.reload("default")
+    try:
+        yield path
+    finally:
+        connection["PATH"] = before
+        if reload:
+            connections.reload("default")
