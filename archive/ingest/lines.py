@@ -116,7 +116,7 @@ ANNEX = re.compile(
 
 # [参考1] 河野外務大臣出張日程, (Reference 2) Previous Tokyo Dialogues, （参考）: the reference
 # part a ministry page adds after the text, as a heading over its items. A reference mark
-# followed by a sentence is a note instead (frontmatter.NOTE).
+# followed by a sentence is a note instead (backmatter.NOTE).
 REFERENCE = re.compile(
     r"^(?P<label>[［\[【(（]\s*(?:参考|Reference)\s*[0-9０-９]*\s*[］\]】)）])\s*(?P<heading>.*)$",
     re.I,

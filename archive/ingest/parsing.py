@@ -12,13 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from archive.ingest import checks
-from archive.ingest.frontmatter import (
-    CLOSING,
-    is_dateline,
-    is_place_line,
-    read_back_matter,
-    read_front_matter,
-)
+from archive.ingest.backmatter import CLOSING, read_back_matter
+from archive.ingest.datelines import is_dateline, is_place_line
+from archive.ingest.frontmatter import read_front_matter
 from archive.ingest.lines import (
     CONTINUES,
     REFERENCE,
