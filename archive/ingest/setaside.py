@@ -1,0 +1,144 @@
+"""What is set apart before paragraphs are built: web and PDF residue (link words, menus,
+captions with their credits, running page headers, page numbers), the lines a curator calls
+furniture, and date or place lines standing alone in the body. Each becomes a metadata line,
+so no character is lost, and the line after it starts afresh."""
+
+import re
+
+from archive.ingest.datelines import is_dateline, is_place_line
+from archive.ingest.lines import SENTENCE_PUNCTUATION, Line, ends_sentence, numbering
+from archive.ingest.parsed import PROVISIONAL_LINE, MetadataLine, ParsedDocument
+from archive.ingest.residue import (
+    PHOTO_CREDIT,
+    ends_with_photo_credit,
+    is_cut_link,
+    is_link_words,
+    is_page_number,
+    residue_role,
+)
+
+
+def set_residue_aside(
+    lines: list[Line], doc: ParsedDocument, furniture: frozenset[int] = frozenset()
+) -> list[Line]:
+    """Link words, images, table rules, page numbers, running page headers and the lines a
+    curator calls furniture become metadata; the line after one counts it as a blank line, so
+    a page number between two halves of a paragraph is a gap."""
+    kept: list[Line] = []
+    carried = 0
+    headers = _running_headers(lines) | _gallery(lines) | _bulleted_menu(lines)
+    previous_role = None
+    for index, line in enumerate(lines):
+        role = residue_role(line.text)
+        if not role and index == len(lines) - 1 and is_cut_link(line.text):
+            role = "link"
+        role = role or ("furniture" if index in headers or line.number in furniture else None)
+        if not role and PROVISIONAL_LINE.match(line.text):
+            role = "provisional"
+        if not role and previous_role == "link" and line.bullet and _is_crumb(line.text):
+            role = "link"  # the last item of a list of links: the page's own place in the site
+        previous_role = role if line.bullet else None
+        if role:
+            doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
+            carried += line.blank_before + 1
+            above = kept[-1] if kept and index and kept[-1] is lines[index - 1] else None
+            # A credit alone follows its caption; a caption that ends with its credit may
+            # have begun on the line above (a long caption wrapped).
+            credit_alone = bool(PHOTO_CREDIT.match(line.text))
+            wrapped = ends_with_photo_credit(line.text) and not line.blank_before
+            if (
+                (credit_alone or wrapped)
+                and above
+                and _is_caption(above.text, 60 if credit_alone else 100)
+            ):
+                caption = kept.pop()  # the caption (or its first line) above the credit
+                doc.metadata_lines.append(MetadataLine("furniture", caption.text, caption.offset))
+                carried += caption.blank_before + 1
+            continue
+        line.blank_before += carried
+        carried = 0
+        kept.append(line)
+    return kept
+
+
+def set_datelines_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:
+    """A line in the body that is only a date or a place (平成18年6月5日 / 東京 before an annex)
+    dates the text; it is neither a heading nor a clause."""
+    kept: list[Line] = []
+    carried = 0
+    for line in lines:
+        role = "place" if is_place_line(line.text) else None
+        if not role and is_dateline(line.text):
+            role = "date" if is_dateline(line.text, place=False) else "date_place"
+        if role and not numbering(line.text):
+            doc.metadata_lines.append(MetadataLine(role, line.text, line.offset))
+            carried += line.blank_before + 1
+            continue
+        line.blank_before += carried
+        line.after_aside = line.after_aside or bool(carried and kept)
+        carried = 0
+        kept.append(line)
+    return kept
+
+
+def _bulleted_menu(lines: list[Line]) -> set[int]:
+    """Indexes of a site's menu copied as a bulleted list (• Home, • About JICA, • English):
+    four or more short bulleted lines in a row, one of them a link word."""
+    menu: set[int] = set()
+    run: list[int] = []
+    items = [
+        _MARK.sub("", line.text) if line.bullet or _MARK.match(line.text) else None
+        for line in lines
+    ]
+    for index, item in enumerate([*items, None]):
+        if item is not None and _is_crumb(item) and len(item) <= 30:
+            run.append(index)
+            continue
+        if len(run) >= 4 and any(is_link_words(items[i]) for i in run):
+            menu.update(run)
+        run = []
+    return menu
+
+
+_MARK = re.compile(r"^[•●・◦▪‣*\-]\s*")
+
+
+def _gallery(lines: list[Line]) -> set[int]:
+    """Indexes of photo captions numbered in a row (… Call on the President 1 / … 2): lines
+    the same but for a number at the end."""
+    bare = [re.sub(r"\s*[0-9０-９]+$", "", line.text) for line in lines]
+    return {
+        i + step
+        for i in range(len(lines) - 1)
+        if bare[i] == bare[i + 1] and bare[i] != lines[i].text and bare[i + 1] != lines[i + 1].text
+        for step in (0, 1)
+    }
+
+
+def _is_caption(text: str, longest: int = 60) -> bool:
+    return len(text) <= longest and not ends_sentence(text) and not is_dateline(text)
+
+
+def _is_crumb(text: str) -> bool:
+    return len(text) <= 60 and not SENTENCE_PUNCTUATION.search(text) and not numbering(text)
+
+
+def _running_headers(lines: list[Line]) -> set[int]:
+    """Indexes of a PDF's running page header (or footer): a line beside a page number
+    (－２－ then 日・ウズベキスタン共同声明（仮訳）) that the text prints more than once. The
+    title at the top, when the header repeats it, stands beside no page number and stays."""
+    beside = {
+        index + step
+        for index, line in enumerate(lines)
+        if is_page_number(line.text)
+        for step in (-1, 1)
+        if 0 <= index + step < len(lines)
+    }
+    texts = [line.text for line in lines]
+    return {
+        index
+        for index in beside
+        if texts.count(texts[index]) > 1
+        and not numbering(texts[index])
+        and not is_page_number(texts[index])
+    }
