@@ -3,8 +3,8 @@
 Statements are written from earlier statements; the same commitment returns, slightly
 reworded (issue 13). Two clauses of the same language are compared by the Jaccard similarity
 of their shingles: overlapping three-character pieces for Japanese (no spaces to split words
-on), overlapping word pairs for other languages, both over NFKC-folded text without spaces or
-punctuation, so that (AI) and （AI） or "1st" and "1 st" do not count as rewording.
+on), overlapping word pairs for other languages, both over text folded as search folds it
+(archive/text.py: NFKC, case, variant kanji) without spaces or punctuation, so that (AI) and （AI） or "1st" and "1 st" do not count as rewording.
 
 Finding candidates without comparing every pair: each clause keeps a *sketch*, the smallest
 `SKETCH` hashes of its shingles (a bottom-k MinHash). Two clauses with similarity ≥ 0.5 share
@@ -22,7 +22,6 @@ import difflib
 import hashlib
 import heapq
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from django.db.models.functions import Coalesce
 
 from archive.models import Clause, Document, Recurrence, Work
 from archive.signals import current_generation
+from archive.text import fold as folded
 
 RECURS = 0.5  # stored and shown as "also said in": nearly the same words
 SHARED = 0.8  # in a comparison: the same commitment, at most lightly edited
@@ -45,10 +45,6 @@ KEPT = 50  # links stored per clause at most, the most similar
 
 _NOT_COUNTED = re.compile(r"[\W_]+", re.UNICODE)  # spaces, punctuation, symbols
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def shingles(text: str, language: str) -> frozenset[int]:

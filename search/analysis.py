@@ -15,17 +15,7 @@ import MeCab
 from whoosh.analysis import CompositeAnalyzer, Filter, StemFilter, Token, Tokenizer
 from whoosh.lang import stemmer_for_language
 
-# Variant kanji that the source documents mix for the same word (002 prints 互惠 and 強靱, the
-# others 互恵; IMEs type 強靭). NFKC leaves them alone because both forms are unified
-# ideographs, so a reader typing the common form would miss the other. Keep the table small:
-# pairs seen in the texts, or old forms of characters they use.
-_VARIANT_KANJI = str.maketrans(
-    {
-        "惠": "恵",  # 互惠 (002) vs 互恵 (000, 003, 004)
-        "靱": "靭",  # 強靱 (002) vs 強靭 as typed
-        "敎": "教",  # older printed form of 教
-    }
-)
+from archive.text import fold
 
 _KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # includes ー, excludes ・ and ゠
 _JAPANESE = (
@@ -46,12 +36,7 @@ _KATAKANA_JOINERS = frozenset("・=゠")
 _SYMBOL_POS = frozenset({"補助記号", "記号", "空白"})
 
 
-@lru_cache(maxsize=8192)
-def _fold_cluster(cluster: str) -> str:
-    # casefold can leave text that NFKC would change again (and vice versa), so fold
-    # NFKC -> casefold -> NFKC, which is Unicode's NFKC_Casefold in effect.
-    folded = unicodedata.normalize("NFKC", cluster).casefold()
-    return unicodedata.normalize("NFKC", folded).translate(_VARIANT_KANJI)
+_fold_cluster = lru_cache(maxsize=8192)(fold)
 
 
 @lru_cache(maxsize=8192)
@@ -398,9 +383,7 @@ def fold_for_match(text: str) -> str:
     The same result as ``normalize(text)[0]`` (a test holds them equal on the archive's texts),
     in C-speed string operations, since search checks whole clauses with it.
     """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    folded = _JOINER_BETWEEN_KATAKANA.sub("", folded.translate(_VARIANT_KANJI))
-    return _WHITESPACE.sub(" ", folded)
+    return _WHITESPACE.sub(" ", _JOINER_BETWEEN_KATAKANA.sub("", fold(text)))
 
 
 def match_spans(text: str, needles) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from archive import recurring
 from archive.comparison import compare
 from archive.models import Clause, Document, Recurrence
+from search.analysis import fold_for_match
 from tests.utils import KYRGYZ, MADE_UP, TOKYO_DECLARATION, TURKMENISTAN, import_made_up
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +358,13 @@ def test_a_clause_keeps_only_its_most_similar_links(seeded, monkeypatch):
     # The most similar is kept: the made-up 2024 text (0.70), not the 2025 statements (0.65).
     assert list(declaration) == [("test-2024-gosat-dialogue", "1")]
     assert all(n <= 1 for n in Clause.objects.values_list("recurrences_count", flat=True))
+
+
+def test_recurring_language_and_search_fold_variant_kanji_alike():
+    # 002 prints 互惠 and 強靱 where the other texts print 互恵 and 強靭: search finds both
+    # spellings with either, and recurring language takes them for the same words too.
+    printed = "互惠的な協力を通じて強靱な経済を築く"
+    common = "互恵的な協力を通じて強靭な経済を築く"
+    assert fold_for_match(printed) == fold_for_match(common)
+    assert recurring.shingles(printed, "ja") == recurring.shingles(common, "ja")
+    assert recurring.text_similarity(printed, common, "ja") == 1.0
