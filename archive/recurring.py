@@ -4,7 +4,8 @@ Statements are written from earlier statements; the same commitment returns, sli
 reworded (issue 13). Two clauses of the same language are compared by the Jaccard similarity
 of their shingles: overlapping three-character pieces for Japanese (no spaces to split words
 on), overlapping word pairs for other languages, both over text folded as search folds it
-(archive/text.py: NFKC, case, variant kanji) without spaces or punctuation, so that (AI) and （AI） or "1st" and "1 st" do not count as rewording.
+(archive/text.py: NFKC, case, variant kanji) without spaces or punctuation, so that (AI) and
+（AI） or "1st" and "1 st" do not count as rewording.
 
 Finding candidates without comparing every pair: each clause keeps a *sketch*, the smallest
 `SKETCH` hashes of its shingles (a bottom-k MinHash). Two clauses with similarity ≥ 0.5 share
