@@ -31,7 +31,7 @@ from lxml import etree
 
 from archive.citations import PUBLISHER
 from archive.models import Clause, Document, Section, Work
-from archive.reading import LARGE_DOCUMENT_COLUMNS, document_body
+from archive.reading import document_body
 from archive.signals import current_generation
 
 MANIFEST = "index.json"
@@ -46,7 +46,7 @@ CHUNK_SIZE = 1000
 # Texts built per round of queries for TEI: each round is four queries, whatever its size.
 WORKS_PER_BATCH = 100
 # Columns of a version no export needs; the source file alone can be megabytes.
-UNUSED_DOCUMENT_COLUMNS = (*LARGE_DOCUMENT_COLUMNS, "metadata_lines", "warnings")
+UNUSED_DOCUMENT_COLUMNS = (*Document.large_columns(), "metadata_lines", "warnings")
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

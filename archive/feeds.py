@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 from archive.citations import PUBLISHER, translation_note
 from archive.facets import kind_label
 from archive.models import Document
-from archive.reading import LARGE_DOCUMENT_COLUMNS
 from archive.templatetags.citing import reader_date
 
 ENTRIES = 50
@@ -98,7 +97,7 @@ class DocumentsFeed(VersionEntries, Feed):
         # One query: the work joined, the clauses counted, the source files left behind.
         return (
             Document.objects.with_work()
-            .defer(*LARGE_DOCUMENT_COLUMNS)
+            .light()
             .annotate(clause_count=Count("clauses"))
             .order_by("-imported_at", "work__slug", "language")[:ENTRIES]
         )

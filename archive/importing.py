@@ -517,7 +517,7 @@ def _update_work_summary(work: Work, items: list[PreparedDocument]) -> None:
 
 def align_work(work: Work) -> None:
     """Store the rows that line up the versions of a work (for the side-by-side view)."""
-    versions = list(work.documents.defer("source_bytes", "extracted_text"))
+    versions = list(work.documents.light())
     pivot = next((d for d in versions if d.language == work.authentic_language), None)
     pivot = pivot or next((d for d in versions if not d.is_provisional), versions[0])
     ordered = [pivot] + [d for d in versions if d.pk != pivot.pk]

@@ -63,6 +63,10 @@ class DocumentQuerySet(models.QuerySet):
     def with_work(self):
         return self.select_related("work")
 
+    def light(self):
+        """Without the source file and extracted text, which can be megabytes."""
+        return self.defer(*Document.large_columns())
+
 
 class Document(models.Model):
     """One language version of a work, as imported from one source file."""
@@ -124,6 +128,13 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:document", args=[self.work.slug, self.language])
+
+    @staticmethod
+    def large_columns(through: str = "") -> tuple[str, ...]:
+        """The columns a list, a page or a hit never shows: the source file as received and the
+        text extracted from it, both megabytes at times. `through` is the path to a Document
+        from another model (document__, other__document__), for `.defer(...)` there."""
+        return (f"{through}source_bytes", f"{through}extracted_text")
 
 
 class Section(models.Model):

@@ -93,10 +93,6 @@ def aligned_clauses(clause: Clause) -> list[Clause]:
     )
 
 
-# A version's source file and extracted text can be megabytes; a list of works never shows them
-# ("Stack facts" 11).
-LARGE_DOCUMENT_COLUMNS = ("source_bytes", "extracted_text")
-
 # How /documents/ can be ordered: URL value → ORDER BY (each ends on the slug, so pages are
 # stable). Newest first is served by an index (migration 0006).
 BROWSE_SORTS = {
@@ -110,7 +106,7 @@ def works_newest_first(query: Q | None = None, sort: str = "newest") -> QuerySet
     """Works (matching `query`), newest first (or as `sort` says), undated last in every
     database, each with its versions (not their source files) prefetched: a slice costs two
     queries."""
-    versions = Document.objects.defer(*LARGE_DOCUMENT_COLUMNS).order_by("language")
+    versions = Document.objects.light().order_by("language")
     works = Work.objects.all()
     if sort == "title":
         works = works.annotate(first_title=Min("documents__title"))

@@ -256,7 +256,7 @@ class Echo:
 
 def _with_context(queryset):
     return queryset.select_related("other__document__work").defer(
-        "other__document__source_bytes", "other__document__extracted_text"
+        *Document.large_columns("other__document__")
     )
 
 
@@ -294,7 +294,7 @@ def most_similar_texts(document, limit: int = 5) -> list[dict]:
     documents = (
         Document.objects.filter(pk__in=Subquery(shared.values("other__document_id")))
         .select_related("work")
-        .defer("source_bytes", "extracted_text")
+        .light()
     )
     found = [{"document": d, "shared": counts.get(d.pk, 0)} for d in documents]
     return sorted(found, key=lambda item: (-item["shared"], item["document"].title))
@@ -357,7 +357,7 @@ def find_formulas(works: Q | None = None, limit: int = FORMULAS_SHOWN) -> list[F
     scope = Work.objects.filter(works).values("pk") if works else None
     ranking = _ranking(works)
     heads = Clause.objects.select_related("document__work").defer(
-        "document__source_bytes", "document__extracted_text"
+        *Document.large_columns("document__")
     )
     heads = heads.in_bulk([pk for pk, _n in ranking])
     shown, found = set(), []

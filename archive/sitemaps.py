@@ -4,14 +4,13 @@
 from django.contrib.sitemaps import Sitemap
 
 from archive.models import Clause, Document
-from archive.reading import LARGE_DOCUMENT_COLUMNS
 
 
 class DocumentSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Document.objects.select_related("work").defer(*LARGE_DOCUMENT_COLUMNS).order_by("pk")
+        return Document.objects.with_work().light().order_by("pk")
 
     def lastmod(self, document):
         return document.imported_at

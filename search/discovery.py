@@ -10,7 +10,7 @@ search reaches English ones. Each clause found keeps the path that led to it.
 
 from dataclasses import dataclass
 
-from archive.models import Clause, Recurrence
+from archive.models import Clause, Document, Recurrence
 from search.searching import SearchResults, sort_out
 
 SHOWN = 10
@@ -42,7 +42,7 @@ def discover(results: SearchResults, limit: int = SHOWN) -> list[Discovered]:
         Recurrence.objects.filter(clause_id__in=starts)
         .exclude(other_id__in=shown)
         .select_related("other__document__work", "other__section")
-        .defer("other__document__source_bytes", "other__document__extracted_text")
+        .defer(*Document.large_columns("other__document__"))
         .order_by("-similarity", "other_id")
     )
     best: dict[int, Discovered] = {}

@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from archive import facets as archive_facets
-from archive.models import Clause
+from archive.models import Clause, Document
 from search.analysis import fold_for_match
 from search.backend import (
     CLAUSE_COLUMN,
@@ -802,9 +802,7 @@ def hits_in_chunks(scored, parsed: ParsedQuery):
         yield from load_hits(scored[start : start + LOAD_CHUNK], parsed, with_snippets=False)
 
 
-# A document's source file and extracted text can be megabytes; a list of hits never shows
-# them ("Stack facts" 11; issue 11, item 1).
-_LARGE_DOCUMENT_COLUMNS = ("document__source_bytes", "document__extracted_text")
+_LARGE_DOCUMENT_COLUMNS = Document.large_columns("document__")
 
 
 def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[Hit]:
