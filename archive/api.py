@@ -28,8 +28,13 @@ def index(request):
     )
 
 
+def api_error(message: str, status: int) -> JsonResponse:
+    """The body of every API error: what went wrong and how to fix it, and the status again."""
+    return JsonResponse({"error": message, "status": status}, status=status)
+
+
 def not_found(message: str) -> JsonResponse:
-    return JsonResponse({"error": message, "status": 404}, status=404)
+    return api_error(message, 404)
 
 
 def version_summary(document: Document) -> dict:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from archive import citations, facets, recurring
-from archive.api import document_data
+from archive.api import api_error, document_data
 from archive.comparison import compare
 from archive.models import Clause, Work
 from archive.reading import (
@@ -261,18 +261,12 @@ def page_not_found(request, exception):
     message = exception.args[0] if exception is not None and exception.args else ""
     message = message if isinstance(message, str) else ""
     if request.path_info.startswith("/api/"):
-        return JsonResponse(
-            {"error": message or "No such address in the API; see /api/documents/.", "status": 404},
-            status=404,
-        )
+        return api_error(message or "No such address in the API; see /api/documents/.", 404)
     return render(request, "404.html", {"message": message}, status=404)
 
 
 def server_error(request):
     """500: JSON under /api/, else the standalone page (it must render without the database)."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse(
-            {"error": "Server error; it has been logged. Please try again.", "status": 500},
-            status=500,
-        )
+        return api_error("Server error; it has been logged. Please try again.", 500)
     return defaults.server_error(request)

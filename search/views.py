@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.log import log_response
 
 from archive import facets
+from archive.api import api_error
 from search.discovery import discover
 from search.forms import SearchForm
 from search.searching import (
@@ -82,10 +83,7 @@ def json_errors(view):
         try:
             return view(request, *args, **kwargs)
         except Exception as error:
-            response = JsonResponse(
-                {"error": "The search failed unexpectedly; please try again later.", "status": 500},
-                status=500,
-            )
+            response = api_error("The search failed unexpectedly; please try again later.", 500)
             log_response(
                 "Internal Server Error: %s",
                 request.path,
@@ -163,10 +161,10 @@ def trend_csv(request):
 def api_trend(request):
     form, terms, history, unavailable = _term_history(request)
     if unavailable:
-        return JsonResponse({"error": unavailable, "status": 503}, status=503)
+        return api_error(unavailable, 503)
     if form.problems() or not history:
         problems = form.problems() or ["Give one or more terms, separated by commas: q=GOSAT, テロ"]
-        return JsonResponse({"error": " ".join(problems), "status": 400}, status=400)
+        return api_error(" ".join(problems), 400)
     body = {
         "terms": [
             {
@@ -235,11 +233,11 @@ def _export(request):
     hits were left out), or an error."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return None, JsonResponse({"error": " ".join(form.problems()), "status": 400}, status=400)
+        return None, api_error(" ".join(form.problems()), 400)
     try:
         parsed, scored = ordered_matches(form.search_request(), limit=EXPORT_LIMIT + 1)
     except SearchUnavailable as error:
-        return None, JsonResponse({"error": str(error), "status": 503}, status=503)
+        return None, api_error(str(error), 503)
     truncated = len(scored) > EXPORT_LIMIT
     scored = scored[:EXPORT_LIMIT]
     return (parsed, hits_in_chunks(scored, parsed), len(scored), truncated), None
@@ -353,11 +351,11 @@ def api_hit(request, hit) -> dict:
 def api_search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return JsonResponse({"error": " ".join(form.problems()), "status": 400}, status=400)
+        return api_error(" ".join(form.problems()), 400)
     try:
         results = search(form.search_request())
     except SearchUnavailable as error:
-        return JsonResponse({"error": str(error), "status": 503}, status=503)
+        return api_error(str(error), 503)
     body = {
         "query": results.parsed.normalized,
         "notices": results.notices,
