@@ -21,27 +21,12 @@ from django.core.management import call_command
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from tests.utils import FILES
+from tests.utils import FILES, ROOT, manage
 
 pytestmark = pytest.mark.faults
 
-ROOT = Path(__file__).resolve().parent.parent
 EDITED = FILES["001"]
 MARK = "zzpenguin"  # a word no text has, added to one clause of the English press release
-
-
-def manage(env, *args, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 def kill_at(env, point: str, *args) -> int:
@@ -97,7 +82,7 @@ def assert_agree(env):
     counts, marked = index_state(env)
     assert counts == archive_counts(env)
     assert marked == archive_marked(env)
-    report = manage(env, "check", "--database", "default")
+    report = manage("check", "--database", "default", env=env)
     assert "search.W" not in report.stdout + report.stderr
 
 
@@ -106,9 +91,9 @@ def template(tmp_path_factory):
     """An archive of the seed texts with its index, built once; each test works on a copy."""
     folder = tmp_path_factory.mktemp("faults-template")
     env = environment(folder)
-    manage(env, "migrate", "--noinput")
-    manage(env, "import_documents")
-    manage(env, "build_search_index")
+    manage("migrate", "--noinput", env=env)
+    manage("import_documents", env=env)
+    manage("build_search_index", env=env)
     return folder
 
 
@@ -145,7 +130,7 @@ def test_import_killed_before_commit_changes_nothing(archive):
     kill_at(env, "before-commit", "import_documents", str(texts))
     assert (archive_counts(env), index_state(env)) == before
     assert archive_marked(env) == 0
-    manage(env, "import_documents", str(texts))
+    manage("import_documents", str(texts), env=env)
     assert archive_marked(env) == 1
     assert_agree(env)
 
@@ -161,10 +146,10 @@ def test_import_killed_after_commit_is_reported_and_repaired(archive, point, rec
     kill_at(env, point, "import_documents", str(texts))
     assert archive_marked(env) == 1  # committed
     assert index_state(env)[1] == 0  # not indexed
-    report = manage(env, "check")
+    report = manage("check", env=env)
     assert "search.W001" in report.stderr and "repair_search_index" in report.stderr
     started = time.monotonic()
-    manage(env, *(arg.format(texts=texts) for arg in recovery))
+    manage(*(arg.format(texts=texts) for arg in recovery), env=env)
     assert time.monotonic() - started < 60  # no wait for a lock the killed import held
     assert_agree(env)
     assert not Path(env["SEARCH_INDEX_PATH"] + ".pending.json").read_text().count('"change"')
@@ -177,9 +162,9 @@ def test_drift_without_a_record_is_reported_and_repaired(archive):
     ix = whoosh_index.open_dir(env["SEARCH_INDEX_PATH"])
     with ix.writer() as writer:
         writer.delete_by_term("document", str(next(iter(archive_counts(env)))))
-    report = manage(env, "check", "--database", "default")
+    report = manage("check", "--database", "default", env=env)
     assert "search.W003" in report.stderr and "repair_search_index" in report.stderr
-    assert "Reindexed 1 document" in manage(env, "repair_search_index").stdout
+    assert "Reindexed 1 document" in manage("repair_search_index", env=env).stdout
     assert index_state(env)[0] == archive_counts(env)
 
 
@@ -194,9 +179,9 @@ def large_archive(tmp_path_factory):
         capture_output=True,
     )
     env = environment(folder)
-    manage(env, "migrate", "--noinput")
-    manage(env, "import_documents", str(folder / "texts"))
-    manage(env, "build_search_index")
+    manage("migrate", "--noinput", env=env)
+    manage("import_documents", str(folder / "texts"), env=env)
+    manage("build_search_index", env=env)
     return env
 
 
@@ -245,7 +230,7 @@ def test_build_killed_while_writing_keeps_the_old_index_and_leaves_no_workers(la
     assert not any(alive(pid) for pid in workers)  # the workers died with their parent
     assert index_state(env) == before  # searches still see the whole old index
     started = time.monotonic()
-    manage(env, "build_search_index")
+    manage("build_search_index", env=env)
     assert time.monotonic() - started < 100  # no 120 s wait for a lock
     assert index_state(env)[0] == archive_counts(env)
     leftovers = [p.name for p in Path(env["SEARCH_INDEX_PATH"]).parent.glob(".index.*")]

@@ -69,7 +69,8 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 STARTUP_SECONDS = 20
 
 
-def manage(*args: str, env: dict) -> None:
+def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    """manage.py in a subprocess with `env`; a failure fails the test."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -79,6 +80,7 @@ def manage(*args: str, env: dict) -> None:
         timeout=300,
     )
     assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
+    return result
 
 
 def free_port() -> int:

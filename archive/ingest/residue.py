@@ -146,12 +146,16 @@ def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.match(line.strip()))
 
 
+# The mark of a list item copied as text: • Home, ・写真:…, - caption, * item.
+LIST_MARK = re.compile(r"^[•・●○◦▪‣\-－*]\s*")
+
+
 def residue_role(line: str) -> str | None:
     """ "link", "furniture", or None when the line is text of the document."""
     text = line.strip()
     if not text:
         return None
-    unbulleted = re.sub(r"^[•・●○◦▪‣\-－*]\s*", "", text)
+    unbulleted = LIST_MARK.sub("", text)
     if _CAPTION.match(unbulleted) or _PHOTOGRAPH.match(unbulleted):
         return "furniture"
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):

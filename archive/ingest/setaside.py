@@ -9,6 +9,7 @@ from archive.ingest.datelines import is_dateline, is_place_line
 from archive.ingest.lines import SENTENCE_PUNCTUATION, Line, ends_sentence, numbering
 from archive.ingest.parsed import PROVISIONAL_LINE, MetadataLine, ParsedDocument
 from archive.ingest.residue import (
+    LIST_MARK,
     PHOTO_CREDIT,
     ends_with_photo_credit,
     is_cut_link,
@@ -87,7 +88,7 @@ def _bulleted_menu(lines: list[Line]) -> set[int]:
     menu: set[int] = set()
     run: list[int] = []
     items = [
-        _MARK.sub("", line.text) if line.bullet or _MARK.match(line.text) else None
+        LIST_MARK.sub("", line.text) if line.bullet or LIST_MARK.match(line.text) else None
         for line in lines
     ]
     for index, item in enumerate([*items, None]):
@@ -98,9 +99,6 @@ def _bulleted_menu(lines: list[Line]) -> set[int]:
             menu.update(run)
         run = []
     return menu
-
-
-_MARK = re.compile(r"^[•●・◦▪‣*\-]\s*")
 
 
 def _gallery(lines: list[Line]) -> set[int]:
