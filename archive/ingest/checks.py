@@ -210,7 +210,17 @@ def _check_title_parts(doc: ParsedDocument) -> None:
 def _check_place(doc: ParsedDocument) -> None:
     """No place printed, though the body says something happened in a city (東京において,
     in Astana) after its opening paragraphs, which name the place where they say it; or no
-    place anywhere, which a curator may know from elsewhere."""
+    place anywhere, which a curator may know from elsewhere; or a place that names no city
+    the archive knows (a venue, a file number), which a curator settles."""
+    if doc.place and not gazetteer.is_known(doc.place):
+        printed = doc.lines("place", "date_place")
+        doc.warn(
+            "place",
+            f"the place read, “{doc.place}”, is not a city the archive knows; if it is a city, "
+            'or the text says elsewhere where it was issued, set place = "…" in the manifest.',
+            doc.line_at(printed[0].offset) if printed else None,
+        )
+        return
     if doc.place:
         return
     for clause in doc.clauses[2:8]:

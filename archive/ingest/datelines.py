@@ -41,7 +41,7 @@ def is_dateline(text: str, place: bool = True) -> bool:
     )
 
 
-_NAME = r"[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*"
+_NAME = r"[A-Z][\w'-]*(?:\s+(?:of\s+(?:the\s+)?|the\s+)?[A-Z][\w'-]*)*"
 
 
 _VENUE = re.compile(r"^(?:於|場所|Venue)\s*[:：]\s*\S.{0,38}$|^於\s*\S.{0,38}$", re.I)

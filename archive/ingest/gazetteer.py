@@ -69,9 +69,22 @@ PLACES = {
     "日本記者クラブ": "Tokyo",
     "Japan National Press Club": "Tokyo",
     "Ministry of Foreign Affairs of Japan": "Tokyo",
+    "Ministry of Foreign Affairs": "Tokyo",
 }
 
-_NAMES = "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True))
+# A ministry is Japan's unless the text names another state's: ウズベキスタン外務省 and the
+# Ministry of Foreign Affairs of Uzbekistan are in Tashkent.
+_OWN_MINISTRY = {
+    "外務省": r"(?<![\u30a0-\u30ff国])外務省",
+    "Ministry of Foreign Affairs": r"Ministry of Foreign Affairs(?!\s+of\b)",
+}
+
+
+def _name_pattern(name: str) -> str:
+    return _OWN_MINISTRY.get(name, re.escape(name))
+
+
+_NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))
 # A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo / at Astana.
 _MEETING_PLACE = re.compile(
     rf"(?P<ja>{_NAMES})(?:市|内)?(?:[(（][^()（）]{{1,12}}[)）])?"
@@ -83,6 +96,14 @@ _MEETING_PLACE = re.compile(
     rf"|^(?P<wire>{_NAMES}),\s+[A-Z][a-z]+\.?\s+\d{{1,2}}\s*[:：-]"
 )
 _ANY_PLACE = re.compile(_NAMES)
+
+
+def is_known(place: str) -> bool:
+    """Whether `place` is a canonical name the gazetteer gives (Tokyo, Ashgabat)."""
+    return place in _CANONICAL
+
+
+_CANONICAL = frozenset(PLACES.values())
 
 
 def canonical_place(printed: str) -> str:
