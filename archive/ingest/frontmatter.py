@@ -15,6 +15,7 @@ from archive.ingest.gazetteer import COUNTRIES
 from archive.ingest.lines import (
     CONTINUES,
     NAMES_A_TEXT,
+    OPENING_REMARKS,
     SENTENCE_END,
     SENTENCE_PUNCTUATION,
     Line,
@@ -367,6 +368,8 @@ def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], in
     longest = 150 if is_japanese(text) else 400  # then checks.py warns about the length
     if not text or numbering(text) or marked_heading(text) or len(text) > longest:
         return False
+    if OPENING_REMARKS.match(text):
+        return False  # the first heading of a press conference record that prints no title
     # A date in brackets can be part of a title (…記念日(2022年1月26日)に際する…書簡).
     if ends_sentence(text) or dates.find_date(_BRACKETED.sub("", text)):
         return False

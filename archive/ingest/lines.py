@@ -95,6 +95,11 @@ NAMES_A_TEXT = re.compile(
 )
 
 
+# The heading a press conference record opens with. Over a topic heading of its own it holds
+# every topic after it, the questions' too; it never titles the record.
+OPENING_REMARKS = re.compile(r"^(?:冒頭発言|Opening (?:Remarks|Statement)s?)$", re.I)
+
+
 # A line that ends like this goes on: a list of recitals, or a wrapped clause.
 CONTINUES = re.compile(r"[、，,;；:：]$")
 

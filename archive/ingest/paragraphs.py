@@ -2,12 +2,14 @@
 one before (a wrap, a page break, a link that broke a sentence) and which start a paragraph,
 which lines are headings, and how many opening paragraphs are recitals (the preamble)."""
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from archive.ingest.lines import (
     CONTINUES,
+    OPENING_REMARKS,
     Line,
     display_width,
     is_japanese,
@@ -20,6 +22,8 @@ from archive.ingest.repairs import ends_paragraph, join_wrapped
 
 # Heading ranks: a heading closes every open heading of the same or a lower rank.
 RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_SUBNUMBERED, RANK_PLAIN = 0, 1, 2, 2.5, 3
+# Opening Remarks right over a topic heading: above the plain headings, which it holds.
+RANK_OPENING = 2.75
 
 
 # Headings that carry a number (Ⅱ, 第2章, 2., (1)): paragraphs before the first are the preamble.
@@ -159,6 +163,10 @@ def build_paragraphs(
         for paragraph in paragraphs:
             if paragraph.after_colon:
                 paragraph.heading = ("", paragraph.text)
+    for paragraph, following in itertools.pairwise(paragraphs):
+        opening = paragraph.heading and OPENING_REMARKS.match(paragraph.heading[1])
+        if opening and not paragraph.settled and following.heading and following.rank == RANK_PLAIN:
+            paragraph.rank = RANK_OPENING
     return paragraphs
 
 

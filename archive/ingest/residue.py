@@ -137,6 +137,12 @@ _FILE_LINK = re.compile(
 )
 
 
+# (Video) Press Conference by …, (動画)記者会見: a link to the recording, beside its record.
+_MEDIA_LINK = re.compile(
+    r"^[(（\[［]\s*(?:video|movie|動画|映像|youtube)\s*[)）\]］][^。.!?]{0,80}$", re.I
+)
+
+
 def ends_with_photo_credit(line: str) -> bool:
     """A caption that ends with its photograph's credit: … (写真提供：内閣広報室)."""
     return bool(_CREDITED.match(line.strip()))
@@ -169,7 +175,7 @@ def residue_role(line: str) -> str | None:
         return "link"
     if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or _FILE_LINK.match(text):
         return "link"
-    if _BACK_LINK.match(text):
+    if _BACK_LINK.match(text) or _MEDIA_LINK.match(text):
         return "link"
     if _is_gallery_line(text):
         return "furniture"
