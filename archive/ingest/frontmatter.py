@@ -163,6 +163,15 @@ def read_front_matter(
             if value:
                 doc.metadata_lines.append(MetadataLine(role, value, value_offset))
             continue
+        if stamp := _POSTING_STAMP.match(text):
+            # date 2019-12-20 Mirziyoyev, Abe hold talks: a database's stamp, then the line.
+            doc.metadata_lines.append(MetadataLine("date", stamp.group().strip(), line.offset))
+            rest = text[stamp.end() :]
+            if rest:
+                lines[index] = Line(rest, line.offset + stamp.end(), 0, number=line.number)
+            else:
+                index += 1
+            continue
         titles = doc.lines("title")
         continued = titles and (line.blank_before == 0 or _CONNECTIVE.search(titles[-1].text))
         if _ADDRESSEE.match(text) and not continued:
@@ -245,6 +254,12 @@ def _set_title_aside(doc: ParsedDocument, titles: list[MetadataLine], read: list
             own = [Line(part.text, part.offset, 0)]  # a piece of the line is set apart already
         for line in own:
             doc.metadata_lines.append(MetadataLine("furniture", line.text, line.offset))
+
+
+# The day a database or a news site stamps on what it posts, ahead of the line it heads.
+_POSTING_STAMP = re.compile(
+    r"^(?:date|posted(?: on)?|published)\s*[:：]?\s*(?:19|20)\d\d-\d\d-\d\d(?:\s+|$)", re.I
+)
 
 
 def _dated_title(text: str) -> str:
@@ -380,8 +395,12 @@ def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], in
     if not titles:
         # The first line: a title may contain 、 or , (友好、協力及び対話の深化に関する…),
         # but one that runs on into the next line as a sentence is the body.
-        following = lines[index + 1].text if index + 1 < len(lines) else ""
-        return not (SENTENCE_PUNCTUATION.search(text) and _ends_sentence_soon(following))
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if not (following and SENTENCE_PUNCTUATION.search(text)):
+            return True
+        if following.blank_before and NAMES_A_TEXT.search(text) and not CONTINUES.search(text):
+            return True  # Mirziyoyev, Abe hold talks, news conference: a headline, set apart
+        return not _ends_sentence_soon(following.text)
     if len(titles) >= 4:
         return False
     goes_on = _CONNECTIVE.search(titles[-1].text)
