@@ -19,6 +19,7 @@ from archive.ingest.lines import (
 )
 from archive.ingest.parsed import ParseHints
 from archive.ingest.repairs import ends_paragraph, join_wrapped
+from archive.ingest.residue import FILE_MARK_END
 
 # Heading ranks: a heading closes every open heading of the same or a lower rank.
 RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_SUBNUMBERED, RANK_PLAIN = 0, 1, 2, 2.5, 3
@@ -260,6 +261,7 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
         listed = listed or bool(_ROW.fullmatch(last) and _ROW.fullmatch(line.text))
         return (
             (is_japanese(last[-1:]) and not (listed and looks_like_heading(line.text)))
+            or bool(FILE_MARK_END.search(last) and is_japanese(last))
             or line.text[0] in _PARTICLES
             or line.text[0] in ")）」』]］"  # a link's bracket closed on the next line
             or lowercase

@@ -100,8 +100,9 @@ _STAMP = re.compile(
     r"^[0-9０-９]{1,2}\s*[./／]\s*[0-9０-９]{1,2}\s*(?:[(（][月火水木金土日][)）]\s*)?"
     r"[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}$"
 )
-# A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …).
-_SCENE = re.compile(r"^[^。]{2,60}(?:の様子|の模様)$")
+# A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …), with
+# what the picture shows in brackets after it (モニター画面).
+_SCENE = re.compile(r"^[^。]{2,80}(?:の様子|の模様)(?:[(（][^()（）。]{1,20}[)）])?$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
 PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
 # A caption with its credit at the end: 握手する両首脳 日・キルギス首脳会談 (写真提供：内閣広報室)
@@ -143,6 +144,15 @@ _MEDIA_LINK = re.compile(
 )
 
 
+# …共同声明(骨子(PDF)/仮訳(PDF): a sentence that a page's links to files cut into lines.
+FILE_MARK_END = re.compile(r"[(（]\s*PDF[^)）]{0,12}[)）]$", re.I)
+
+
+# なお,首脳会談後,…共同声明(骨子(PDF) and 」をはじめ,6つの文書に署名(PDF): pieces of a
+# sentence that links to files cut, not links.
+_JAPANESE_CLAUSE = re.compile(r"[、，,][\u3040-\u30ff\u4e00-\u9fff0-9０-９]|^[」』)）]")
+
+
 def ends_with_photo_credit(line: str) -> bool:
     """A caption that ends with its photograph's credit: … (写真提供：内閣広報室)."""
     return bool(_CREDITED.match(line.strip()))
@@ -173,7 +183,8 @@ def residue_role(line: str) -> str | None:
         return "furniture"
     if is_navigation(text):
         return "link"
-    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or _FILE_LINK.match(text):
+    file_link = _FILE_LINK.match(text) and not _JAPANESE_CLAUSE.search(text)
+    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or file_link:
         return "link"
     if _BACK_LINK.match(text) or _MEDIA_LINK.match(text):
         return "link"

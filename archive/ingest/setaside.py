@@ -8,7 +8,9 @@ import re
 from archive.ingest.datelines import is_dateline, is_place_line
 from archive.ingest.lines import SENTENCE_PUNCTUATION, Line, ends_sentence, numbering
 from archive.ingest.parsed import PROVISIONAL_LINE, MetadataLine, ParsedDocument
+from archive.ingest.repairs import ends_paragraph
 from archive.ingest.residue import (
+    FILE_MARK_END,
     LIST_MARK,
     PHOTO_CREDIT,
     ends_with_photo_credit,
@@ -33,6 +35,8 @@ def set_residue_aside(
         role = residue_role(line.text)
         if not role and index == len(lines) - 1 and is_cut_link(line.text):
             role = "link"
+        if role == "link" and _inline_link(lines, index, kept):
+            role = None
         role = role or ("furniture" if index in headers or line.number in furniture else None)
         if not role and PROVISIONAL_LINE.match(line.text):
             role = "provisional"
@@ -140,3 +144,19 @@ def _running_headers(lines: list[Line]) -> set[int]:
         and not numbering(texts[index])
         and not is_page_number(texts[index])
     }
+
+
+def _inline_link(lines: list[Line], index: int, kept: list[Line]) -> bool:
+    """Links to files (/英文(PDF)) on a line of their own inside a sentence they cut, with
+    no blank line on either side: text of that sentence, as the page shows it."""
+    line, following = lines[index], lines[index + 1] if index + 1 < len(lines) else None
+    above = kept[-1] if kept and kept[-1] is lines[index - 1] else None
+    return (
+        above is not None
+        and FILE_MARK_END.search(above.text) is not None
+        and FILE_MARK_END.search(line.text) is not None
+        and not line.blank_before
+        and following is not None
+        and not following.blank_before
+        and not ends_paragraph(above.text)
+    )
