@@ -55,7 +55,9 @@ ISSUER = re.compile(
     r"^(?:(?:the\s+)?Ministry of Foreign Affairs(?:,? (?:of )?Japan)?|MOFA(?: Japan)?|外務省"
     r"|(?:外務)?報道官|Press Secretary|Embassy of Japan in [A-Z][\w ]+|在.{1,20}日本国大使館"
     r"|Prime Minister'?s Office(?: of Japan)?|首相官邸|(?:首相官邸\s+)?Prime Minister of Japan"
-    r" and His Cabinet)$",
+    r" and His Cabinet"
+    # The ministry's division that wrote the page: Central Asia and Caucasus Division, 欧州局.
+    r"|[A-Z][\w,&' -]{2,60} (?:Division|Bureau|Department)|\S{2,16}(?:課|室|局))$",
     re.I,
 )
 # The page's genre or the site's section for it, printed above the title.
@@ -415,9 +417,17 @@ _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def _venue_open(doc: ParsedDocument) -> bool:
-    """The line before was a venue's first line, ending in a comma."""
+    """The line before was a venue's first line, ending in a comma or naming a room."""
     last = doc.metadata_lines[-1] if doc.metadata_lines else None
-    return bool(last and last.role == "place" and last.text.endswith((",", "、")))
+    return bool(
+        last
+        and last.role == "place"
+        and (last.text.endswith((",", "、")) or _ROOM.search(last.text))
+    )
+
+
+# A room or a hall names a venue whether or not a comma ends its line.
+_ROOM = re.compile(r"(?:Room|Hall|House|会議室|公館|ホール)$")
 
 
 def _venue_goes_on(lines: list[Line], index: int) -> bool:
@@ -426,7 +436,7 @@ def _venue_goes_on(lines: list[Line], index: int) -> bool:
     text = lines[index].text
     following = lines[index + 1].text if index + 1 < len(lines) else ""
     return (
-        text.endswith((",", "、"))
+        (text.endswith((",", "、")) or bool(_ROOM.search(text)))
         and len(text) <= 40
         and not SENTENCE_PUNCTUATION.search(text[:-1])
         and is_place_line(following)

@@ -25,6 +25,9 @@ from archive.ingest.residue import FILE_MARK_END
 RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_SUBNUMBERED, RANK_PLAIN = 0, 1, 2, 2.5, 3
 # Opening Remarks right over a topic heading: above the plain headings, which it holds.
 RANK_OPENING = 2.75
+# A plain heading right over heading 1 (the meeting a page reports, over 1 意義・成果):
+# above the numbered headings, which it holds.
+RANK_OVER_NUMBERED = 1.5
 
 
 # Headings that carry a number (Ⅱ, 第2章, 2., (1)): paragraphs before the first are the preamble.

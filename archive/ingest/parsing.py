@@ -7,6 +7,7 @@ block (frontmatter.py), notes and the signature block (backmatter.py), paragraph
 the date and the self-checks (checks.py) that turn every doubtful decision into a warning.
 """
 
+import itertools
 import re
 import unicodedata
 
@@ -22,6 +23,7 @@ from archive.ingest.lines import (
 from archive.ingest.paragraphs import (
     NUMBERED_RANKS,
     RANK_NUMBERED,
+    RANK_OVER_NUMBERED,
     RANK_PLAIN,
     RANK_SUBNUMBERED,
     Paragraph,
@@ -232,6 +234,15 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             paragraph.numbering = None
     secondary = "" if hints.labels == "order" else _numbered_headings(paragraphs)
     style, restarts = _accept_numbering(paragraphs, doc, secondary)
+    # After the lead, a plain heading right over heading 1 names what the numbered parts
+    # report (the meeting, under the page's lead), so it holds them.
+    after_text = False
+    for paragraph, following in itertools.pairwise(paragraphs):
+        first_numbered = following.heading and following.rank == RANK_NUMBERED
+        first_numbered = first_numbered and normalize_label(following.heading[0]) == "1"
+        if paragraph.heading and paragraph.rank == RANK_PLAIN and first_numbered and after_text:
+            paragraph.rank = RANK_OVER_NUMBERED
+        after_text = after_text or not paragraph.heading
     numbered_headings = any(p.heading and p.rank in NUMBERED_RANKS for p in paragraphs)
     # A list of bulleted items (- …, • …) after a lead paragraph: the lead is its preamble,
     # as it is before numbered items.
