@@ -57,7 +57,7 @@ ISSUER = re.compile(
     r"|Prime Minister'?s Office(?: of Japan)?|首相官邸|(?:首相官邸\s+)?Prime Minister of Japan"
     r" and His Cabinet"
     # The ministry's division that wrote the page: Central Asia and Caucasus Division, 欧州局.
-    r"|[A-Z][\w,&' -]{2,60} (?:Division|Bureau|Department)|\S{2,16}(?:課|室|局))$",
+    r"|[A-Z][\w,&' -]{2,60} (?:Division|Bureau|Department)|(?!於)\S{2,16}(?:課|局|(?<!会議)室))$",
     re.I,
 )
 # The page's genre or the site's section for it, printed above the title.
@@ -135,7 +135,7 @@ def read_front_matter(
 
     `title_lines` is the curator's word: exactly those lines form the title (none when empty),
     and an unrecognised line above the last of them is furniture."""
-    index, seen_date, seen_subtitle = 0, False, False
+    index, seen_date, seen_subtitle, labelled_title = 0, False, False, False
     chrome = _page_chrome(lines, doc)
     while index < len(lines):
         line = lines[index]
@@ -164,6 +164,7 @@ def read_front_matter(
                 break
             if value:
                 doc.metadata_lines.append(MetadataLine(role, value, value_offset))
+            labelled_title = labelled_title or role == "title"
             continue
         if stamp := _POSTING_STAMP.match(text):
             # date 2019-12-20 Mirziyoyev, Abe hold talks: a database's stamp, then the line.
@@ -229,6 +230,7 @@ def read_front_matter(
             doc.metadata_lines.append(MetadataLine("furniture", text, line.offset))
         elif (
             not (seen_date and titles)  # a posting date may stand above the title
+            and not labelled_title  # [文書名] gives the whole title
             and not seen_subtitle
             and _is_title_line(line, titles, lines, index)
         ):

@@ -100,6 +100,19 @@ NAMES_A_TEXT = re.compile(
 OPENING_REMARKS = re.compile(r"^(?:冒頭発言|Opening (?:Remarks|Statement)s?)$", re.I)
 
 
+# How a speaker greets the audience: a line of its own, whole though it ends in a comma.
+SALUTATION = re.compile(
+    r"^(?:(?:Distinguished|Honou?rable|Dear)\s[\w ,']{1,60}|Ladies and gentlemen"
+    r"|Excellenc(?:y|ies)(?:,\s[\w ,]{1,40})?|Mr\.? (?:Chairman|President)"
+    r"|(?:ご列席の|ご来場の|お集まりの)?(?:皆様|皆さん))[、，,!！]?$",
+    re.I,
+)
+# A title that names a speech: its opening, before its first heading, is its preamble.
+NAMES_A_SPEECH = re.compile(r"演説|スピーチ|挨拶|あいさつ|speech|address", re.I)
+# A speech's introduction under a heading of its own (はじめに, (冒頭)): its preamble too.
+INTRODUCTION = re.compile(r"^[(（]?(?:はじめに|冒頭|序論|Introduction)[)）]?$", re.I)
+
+
 # A line that ends like this goes on: a list of recitals, or a wrapped clause.
 CONTINUES = re.compile(r"[、，,;；:：]$")
 

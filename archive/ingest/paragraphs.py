@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from archive.ingest.lines import (
     CONTINUES,
     OPENING_REMARKS,
+    SALUTATION,
     Line,
     display_width,
     is_japanese,
@@ -178,7 +179,7 @@ def recitals(paragraphs: list[Paragraph]) -> int | None:
     """In a text with no numbers: how many paragraphs are preamble, when it opens with
     recitals (…に留意し、/ Noting …,) and then says what the parties do. The preamble runs to
     the last recital, and takes the line that announces what follows (以下のとおり声明した。)."""
-    body = [p for p in paragraphs if not p.heading]
+    body = [p for p in paragraphs if not p.heading and not SALUTATION.match(p.text)]
     # One cut short is known by how it opens (Recognizing …).
     recital = [
         bool(_RECITAL_END.search(p.text))
@@ -299,6 +300,7 @@ def _heading(
     if following.text[0].isascii() and following.text[0].islower() and not following.blank_before:
         return None  # the next line goes on with this one
     after_closed = previous is None or previous.heading or ends_paragraph(previous.text)
+    after_closed = after_closed or bool(SALUTATION.match(previous.text))
     if not after_closed or previous and previous.text.endswith((":", "：")):
         return None  # after a colon comes what it announces, not a new section
     if width is not None and display_width(line.text) >= AT_WIDTH * width:

@@ -15,6 +15,8 @@ from archive.ingest import checks
 from archive.ingest.backmatter import CLOSING, read_back_matter
 from archive.ingest.frontmatter import read_front_matter
 from archive.ingest.lines import (
+    INTRODUCTION,
+    NAMES_A_SPEECH,
     REFERENCE,
     looks_like_heading,
     numbering,
@@ -249,6 +251,7 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     bulleted = [p for p in paragraphs if is_bulleted(p)]
     preamble_count = hints.preamble
     headed = any(p.heading for p in paragraphs)
+    speech = headed and bool(NAMES_A_SPEECH.search(doc.title))
     if preamble_count is None and not (style or headed or bulleted):
         preamble_count = recitals(paragraphs)
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
@@ -281,6 +284,14 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             clause = None
             continue
         current_section = open_headings[-1][1] if open_headings else None
+        # A speech opens with an introduction before its first heading (or under one that
+        # says so): the preamble, in a speech with headings.
+        introduction = speech and (
+            not doc.sections
+            or len(doc.sections) == 1
+            and not doc.sections[0].label
+            and INTRODUCTION.match(doc.sections[0].heading)
+        )
         if plain_heading_after and not paragraph.numbering:
             number = plain_heading_line
             doc.warn(
@@ -334,7 +345,9 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             in_preamble = False
             ordinal += 1
             clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
-        elif in_preamble and (style or numbered_headings or preamble_count or bulleted):
+        elif in_preamble and (
+            style or numbered_headings or preamble_count or bulleted or introduction
+        ):
             preamble += 1
             clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
         elif style:
