@@ -7,12 +7,20 @@ about the title, headings, sections, labels and a truncated end.
 """
 
 import datetime
+import itertools
 import re
 import unicodedata
 
 from archive.ingest import dates, gazetteer
 from archive.ingest.frontmatter import GENRE_ALONE, GENRE_UNDER_TITLE
-from archive.ingest.lines import CONTINUES, NAMES_A_TEXT, REFERENCE, is_japanese, numbering
+from archive.ingest.lines import (
+    CONTINUES,
+    NAMES_A_TEXT,
+    REFERENCE,
+    display_width,
+    is_japanese,
+    numbering,
+)
 from archive.ingest.parsed import ParsedDocument
 from archive.ingest.repairs import ends_paragraph
 from archive.ingest.residue import is_link_words, is_qualifier
@@ -167,6 +175,7 @@ def check(doc: ParsedDocument) -> None:
     _check_sections(doc)
     _check_clause_openings(doc)
     _check_repeated_numbers(doc)
+    _check_colon_lines(doc)
     _check_inner_title(doc)
     _check_end(doc)
     if doc.clauses and not any(c.printed_label for c in doc.clauses):
@@ -224,8 +233,7 @@ def _check_place(doc: ParsedDocument) -> None:
     if doc.place:
         return
     for clause in doc.clauses[2:8]:
-        section = doc.sections[clause.section] if clause.section is not None else None
-        if section and REFERENCE.match(section.label + section.heading):
+        if _in_reference(doc, clause):
             break  # the ministry's background notes, not the text
         if found := gazetteer.find_meeting_place(clause.text):
             line = doc.line_at(clause.offset)
@@ -279,6 +287,28 @@ def _check_clause_openings(doc: ParsedDocument) -> None:
                 f"clause {clause.label} opens with “{first[:30]}”, which reads like a heading "
                 f"over the paragraphs after it; if it is one, set headings = [[{line}, 2]] "
                 "(or its level) in the manifest.",
+                line,
+            )
+
+
+def _check_colon_lines(doc: ParsedDocument) -> None:
+    """A short line ending in a colon (2006年3月 第1回東京対話:) with an unnumbered paragraph
+    on the very next line: that paragraph may be what the line introduces, one item."""
+    for before, clause in itertools.pairwise(doc.clauses):
+        text = before.paragraphs[-1]
+        line = doc.line_at(clause.offset)
+        if (
+            len(before.paragraphs) == 1
+            and text.endswith((":", "："))
+            and display_width(text) <= 60
+            and not clause.printed_label
+            and line == doc.line_at(before.offset) + 1
+        ):
+            doc.warn(
+                "structure",
+                f"clause {before.label} ends with a colon, and clause {clause.label} on the next "
+                "line may be what it introduces; if they are one paragraph, set "
+                f"joins = [{line}] in the manifest.",
                 line,
             )
 
@@ -340,6 +370,8 @@ def _check_end(doc: ParsedDocument) -> None:
     last = doc.clauses[-1]
     if len(last.paragraphs) > 1 and numbering(last.paragraphs[-1]):
         return  # a list of sub-items (① 再生可能エネルギー) ends without a full stop
+    if _in_reference(doc, last):
+        return  # a reference part lists names, dates and themes, with no full stops
     others = doc.clauses[:-1]
     ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
     if not ends_paragraph(last.paragraphs[-1]) and (not others or ending >= 0.6 * len(others)):
@@ -349,3 +381,14 @@ def _check_end(doc: ParsedDocument) -> None:
             f"(“…{last.paragraphs[-1][-30:]}”); check that the source is complete.",
             doc.line_at(last.offset),
         )
+
+
+def _in_reference(doc: ParsedDocument, clause) -> bool:
+    """Whether the clause stands in a reference part ([参考1]) or a section under one."""
+    index = clause.section
+    while index is not None:
+        section = doc.sections[index]
+        if REFERENCE.match(section.label + section.heading):
+            return True
+        index = section.parent
+    return False
