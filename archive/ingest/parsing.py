@@ -374,7 +374,16 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     ]
     for c in clauses:
         for extra in c["sources"][1:]:
-            if (
+            if (numbering(extra.text) or ("",))[0] == "paren-number":
+                number = extra.lines[0].number
+                doc.warn(
+                    "structure",
+                    f"clause {c['label']} holds a numbered line (“{extra.text[:20]}…”) as a "
+                    "paragraph of its own; if it starts a clause, set clause_starts = "
+                    f"[{number}] in the manifest.",
+                    number,
+                )
+            elif (
                 looks_like_heading(extra.text)
                 and len(extra.lines) == 1
                 and not numbering(extra.text)
