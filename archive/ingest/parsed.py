@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from archive.ingest import gazetteer
+from archive.ingest import dates, gazetteer
 
 
 @dataclass(frozen=True)
@@ -187,9 +187,23 @@ class ParsedDocument:
         for index, clause in enumerate(self.clauses[:2]):
             if index and clause.printed_label:
                 break
-            if place := gazetteer.find_meeting_place(clause.paragraphs[0]):
+            if place := self._meeting_place(clause.paragraphs[0]):
                 return place
         return gazetteer.find_meeting_place(self.closing) or ""
+
+    def _meeting_place(self, paragraph: str) -> str | None:
+        """Where the paragraph says something happened, from a sentence about no month
+        before the text's: 本年2月に…東京で開催した「専門家会合」 in March reports an earlier
+        meeting, where 6月5日、東京で… in a notice of May 30 announces the text's own."""
+        for sentence in _SENTENCE_END.split(paragraph):
+            months = {int(m) for m in _MONTH.findall(sentence)}
+            months |= {dates.MONTHS[m.lower()] for m in _MONTH_NAME.findall(sentence)}
+            earlier = [0 < (self.date.month - m) % 12 <= 6 for m in months] if self.date else []
+            if earlier and all(earlier):
+                continue
+            if place := gazetteer.find_meeting_place(sentence):
+                return place
+        return None
 
     @property
     def place(self) -> str:
@@ -209,11 +223,15 @@ class ParsedDocument:
         return [c for c in self.clauses if not c.is_preamble]
 
 
+_SENTENCE_END = re.compile(r"(?<=[。．!?！？])|(?<=\.)\s+")
+# The month a sentence dates its event by (本年2月に, 2014年11月, 2月15日).
+_MONTH = re.compile(r"(?<![0-9])([0-9]{1,2})月")
+_MONTH_NAME = re.compile(rf"\b({'|'.join(dates.MONTHS)})\b", re.I)
+
+
 def place_in_dateline(text: str) -> str:
     """The place printed beside a date: `２０１７年５月１日，アシガバット市`,
     `Dushanbe, March 5, 2009`, `（2009年3月5日、アスタナ）`."""
-    from archive.ingest import dates
-
     parts = dates.dateline_parts(text)
     if parts is None:
         return ""
