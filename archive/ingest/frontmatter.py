@@ -228,6 +228,10 @@ def read_front_matter(
             if line.number > max(title_lines, default=0):
                 break
             doc.metadata_lines.append(MetadataLine("furniture", text, line.offset))
+        elif seen_date and _banner_over_title(doc, titles, line, lines, index):
+            _set_title_aside(doc, titles, lines[:index])
+            titles = []
+            _add_title_line(doc, line, titles)
         elif (
             not (seen_date and titles)  # a posting date may stand above the title
             and not labelled_title  # [文書名] gives the whole title
@@ -292,6 +296,19 @@ def _titled_below(titles: list[MetadataLine], text: str, adjacent: bool) -> bool
         and not _FORUM.search(part.text)
         and not (adjacent and (_CONNECTIVE.search(part.text) or len(part.text) >= len(text)))
         for part in titles
+    )
+
+
+def _banner_over_title(
+    doc: ParsedDocument, titles: list[MetadataLine], line: Line, lines: list[Line], index: int
+) -> bool:
+    """A site's name taken for the title (Japan International Cooperation Agency), then its
+    section (Press Releases) and the date: the title-like line after them is the title."""
+    filed = titles and any(m.offset > titles[-1].offset for m in doc.lines("genre"))
+    return bool(
+        filed
+        and not any(NAMES_A_TEXT.search(part.text) for part in titles)
+        and _is_title_line(line, [], lines, index)
     )
 
 

@@ -85,11 +85,13 @@ def _name_pattern(name: str) -> str:
 
 
 _NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))
-# A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo / at Astana.
+# A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo /
+# at Astana / in the capital of Tashkent.
 _MEETING_PLACE = re.compile(
     rf"(?P<ja>{_NAMES})(?:市|内)?(?:[(（][^()（）]{{1,12}}[)）])?"
     r"(?:において|にて|で開催|市|で(?=[、，,「『]))"
-    rf"|\b(?:in|at|visited|visit to|visits|arrived in)\s+(?:the\s+)?(?P<en>{_NAMES})\b"
+    rf"|\b(?:in|at|visited|visit to|visits|arrived in)\s+(?:the\s+)?"
+    rf"(?:capital(?: city)? of\s+)?(?P<en>{_NAMES})\b"
     # アシガバットを訪問, ニューヨーク訪問中, アスタナに到着: where a visit took someone.
     rf"|(?P<visited>{_NAMES})(?:市)?(?:を訪問|訪問中|を訪れ|に到着)"
     # A wire-service dateline that opens the paragraph: Tokyo, March 25: …

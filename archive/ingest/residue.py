@@ -86,7 +86,9 @@ _PHOTOGRAPH = re.compile(
     r"^(?:photographs? of\b[^.!?]*|[^。]{2,200}の写真(?:を表示)?(?:\s+\S[^。]*)?"
     r"|click (?:on )?(?:the )?(?:photo(?:graph)?s?|images?) to enlarge\.?"
     r"|写真をクリックすると[^。]{0,20}(?:拡大|大きく)[^。]{0,20}。?"
-    r"|[(（][^()（）。]{1,60}写真\s*[0-9０-９]*[)）])$",
+    r"|[(（][^()（）。]{1,60}写真\s*[0-9０-９]*[)）]"
+    # PhotoSigning ceremony: the image's label run into its caption.
+    r"|Photo(?=[A-Z])[^.!?]{2,80})$",
     re.I,
 )
 # The salutation of a letter, on its own line: Your Excellency, / Dear Mr. President,
