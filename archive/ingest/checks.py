@@ -97,6 +97,27 @@ def settle_date(doc: ParsedDocument) -> None:
         )
     else:
         doc.warn("date", 'no date found; set date = "YYYY-MM-DD" in the manifest.')
+    _check_dated_heading(doc)
+
+
+def _check_dated_heading(doc: ParsedDocument) -> None:
+    """A heading above the first clause that names another day (Law … dated June 16, 2005,
+    over a note of March 10): the text may be dated by that heading, not by its date line."""
+    if not doc.date or not doc.clauses:
+        return
+    for section in doc.sections:
+        if section.offset > doc.clauses[0].offset:
+            return
+        found = dates.find_date(section.heading)
+        if found and found[0] != doc.date:
+            line = doc.line_at(section.offset)
+            doc.warn(
+                "date",
+                f"the heading at line {line} names {found[0]}, and the text was dated "
+                f'{doc.date}; if the heading dates it, set date = "{found[0]}" in the manifest.',
+                line,
+            )
+            return
 
 
 def _meeting_day(paragraph: str, printed: datetime.date | None) -> datetime.date | None:
