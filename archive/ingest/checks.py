@@ -19,6 +19,7 @@ from archive.ingest.lines import (
     REFERENCE,
     display_width,
     is_japanese,
+    looks_like_heading,
     numbering,
 )
 from archive.ingest.parsed import ParsedDocument
@@ -195,6 +196,7 @@ def check(doc: ParsedDocument) -> None:
     _check_place(doc)
     _check_sections(doc)
     _check_clause_openings(doc)
+    _check_heading_items(doc)
     _check_repeated_numbers(doc)
     _check_colon_lines(doc)
     _check_inner_title(doc)
@@ -292,6 +294,32 @@ def _check_sections(doc: ParsedDocument) -> None:
                 f"joins = [{line + 1}] in the manifest.",
                 line,
             )
+
+
+def _check_heading_items(doc: ParsedDocument) -> None:
+    """Numbered items that alternate between a short line with no sentence (1. 冒頭) and a
+    paragraph (2. 各国代表の皆様。…): the short ones may be headings numbered in one run
+    with the paragraphs."""
+    numbered = [c for c in doc.clauses if c.printed_label and not c.is_preamble]
+    headings = [
+        c
+        for c, after in itertools.pairwise(numbered)
+        if len(c.paragraphs) == 1
+        and looks_like_heading(c.text)
+        and not ends_paragraph(c.text)
+        and not looks_like_heading(after.text)
+    ]
+    if len(headings) >= 2 and len(headings) * 3 >= len(numbered):
+        lines = [doc.line_at(c.offset) for c in headings]
+        doc.warn(
+            "structure",
+            f"numbered items {', '.join(c.printed_label.strip() for c in headings)} are short "
+            "lines with no sentence, each before a paragraph: they may be headings numbered "
+            f"with the paragraphs; if so, set headings = [{', '.join(f'[{n}, 1]' for n in lines)}]"
+            " in the manifest.",
+            lines[0],
+            lines,
+        )
 
 
 def _check_clause_openings(doc: ParsedDocument) -> None:

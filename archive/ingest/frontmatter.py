@@ -189,7 +189,12 @@ def read_front_matter(
             continue
         if PROVISIONAL.match(text):
             doc.metadata_lines.append(MetadataLine("provisional", text, line.offset))
-        elif is_place_line(text) and _venue_open(doc) or _venue_goes_on(lines, index):
+        elif (
+            _DAY_AT_VENUE.match(unicodedata.normalize("NFKC", text))
+            or is_place_line(text)
+            and _venue_open(doc)
+            or _venue_goes_on(lines, index)
+        ):
             doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif ISSUER.match(text) or not titles and _OFFICE_HOLDER.match(text):
             doc.metadata_lines.append(MetadataLine("issuer", text, line.offset))
@@ -443,6 +448,12 @@ def _venue_open(doc: ParsedDocument) -> bool:
         and last.role == "place"
         and (last.text.endswith((",", "、")) or _ROOM.search(last.text))
     )
+
+
+# (12月1日(木曜日),於:外務省): the day, with no year, and the venue, in brackets under a title.
+_DAY_AT_VENUE = re.compile(
+    r"^\(\d{1,2}月\d{1,2}日(?:\([^()]{1,4}\))?[,、]\s*於\s*:?\s*[^()]{1,30}\)$"
+)
 
 
 # A room or a hall names a venue whether or not a comma ends its line.
