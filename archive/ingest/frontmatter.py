@@ -85,6 +85,19 @@ _CATEGORY = re.compile(
     r"|Asia[- ]Pacific|Middle East)$",
     re.I,
 )
+# The dialogue a page is filed under, which heads a title as its first line too.
+_SERIES = re.compile(
+    r"^(?:「中央アジア[+＋]日本」対話|\"?Central Asia plus Japan\"? Dialogue)$", re.I
+)
+
+
+def _series_alone(lines: list[Line], index: int) -> bool:
+    """「中央アジア+日本」対話 with the date right after it: the page's category, not a title
+    (a title goes on under the name: 第3回外相会合, 行動計画)."""
+    following = lines[index + 1].text if index + 1 < len(lines) else ""
+    return bool(_SERIES.match(lines[index].text)) and is_dateline(following)
+
+
 # The first line of a letter's addressee block.
 _ADDRESSEE = re.compile(r"^(?:His|Her) Excellency\b|^H\.\s?E\.\s")
 # A site's shelf of texts, named in the plural: Speeches and Statements by Prime Minister …
@@ -198,7 +211,12 @@ def read_front_matter(
             doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif ISSUER.match(text) or not titles and _OFFICE_HOLDER.match(text):
             doc.metadata_lines.append(MetadataLine("issuer", text, line.offset))
-        elif GENRE.match(text) or _SHELF.match(text) or not titles and _CATEGORY.match(text):
+        elif (
+            GENRE.match(text)
+            or _SHELF.match(text)
+            or not titles
+            and (_CATEGORY.match(text) or _series_alone(lines, index))
+        ):
             doc.metadata_lines.append(MetadataLine("genre", text, line.offset))
         elif not titles and (glued := _dated_title(text)):
             # 平成27年10月23日トルクメニスタン訪問: the date, then the title on the same line.

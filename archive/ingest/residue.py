@@ -61,6 +61,11 @@ _LINK_WORDS = {
     "pc",
     "モバイル",
     "中文",
+    # An aggregator's link back to the page it copied: to the source site.
+    "発信元サイトへ",
+    "元記事へ",
+    "sourcesite",
+    "originalarticle",
 }
 # Words that are link residue only inside brackets: bare, 本文 or 概要 can be a heading.
 _BRACKETED_LINK_WORDS = {"本文", "概要", "骨子", "全文", "要旨", "summary", "outline", "pdf"}
