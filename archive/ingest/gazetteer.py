@@ -59,6 +59,10 @@ PLACES = {
     # Venues that stand in one city: the foreign ministry and its guest house, the Prime
     # Minister's office, the Japan National Press Club.
     "飯倉公館": "Tokyo",
+    "迎賓館赤坂離宮": "Tokyo",
+    "迎賓館": "Tokyo",
+    "State Guest House": "Tokyo",
+    "Akasaka Palace": "Tokyo",
     "総理大臣官邸": "Tokyo",
     "首相官邸": "Tokyo",
     "Iikura Guest House": "Tokyo",
@@ -89,7 +93,7 @@ _NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))
 # at Astana / in the capital of Tashkent.
 _MEETING_PLACE = re.compile(
     rf"(?P<ja>{_NAMES})(?:市|内)?(?:[(（][^()（）]{{1,12}}[)）])?"
-    r"(?:において|にて|で開催|市|で(?=[、，,「『]))"
+    r"(?:において|にて|で開催|市|で(?![はもす]))"
     rf"|\b(?:in|at|visited|visit to|visits|arrived in)\s+(?:the\s+)?"
     rf"(?:capital(?: city)? of\s+)?(?P<en>{_NAMES})\b"
     # アシガバットを訪問, ニューヨーク訪問中, アスタナに到着: where a visit took someone.
