@@ -22,6 +22,7 @@ from archive.ingest.lines import (
     looks_like_heading,
     numbering,
 )
+from archive.ingest.paragraphs import LEAD_ANNOUNCES
 from archive.ingest.parsed import ParsedDocument
 from archive.ingest.repairs import ends_paragraph
 from archive.ingest.residue import is_link_words, is_qualifier
@@ -197,6 +198,8 @@ def check(doc: ParsedDocument) -> None:
     _check_sections(doc)
     _check_clause_openings(doc)
     _check_heading_items(doc)
+    _check_indented_headings(doc)
+    _check_lines_before_lead(doc)
     _check_repeated_numbers(doc)
     _check_colon_lines(doc)
     _check_inner_title(doc)
@@ -294,6 +297,56 @@ def _check_sections(doc: ParsedDocument) -> None:
                 f"joins = [{line + 1}] in the manifest.",
                 line,
             )
+
+
+def _check_lines_before_lead(doc: ParsedDocument) -> None:
+    """Short lines that end no sentence, before the lead that announces the text (…概要は以下の
+    とおりです。): what stands above a lead is the page's (photo captions, links)."""
+    for index, clause in enumerate(doc.clauses[:6]):
+        if LEAD_ANNOUNCES.search(clause.paragraphs[-1]):
+            above = doc.clauses[:index]
+            if above and all(
+                len(c.text) <= 40 and not ends_paragraph(c.text) and not c.printed_label
+                for c in above
+            ):
+                lines = [doc.line_at(c.offset) for c in above]
+                doc.warn(
+                    "structure",
+                    f"lines {', '.join(map(str, lines))} stand before the lead and end no "
+                    "sentence: if they are the page's (captions, links), set furniture = "
+                    f"{lines} in the manifest.",
+                    lines[0],
+                    lines,
+                )
+            return
+
+
+def _check_indented_headings(doc: ParsedDocument) -> None:
+    """A top-level heading indented deeper than the numbered clause just before it (a list
+    nested under 3. 両国は日本の以下のODAスキームを…): it may belong to that clause."""
+    before = None
+    for kind, index in doc.body_order:
+        if kind == "clause":
+            before = doc.clauses[index]
+            continue
+        section = doc.sections[index]
+        deeper = before and _indent(doc, section.offset) > _indent(doc, before.offset)
+        if deeper and before.printed_label and section.level == 1:
+            line = doc.line_at(section.offset)
+            doc.warn(
+                "structure",
+                f"heading “{(section.label + section.heading)[:30]}” is indented under "
+                f"clause {before.label}; if it belongs to that clause, set headings = "
+                f"[[{line}, 2]] in the manifest.",
+                line,
+            )
+            return
+        before = None
+
+
+def _indent(doc: ParsedDocument, offset: int) -> int:
+    """How far into its line a piece starts: the depth of a list it was copied from."""
+    return offset - doc.line_starts[doc.line_at(offset) - 1]
 
 
 def _check_heading_items(doc: ParsedDocument) -> None:

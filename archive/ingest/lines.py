@@ -24,6 +24,9 @@ class Line:
     # A date line or a note was set aside just before it: what follows starts afresh, so that
     # no clause runs across a line kept apart from it.
     after_aside: bool = False
+    # Page residue (a caption, a link) was set aside just before it: a new paragraph here
+    # starts a clause, so that no clause holds text on both sides of what was set aside.
+    after_residue: bool = False
 
 
 def split_lines(text: str) -> list[Line]:
@@ -43,12 +46,16 @@ def split_lines(text: str) -> list[Line]:
 
 
 # Clause numbering styles, tried in order. Each gives the printed label as group "label".
-# A list bullet may stand before the number (• (1) …); it is part of the printed label.
+# A list bullet may stand before the number (• (1) …); it is part of the printed label, and so
+# is the number a copied list adds before it (1. (1) …, see repairs.normalize_label).
 _BULLET = r"(?:[•・]\s*)?"
+_LIST_NUMBER = r"(?:[0-9０-９]{1,3}[.．]\s*)?"
 NUMBERING = [
     (
         "paren-number",
-        re.compile(rf"^(?P<label>{_BULLET}[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*"),
+        re.compile(
+            rf"^(?P<label>{_BULLET}{_LIST_NUMBER}[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*"
+        ),
     ),
     # A full-width ．is never a decimal point, so １．３月７日 is clause 1 (1.5 is a number).
     (
@@ -59,6 +66,8 @@ NUMBERING = [
     ("circled-number", re.compile(r"^(?P<label>[①-⑳㉑-㉟])\s*")),
     ("paren-roman", re.compile(r"^(?P<label>[(（](?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[)）])\s*")),
     ("paren-letter", re.compile(r"^(?P<label>[(（][a-zａ-ｚ][)）])\s*")),
+    # ア 金利, イ 償還期間 / (イ) 両首脳は: the kana a Japanese outline numbers items with.
+    ("kana", re.compile(r"^(?P<label>[(（][ア-ン][)）]|[ア-ン](?=[ 　]+\S))[ 　]*")),
 ]
 # Section marks: ◆ and friends open a top-level section; Roman numerals number sections,
 # with a period (I., Ⅱ．) or a space (Ⅱ 地域協力, III Regional Cooperation); 第1章 too.

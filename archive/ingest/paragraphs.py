@@ -55,7 +55,7 @@ _RECITAL_OPENS = re.compile(
 _ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the following", re.I)
 
 
-_LEAD_ANNOUNCES = re.compile(
+LEAD_ANNOUNCES = re.compile(
     r"(?:以下|次)のとおり(?:です|である)?。$|(?:are|is|were|was) as follows[.:]$", re.I
 )
 
@@ -192,7 +192,7 @@ def recitals(paragraphs: list[Paragraph]) -> int | None:
         # A lead that ends by announcing the rest (…会談したところ、概要は以下のとおりです。)
         # is the preamble of what it announces.
         lead = body[0].text if body else ""
-        return 1 if len(body) > 1 and _LEAD_ANNOUNCES.search(lead) else None
+        return 1 if len(body) > 1 and LEAD_ANNOUNCES.search(lead) else None
     last = first
     while last + 1 < len(body) and recital[last + 1]:
         last += 1
@@ -222,6 +222,8 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
+    if line.text.startswith("•"):
+        return False  # a list item copied with its bullet starts a paragraph
     if line.after_aside:
         return False
     last = previous.lines[-1].text
@@ -295,6 +297,8 @@ def _heading(
     if following is None or _TABLE_ROW.search(line.text):
         return None  # a heading is followed by body text, and is no row of a table
     short = display_width(line.text) <= 24  # - 供与条件, a topic over what follows
+    if line.text.startswith("•") and following.text.startswith("•"):
+        return None  # an item of a list copied with its bullets, the next item under it
     if line.bullet and not (line.bold or line.md_heading or short):
         return None  # an item of a list, with what follows it as its text
     if following.text[0].isascii() and following.text[0].islower() and not following.blank_before:

@@ -121,6 +121,7 @@ def _numbered_headings(paragraphs: list[Paragraph]) -> str:
                 paragraph.rank = rank
                 paragraph.numbering = None
     if heading_styles:
+        _numbered_subheadings(paragraphs)
         return ""
     for style, indexes in styles.items():
         over = [
@@ -140,6 +141,23 @@ def _numbered_headings(paragraphs: list[Paragraph]) -> str:
                 paragraph.numbering = None
             return paragraphs[over[0] + 1].numbering[0]
     return ""
+
+
+def _numbered_subheadings(paragraphs: list[Paragraph]) -> None:
+    """Under numbered headings, an item of the clauses' numbering that is a short line over
+    unnumbered paragraphs ((1) Terrorism, narcotics / Each participant …) heads them, while
+    the items that are sentences stay clauses."""
+    for paragraph, following in itertools.pairwise(paragraphs):
+        over_text = not (following.numbering or following.heading or paragraph.settled)
+        if (
+            paragraph.numbering
+            and over_text
+            and len(paragraph.lines) == 1
+            and looks_like_heading(rest_of(paragraph))
+        ):
+            paragraph.heading = (paragraph.numbering[1], rest_of(paragraph))
+            paragraph.rank = RANK_SUBNUMBERED
+            paragraph.numbering = None
 
 
 def _primary_style(paragraphs: list[Paragraph]) -> str | None:
@@ -333,6 +351,7 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             and (style or clause["bulleted"])
             and not (clause["bulleted"] and is_bulleted(paragraph))
             and not paragraph.lines[0].after_aside
+            and not paragraph.lines[0].after_residue
             and not (preamble_count and in_preamble)
         ):
             clause["paras"].append(paragraph.text)
@@ -340,11 +359,13 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             continue
         elif bulleted and is_bulleted(paragraph) and clause is not None and clause["bulleted"]:
             ordinal += 1  # the next item of a list, in a text numbered elsewhere too
-            clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
+            label = _qualified(str(ordinal), doc, current_section, paragraph.in_reference)
+            clause = _clause(label, "", paragraph.text, current_section, False, paragraph)
         elif bulleted and paragraph is bulleted[0] and not preamble_count:
             in_preamble = False
             ordinal += 1
-            clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
+            label = _qualified(str(ordinal), doc, current_section, paragraph.in_reference)
+            clause = _clause(label, "", paragraph.text, current_section, False, paragraph)
         elif in_preamble and (
             style or numbered_headings or preamble_count or bulleted or introduction
         ):

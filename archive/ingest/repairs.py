@@ -84,11 +84,31 @@ def join_wrapped(first: str, second: str, language: str) -> str:
     return f"{first} {second}"
 
 
+_LISTED_LABEL = re.compile(r"^\s*[•・]?\s*\d{1,3}\s*\.\s*\(\s*(\d{1,3})\s*\)\s*$")
+
+
 def normalize_label(printed: str) -> str:
-    """The label a clause is cited by: (4 1) → 41, （50） → 50, １４ → 14, ① → 1, (a) → a."""
+    """The label a clause is cited by: (4 1) → 41, （50） → 50, １４ → 14, ① → 1, (a) → a,
+    and 1. (1) → 1: a copied list numbers its items again before the label they print."""
     folded = unicodedata.normalize("NFKC", printed)
+    if listed := _LISTED_LABEL.match(folded):
+        return listed.group(1)
     folded = re.sub(r"[\s()（）.．、•・]", "", folded)
+    if folded in _KANA:
+        return _KANA[folded]  # ア → a, ロ → ro: a label that can stand in a link
     return folded.lower()
+
+
+# The kana an outline numbers its items with (ア, イ, ウ … or イ, ロ, ハ …), as romaji.
+_KANA = dict(
+    re.findall(
+        r"(\S):([a-z]+)",
+        "ア:a イ:i ウ:u エ:e オ:o カ:ka キ:ki ク:ku ケ:ke コ:ko サ:sa "
+        "シ:shi ス:su セ:se ソ:so タ:ta チ:chi ツ:tsu テ:te ト:to ナ:na ニ:ni "
+        "ヌ:nu ネ:ne ノ:no ハ:ha ヒ:hi フ:fu ヘ:he ホ:ho マ:ma ミ:mi ム:mu "
+        "メ:me モ:mo ヤ:ya ユ:yu ヨ:yo ラ:ra リ:ri ル:ru レ:re ロ:ro ワ:wa ",
+    )
+)
 
 
 def strip_markup_from_source(text: str) -> str:

@@ -61,6 +61,7 @@ def set_residue_aside(
                 carried += caption.blank_before + 1
             continue
         line.blank_before += carried
+        line.after_residue = bool(carried and kept)
         carried = 0
         kept.append(line)
     return kept
