@@ -64,6 +64,9 @@ LEAD_ANNOUNCES = re.compile(
 _PARTICLES = "のをにがとでへや"
 
 
+_LABEL_LINE = re.compile(r"[^。.]\s*[:：]$")
+
+
 # A row of a table flattened into text: cells set apart by | (5月 | 17日 | 羽田発 |).
 _TABLE_ROW = re.compile(r"[|｜].*[|｜]")
 
@@ -140,7 +143,12 @@ def build_paragraphs(
                 previous.heading, previous.rank = None, RANK_PLAIN  # text, not a heading
             if width is None and line.blank_before and not joins:
                 previous.page_joins.append((line.number, line.text[:20]))
-            elif not joins and len(previous.lines) > 1 and ends_paragraph(previous.lines[-2].text):
+            elif (
+                not joins
+                and len(previous.lines) > 1
+                and ends_paragraph(previous.lines[-2].text)
+                and not _LABEL_LINE.search(previous.lines[-2].text)
+            ):
                 how = (
                     "ends a sentence at the full width of the page"
                     if width
@@ -233,6 +241,10 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
         # In a PDF a number can start a line the wrap cut (… the / 21. The Forum …).
         cut = width is not None and display_width(last) >= AT_WIDTH * width
         return cut and not ends_paragraph(previous.text) and not line.blank_before
+    if _LABEL_LINE.search(last) and len(previous.lines) == 1 and not previous.numbering:
+        # A short label ending in a colon (2006年3月 第1回東京対話:) goes on in the line
+        # right under it, where the page broke the line after the label.
+        return not line.blank_before and display_width(last) <= 60
     if ends_paragraph(previous.text):
         # In a PDF a sentence may end right at the wrap; the paragraph goes on unless the
         # next line is indented or set apart by a blank line. In a page that sets every
