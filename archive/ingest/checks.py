@@ -353,6 +353,24 @@ def _check_heading_items(doc: ParsedDocument) -> None:
     """Numbered items that alternate between a short line with no sentence (1. 冒頭) and a
     paragraph (2. 各国代表の皆様。…): the short ones may be headings numbered in one run
     with the paragraphs."""
+    for clause, after in itertools.pairwise(doc.clauses):
+        if (
+            clause.printed_label
+            and not after.printed_label
+            and len(clause.paragraphs) == 1
+            and looks_like_heading(clause.text)
+            and not ends_paragraph(clause.text)
+            and not re.search(r"[:：]", clause.text)  # 調達条件:日本タイド is an item's value
+        ):
+            line = doc.line_at(clause.offset)
+            doc.warn(
+                "structure",
+                f"clause {clause.label} (“{clause.text[:20]}”) reads like a heading over the "
+                f"unnumbered paragraphs after it; if it is one, set headings = [[{line}, 1]] "
+                "(or its level) in the manifest.",
+                line,
+            )
+            return
     numbered = [c for c in doc.clauses if c.printed_label and not c.is_preamble]
     headings = [
         c

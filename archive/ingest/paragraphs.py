@@ -20,7 +20,7 @@ from archive.ingest.lines import (
 )
 from archive.ingest.parsed import ParseHints
 from archive.ingest.repairs import ends_paragraph, join_wrapped
-from archive.ingest.residue import FILE_MARK_END
+from archive.ingest.residue import FILE_MARK_END, LIST_MARK
 
 # Heading ranks: a heading closes every open heading of the same or a lower rank.
 RANK_MARK, RANK_ROMAN, RANK_NUMBERED, RANK_SUBNUMBERED, RANK_PLAIN = 0, 1, 2, 2.5, 3
@@ -236,7 +236,9 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
         return False
     last = previous.lines[-1].text
     if _TABLE_ROW.search(line.text) and not line.blank_before:
-        return bool(_TABLE_ROW.search(last))  # the rows of one table are one paragraph
+        # The rows of one table are one paragraph; rows marked as items of a list
+        # (・キルギス | …外務大臣 |) are items each.
+        return bool(_TABLE_ROW.search(last)) and not LIST_MARK.match(line.text)
     if numbering(line.text) or marked_heading(line.text):
         # In a PDF a number can start a line the wrap cut (… the / 21. The Forum …).
         cut = width is not None and display_width(last) >= AT_WIDTH * width

@@ -267,6 +267,10 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     # A list of bulleted items (- …, • …) after a lead paragraph: the lead is its preamble,
     # as it is before numbered items.
     bulleted = [p for p in paragraphs if is_bulleted(p)]
+    # Bullets before the first number are the text's own list: a bullet after numbered
+    # items is the next item of it, not a part of the last numbered one.
+    first_number = next((i for i, p in enumerate(paragraphs) if p.numbering), len(paragraphs))
+    top_bullets = any(is_bulleted(p) for p in paragraphs[:first_number])
     preamble_count = hints.preamble
     headed = any(p.heading for p in paragraphs)
     speech = headed and bool(NAMES_A_SPEECH.search(doc.title))
@@ -349,7 +353,7 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
         elif (
             clause is not None
             and (style or clause["bulleted"])
-            and not (clause["bulleted"] and is_bulleted(paragraph))
+            and not ((clause["bulleted"] or top_bullets) and is_bulleted(paragraph))
             and not paragraph.lines[0].after_aside
             and not paragraph.lines[0].after_residue
             and not (preamble_count and in_preamble)
