@@ -121,8 +121,7 @@ def _numbered_headings(paragraphs: list[Paragraph]) -> str:
                 paragraph.rank = rank
                 paragraph.numbering = None
     if heading_styles:
-        _numbered_subheadings(paragraphs)
-        return ""
+        return _numbered_subheadings(paragraphs)
     for style, indexes in styles.items():
         over = [
             i
@@ -143,21 +142,29 @@ def _numbered_headings(paragraphs: list[Paragraph]) -> str:
     return ""
 
 
-def _numbered_subheadings(paragraphs: list[Paragraph]) -> None:
+def _numbered_subheadings(paragraphs: list[Paragraph]) -> str:
     """Under numbered headings, an item of the clauses' numbering that is a short line over
     unnumbered paragraphs ((1) Terrorism, narcotics / Each participant …) heads them, while
-    the items that are sentences stay clauses."""
+    the items that are sentences stay clauses. Returns the style that numbers the items under
+    such sub-headings ((3) 二国間関係 / (イ) …), or ""."""
+    under = ""
     for paragraph, following in itertools.pairwise(paragraphs):
-        over_text = not (following.numbering or following.heading or paragraph.settled)
+        # Over unnumbered text, or over items numbered otherwise ((3) 二国間関係 / (イ) …).
+        sub_items = following.numbering and paragraph.numbering
+        sub_items = sub_items and following.numbering[0] != paragraph.numbering[0]
+        over_text = not (following.numbering and not sub_items or following.heading)
+        over_text = over_text and not paragraph.settled
         if (
             paragraph.numbering
             and over_text
             and len(paragraph.lines) == 1
             and looks_like_heading(rest_of(paragraph))
         ):
+            under = under or (following.numbering[0] if sub_items else "")
             paragraph.heading = (paragraph.numbering[1], rest_of(paragraph))
             paragraph.rank = RANK_SUBNUMBERED
             paragraph.numbering = None
+    return under
 
 
 def _primary_style(paragraphs: list[Paragraph]) -> str | None:
