@@ -331,7 +331,7 @@ def _check_indented_headings(doc: ParsedDocument) -> None:
             continue
         section = doc.sections[index]
         deeper = before and _indent(doc, section.offset) > _indent(doc, before.offset)
-        if deeper and before.printed_label and section.level == 1:
+        if deeper and before.printed_label and not before.is_preamble and section.level == 1:
             line = doc.line_at(section.offset)
             doc.warn(
                 "structure",
@@ -436,7 +436,9 @@ def _check_colon_lines(doc: ParsedDocument) -> None:
 def _check_repeated_numbers(doc: ParsedDocument) -> None:
     """A number printed on a paragraph before the first heading and again on a heading (1. On
     June 26 … / 1. Bilateral Relations): the first is a page's list marker or a misreading."""
-    before = {c.printed_label.strip(): c for c in doc.clauses if c.section is None}
+    before = {
+        c.printed_label.strip(): c for c in doc.clauses if c.section is None and not c.is_preamble
+    }
     for section in doc.sections:
         clause = before.get(section.label.strip())
         if section.level == 1 and section.label and clause and clause.offset < section.offset:

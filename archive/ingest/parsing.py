@@ -142,6 +142,27 @@ def _numbered_headings(paragraphs: list[Paragraph]) -> str:
     return ""
 
 
+def _lead_numbered(paragraphs: list[Paragraph]) -> int | None:
+    """How many opening paragraphs carry the number the first numbered heading prints too
+    (1. On June 26 … / 1. Bilateral Relations): a copied list's marks on the lead, which is
+    the preamble. None when the text does not open so."""
+    first_heading = next((p for p in paragraphs if p.heading), None)
+    if first_heading is None or first_heading.rank not in NUMBERED_RANKS:
+        return None
+    lead = list(itertools.takewhile(lambda p: not p.heading, paragraphs))
+    numbered = [p for p in lead if p.numbering]
+    printed = first_heading.heading[0]
+    if (
+        len(numbered) == 1
+        and lead[0] is numbered[0]
+        and numbering(printed) is not None
+        and numbering(printed)[0] == lead[0].numbering[0]
+        and normalize_label(lead[0].numbering[1]) == normalize_label(printed)
+    ):
+        return 1  # the lead, with the paragraphs under it
+    return None
+
+
 def _numbered_subheadings(paragraphs: list[Paragraph]) -> str:
     """Under numbered headings, an item of the clauses' numbering that is a short line over
     unnumbered paragraphs ((1) Terrorism, narcotics / Each participant …) heads them, while
@@ -283,6 +304,7 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     speech = headed and bool(NAMES_A_SPEECH.search(doc.title))
     if preamble_count is None and not (style or headed or bulleted):
         preamble_count = recitals(paragraphs)
+    preamble_count = preamble_count if preamble_count is not None else _lead_numbered(paragraphs)
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []
     clause: dict | None = None
@@ -381,7 +403,9 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             style or numbered_headings or preamble_count or bulleted or introduction
         ):
             preamble += 1
-            clause = _clause(f"p{preamble}", "", paragraph.text, current_section, True, paragraph)
+            printed = paragraph.numbering[1] if paragraph.numbering else ""
+            text = paragraph.text[len(printed) :].lstrip()
+            clause = _clause(f"p{preamble}", printed, text, current_section, True, paragraph)
         elif style:
             # An unnumbered paragraph between a heading and its first clause: cited by the
             # heading (2-p1), so that only the preamble is p1, p2 …
