@@ -230,8 +230,8 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
-    if line.text.startswith("•"):
-        return False  # a list item copied with its bullet starts a paragraph
+    if line.text.startswith("•") or _SPEAKER.match(line.text):
+        return False  # a list item copied with its bullet, or a speaker's turn, starts one
     if line.after_aside:
         return False
     last = previous.lines[-1].text
@@ -327,7 +327,20 @@ def _heading(
         return "", line.text, RANK_PLAIN
     if looks_like_heading(line.text) and not ends_paragraph(line.text):
         return "", line.text, RANK_PLAIN
+    if _SPEAKER.match(following.text) and _topic(line.text):
+        return "", line.text, RANK_PLAIN  # the topic a press conference turns to, 、 and all
     return None
+
+
+# 【林外務大臣】, 【NHK 青木記者】: who speaks, at the start of a turn in a press conference.
+_SPEAKER = re.compile(r"^【[^】]{1,30}】")
+
+
+def _topic(text: str) -> bool:
+    """A short line that names a topic and ends no sentence (林大臣のカザフスタン、ウズベキ
+    スタン及びモンゴル訪問): a heading, where a speaker's turn follows it."""
+    short = display_width(text) <= 70 and "。" not in text
+    return short and not ends_paragraph(text) and not CONTINUES.search(text)
 
 
 def rest_of(paragraph: Paragraph) -> str:
