@@ -110,6 +110,12 @@ _STAMP = re.compile(
 # A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …), with
 # what the picture shows in brackets after it (モニター画面).
 _SCENE = re.compile(r"^[^。]{2,80}(?:の様子|の模様)(?:[(（][^()（）。]{1,20}[)）])?$")
+# A photograph's caption that says who does what in it: 記念撮影する岩屋外務大臣, 握手する両首脳,
+# 懇談する岩屋大臣及び同令夫人 (a verb's attributive form, then the people it shows).
+_WHO_DOES = re.compile(
+    r"^[^。、,]{0,40}(?:する|した|される|に臨む|に応じる)[^。、,]{0,40}"
+    r"(?:大臣|総理|首相|大統領|夫人|首脳|外相|代表|議長|長官|大使)$"
+)
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
 PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
 # A caption with its credit at the end: 握手する両首脳 日・キルギス首脳会談 (写真提供：内閣広報室)
@@ -184,6 +190,7 @@ def residue_role(line: str) -> str | None:
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
+    caption = caption or _WHO_DOES.match(unbulleted)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:

@@ -51,8 +51,10 @@ def set_residue_aside(
             # have begun on the line above (a long caption wrapped).
             credit_alone = bool(PHOTO_CREDIT.match(line.text))
             wrapped = ends_with_photo_credit(line.text) and not line.blank_before
+            # In a bulleted gallery (• 歓迎式典 / • 握手する両首脳) the captions run together.
+            gallery = role == "furniture" and _bulleted(line) and above and _bulleted(above)
             if (
-                (credit_alone or wrapped)
+                (credit_alone or wrapped or gallery)
                 and above
                 and _is_caption(above.text, 60 if credit_alone else 100)
             ):
@@ -116,6 +118,10 @@ def _gallery(lines: list[Line]) -> set[int]:
         if bare[i] == bare[i + 1] and bare[i] != lines[i].text and bare[i + 1] != lines[i + 1].text
         for step in (0, 1)
     }
+
+
+def _bulleted(line: Line) -> bool:
+    return line.bullet or line.text.startswith("•")
 
 
 def _is_caption(text: str, longest: int = 60) -> bool:
