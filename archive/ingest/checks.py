@@ -59,7 +59,8 @@ def settle_date(doc: ParsedDocument) -> None:
     signed = dates.parse_date(doc.closing) if doc.closing else None
     opening = [c.paragraphs[0] for c in doc.clauses[:3]]
     body_range = next((span[:2] for p in opening if (span := dates.find_range(p))), None)
-    body_day = next((day for p in opening if (day := _meeting_day(p, printed))), None)
+    opening_days = [day for p in opening if (day := _meeting_day(p, printed))]
+    body_day = opening_days[0] if opening_days and not _chronology(doc, printed) else None
 
     if signed:
         doc.date = signed
@@ -120,6 +121,14 @@ def _check_dated_heading(doc: ParsedDocument) -> None:
                 line,
             )
             return
+
+
+def _chronology(doc: ParsedDocument, printed: datetime.date | None = None) -> bool:
+    """Whether the opening paragraphs each open with another year (1991年12月28日に、…承認。
+    / 1992年1月26日に、…樹立。): a chronology, which dates and places events, not the text."""
+    opening = [c.paragraphs[0] for c in doc.clauses[:3]]
+    years = {day.year for p in opening if (day := _meeting_day(p, printed))}
+    return len(years) >= 2
 
 
 def _meeting_day(paragraph: str, printed: datetime.date | None) -> datetime.date | None:
@@ -258,7 +267,7 @@ def _check_place(doc: ParsedDocument) -> None:
         return
     if doc.place:
         return
-    for clause in doc.clauses[2:8]:
+    for clause in [] if _chronology(doc, doc.date) else doc.clauses[2:8]:
         if _in_reference(doc, clause):
             break  # the ministry's background notes, not the text
         if found := gazetteer.find_meeting_place(clause.text):
