@@ -299,6 +299,12 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     # items is the next item of it, not a part of the last numbered one.
     first_number = next((i for i, p in enumerate(paragraphs) if p.numbering), len(paragraphs))
     top_bullets = any(is_bulleted(p) for p in paragraphs[:first_number])
+    # A lead of a paragraph or two (or recitals) before a bulleted list is its preamble; a
+    # list that comes after several paragraphs of a report is a part of its body.
+    first_bullet = paragraphs.index(bulleted[0]) if bulleted else 0
+    opening = paragraphs[:first_bullet]
+    if first_bullet > 3 and not any(p.heading for p in opening) and recitals(opening) is None:
+        bulleted = []
     preamble_count = hints.preamble
     headed = any(p.heading for p in paragraphs)
     speech = headed and bool(NAMES_A_SPEECH.search(doc.title))
