@@ -17,6 +17,7 @@ from archive.ingest.lines import (
     numbering,
 )
 from archive.ingest.parsed import MetadataLine, ParsedDocument, ParsedSignatory
+from archive.ingest.residue import LIST_MARK
 
 CLOSING = re.compile(
     r"署名した。$|作成した。$|^Done at|^Signed (?:at|in)|signed in .+ copies|in duplicate"
@@ -93,14 +94,19 @@ def _note_under(lines: list[Line], index: int) -> bool:
 
 
 def _reference_part(lines: list[Line], index: int) -> bool:
-    """（参考）「…」対話（…、…） over numbered items is a part of the text with its own
-    items, however its name reads, not a note."""
+    """（参考）「…」対話（…、…） or a bare (注) over numbered or listed items is a part of the
+    text with its own items, however its name reads, not a note."""
     after = lines[index + 1] if index + 1 < len(lines) else None
+    part = REFERENCE.match(lines[index].text) or _BARE_NOTE.match(lines[index].text)
     return bool(
         after is not None
-        and REFERENCE.match(lines[index].text)
-        and (numbering(after.text) or after.bullet)
+        and part
+        and (numbering(after.text) or after.bullet or LIST_MARK.match(after.text))
     )
+
+
+# (注) alone on its line: over a list of items it heads a part, as （参考） does.
+_BARE_NOTE = re.compile(r"^[（(]\s*注\s*[）)]$")
 
 
 def _set_inline_notes_aside(lines: list[Line], doc: ParsedDocument) -> list[Line]:

@@ -104,6 +104,10 @@ NAMES_A_TEXT = re.compile(
 )
 
 
+# The marks a list copied as text keeps before each item: • and, in Japanese, ・.
+BULLET_MARKS = ("•", "・")
+
+
 # The heading a press conference record opens with. Over a topic heading of its own it holds
 # every topic after it, the questions' too; it never titles the record.
 OPENING_REMARKS = re.compile(r"^(?:冒頭発言|Opening (?:Remarks|Statement)s?)$", re.I)

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from archive.ingest.lines import (
+    BULLET_MARKS,
     CONTINUES,
     OPENING_REMARKS,
     SALUTATION,
@@ -214,7 +215,7 @@ def recitals(paragraphs: list[Paragraph]) -> int | None:
 
 
 def is_bulleted(paragraph: Paragraph) -> bool:
-    return paragraph.lines[0].bullet or paragraph.text.startswith("•")
+    return paragraph.lines[0].bullet or paragraph.text.startswith(BULLET_MARKS)
 
 
 def _forced_heading(text: str) -> tuple[tuple[str, str], int]:
@@ -230,7 +231,7 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
-    if line.text.startswith("•") or _SPEAKER.match(line.text):
+    if line.text.startswith(BULLET_MARKS) or _SPEAKER.match(line.text):
         return False  # a list item copied with its bullet, or a speaker's turn, starts one
     if line.after_aside:
         return False
@@ -311,7 +312,7 @@ def _heading(
     if following is None or _TABLE_ROW.search(line.text):
         return None  # a heading is followed by body text, and is no row of a table
     short = display_width(line.text) <= 24  # - 供与条件, a topic over what follows
-    if line.text.startswith("•") and following.text.startswith("•"):
+    if line.text.startswith(BULLET_MARKS) and following.text.startswith(BULLET_MARKS):
         return None  # an item of a list copied with its bullets, the next item under it
     if line.bullet and not (line.bold or line.md_heading or short):
         return None  # an item of a list, with what follows it as its text

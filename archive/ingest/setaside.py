@@ -6,7 +6,13 @@ so no character is lost, and the line after it starts afresh."""
 import re
 
 from archive.ingest.datelines import is_dateline, is_place_line
-from archive.ingest.lines import SENTENCE_PUNCTUATION, Line, ends_sentence, numbering
+from archive.ingest.lines import (
+    BULLET_MARKS,
+    SENTENCE_PUNCTUATION,
+    Line,
+    ends_sentence,
+    numbering,
+)
 from archive.ingest.parsed import PROVISIONAL_LINE, MetadataLine, ParsedDocument
 from archive.ingest.repairs import ends_paragraph
 from archive.ingest.residue import (
@@ -121,7 +127,7 @@ def _gallery(lines: list[Line]) -> set[int]:
 
 
 def _bulleted(line: Line) -> bool:
-    return line.bullet or line.text.startswith("•")
+    return line.bullet or line.text.startswith(BULLET_MARKS)
 
 
 def _is_caption(text: str, longest: int = 60) -> bool:
