@@ -65,6 +65,7 @@ LEAD_ANNOUNCES = re.compile(
 _PARTICLES = "のをにがとでへや"
 
 
+_GLUED_ITEM = re.compile(r"[。．]\s+[-•・]\s*[^\s。、,]{1,30}$")
 _LABEL_LINE = re.compile(r"[^。.]\s*[:：]$")
 
 
@@ -248,6 +249,8 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
         # A short label ending in a colon (2006年3月 第1回東京対話:) goes on in the line
         # right under it, where the page broke the line after the label.
         return not line.blank_before and display_width(last) <= 60
+    if _GLUED_ITEM.search(last):
+        return False  # …一致しました。 - 二国間関係: a list's next heading run onto the line
     if ends_paragraph(previous.text):
         # In a PDF a sentence may end right at the wrap; the paragraph goes on unless the
         # next line is indented or set apart by a blank line. In a page that sets every

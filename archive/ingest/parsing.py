@@ -23,6 +23,7 @@ from archive.ingest.lines import (
     split_lines,
 )
 from archive.ingest.paragraphs import (
+    LEAD_ANNOUNCES,
     NUMBERED_RANKS,
     RANK_NUMBERED,
     RANK_OVER_NUMBERED,
@@ -294,7 +295,7 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     numbered_headings = any(p.heading and p.rank in NUMBERED_RANKS for p in paragraphs)
     # A list of bulleted items (- …, • …) after a lead paragraph: the lead is its preamble,
     # as it is before numbered items.
-    bulleted = [p for p in paragraphs if is_bulleted(p)]
+    bulleted = [p for p in paragraphs if is_bulleted(p) and not p.heading]
     # Bullets before the first number are the text's own list: a bullet after numbered
     # items is the next item of it, not a part of the last numbered one.
     first_number = next((i for i, p in enumerate(paragraphs) if p.numbering), len(paragraphs))
@@ -311,6 +312,10 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     if preamble_count is None and not (style or headed or bulleted):
         preamble_count = recitals(paragraphs)
     preamble_count = preamble_count if preamble_count is not None else _lead_numbered(paragraphs)
+    if preamble_count is None and headed and not paragraphs[0].heading:
+        # A lead that announces the rest (…概要は以下のとおりです。) above the first heading.
+        announces = LEAD_ANNOUNCES.search(paragraphs[0].text)
+        preamble_count = 1 if announces and paragraphs[1].heading else None
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []
     clause: dict | None = None

@@ -107,9 +107,9 @@ _STAMP = re.compile(
     r"^[0-9０-９]{1,2}\s*[./／]\s*[0-9０-９]{1,2}\s*(?:[(（][月火水木金土日][)）]\s*)?"
     r"[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}$"
 )
-# A photograph's caption in the page's own words: …の様子, …の模様 (the scene of …), with
+# A photograph's caption in the page's own words: …の様子, …の模様, …の姿 (the scene of …), with
 # what the picture shows in brackets after it (モニター画面).
-_SCENE = re.compile(r"^[^。]{2,80}(?:の様子|の模様)(?:[(（][^()（）。]{1,20}[)）])?$")
+_SCENE = re.compile(r"^[^。]{2,80}(?:の様子|の模様|の姿)(?:[(（][^()（）。]{1,20}[)）])?$")
 # A photograph's caption that says who does what in it: 記念撮影する岩屋外務大臣, 握手する両首脳,
 # 懇談する岩屋大臣及び同令夫人 (a verb's attributive form, then the people it shows).
 _WHO_DOES = re.compile(
