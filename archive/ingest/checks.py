@@ -37,6 +37,8 @@ _JA_CUT = re.compile(
 )
 _EN_CUT = re.compile(r"(?:\b(?:of|and|the|to|for|in|on|with|a|an|by|between|or)|-)$", re.I)
 _MEETING_LEAD = re.compile(r"^(?:on|at|in)?$", re.I)
+# A wire-service dateline's city before the date: DUSHANBE, March 28, 2016 / Prague, 26 August
+_WIRE_CITY = re.compile(r"^[A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?$")
 
 
 def settle_date(doc: ParsedDocument) -> None:
@@ -93,11 +95,12 @@ def settle_date(doc: ParsedDocument) -> None:
             )
     elif body_day:
         doc.date = body_day
-        doc.warn(
-            "date",
-            f"no date line; the date {body_day} was taken from the body. Set date in the "
-            "manifest if the document is dated otherwise.",
-        )
+        if not any(gazetteer.find_wire_place(p) for p in opening):  # a wire's dateline
+            doc.warn(
+                "date",
+                f"no date line; the date {body_day} was taken from the body. Set date in the "
+                "manifest if the document is dated otherwise.",
+            )
     else:
         doc.warn("date", 'no date found; set date = "YYYY-MM-DD" in the manifest.')
     _check_dated_heading(doc)
@@ -141,7 +144,7 @@ def _meeting_day(paragraph: str, printed: datetime.date | None) -> datetime.date
     if printed and day > printed and match.re in (dates.JA_MONTH_DAY, dates.EN_MONTH_DAY):
         day = day.replace(year=day.year - 1)  # 12月28日 above a date printed 1月5日
     before = unicodedata.normalize("NFKC", paragraph)[: match.start()].strip(" ,、，")
-    return day if _MEETING_LEAD.match(before) else None
+    return day if _MEETING_LEAD.match(before) or _WIRE_CITY.match(before) else None
 
 
 def _day_named_in(doc: ParsedDocument, span) -> datetime.date | None:

@@ -29,7 +29,7 @@ def is_dateline(text: str, place: bool = True) -> bool:
         return not before and not after
     if before and after:
         return False
-    rest = before or after
+    rest = re.sub(r"\s+city$", "", before or after)  # 24.10.2015 13:11, Dushanbe city
     if _CITY_AND_COUNTRY.fullmatch(rest):
         return True  # Dushanbe, Republic of Tajikistan
     # What stands beside the date is a place (アシガバット市, Dushanbe), not a sentence.

@@ -40,6 +40,14 @@ PLACES = {
     "モスクワ": "Moscow",
     "北京": "Beijing",
     "ソウル": "Seoul",
+    "プラハ": "Prague",
+    "ロンドン": "London",
+    "ワシントン": "Washington",
+    "ブリュッセル": "Brussels",
+    "イスタンブール": "Istanbul",
+    "カブール": "Kabul",
+    "バクー": "Baku",
+    "ウランバートル": "Ulaanbaatar",
     "Tokyo": "Tokyo",
     "Osaka": "Osaka",
     "Ashgabat": "Ashgabat",
@@ -56,6 +64,15 @@ PLACES = {
     "Moscow": "Moscow",
     "Beijing": "Beijing",
     "Seoul": "Seoul",
+    # Where news services that report on the region date their stories from.
+    "Prague": "Prague",
+    "London": "London",
+    "Washington": "Washington",
+    "Brussels": "Brussels",
+    "Istanbul": "Istanbul",
+    "Kabul": "Kabul",
+    "Baku": "Baku",
+    "Ulaanbaatar": "Ulaanbaatar",
     # Venues that stand in one city: the foreign ministry and its guest house, the Prime
     # Minister's office, the Japan National Press Club.
     "飯倉公館": "Tokyo",
@@ -89,6 +106,15 @@ def _name_pattern(name: str) -> str:
 
 
 _NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))
+# A wire-service dateline that opens a paragraph: Tokyo, March 25: …, DUSHANBE, March 28, 2016,
+# Asia-Plus – …, DUSHANBE, 24.12.2022 (NIAT Khovar) – …, Prague, 26 August 2004 (RFE/RL) -- …
+_WIRE_PATTERN = (
+    rf"^(?i:{_NAMES})(?=,\s+(?:[A-Z][a-z]+\.?\s+\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}"
+    r"|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}))"
+)
+_WIRE = re.compile(_WIRE_PATTERN)
+
+
 # A place where something happened: 東京において / 東京にて / アシガバット市 / in Tokyo /
 # at Astana / in the capital of Tashkent.
 _MEETING_PLACE = re.compile(
@@ -98,10 +124,12 @@ _MEETING_PLACE = re.compile(
     rf"(?:capital(?: city)? of\s+)?(?P<en>{_NAMES})\b"
     # アシガバットを訪問, ニューヨーク訪問中, アスタナに到着: where a visit took someone.
     rf"|(?P<visited>{_NAMES})(?:市)?(?:を訪問|訪問中|を訪れ|に到着)"
-    # A wire-service dateline that opens the paragraph: Tokyo, March 25: …
-    rf"|^(?P<wire>{_NAMES}),\s+[A-Z][a-z]+\.?\s+\d{{1,2}}\s*[:：-]"
+    # A wire-service dateline that opens the paragraph (see _WIRE).
+    rf"|(?P<wire>{_WIRE_PATTERN})"
 )
 _ANY_PLACE = re.compile(_NAMES)
+_ANY_PLACE_ANY_CASE = re.compile(_NAMES, re.I)
+_BY_FOLDED = {name.casefold(): place for name, place in PLACES.items()}
 
 
 def is_known(place: str) -> bool:
@@ -113,14 +141,20 @@ _CANONICAL = frozenset(PLACES.values())
 
 
 def canonical_place(printed: str) -> str:
-    """Ashgabat for アシガバット市; the printed form when the place is not known."""
-    match = _ANY_PLACE.search(printed)
-    return PLACES[match.group()] if match else printed.strip()
+    """Ashgabat for アシガバット市 or DUSHANBE; the printed form when the place is not known."""
+    match = _ANY_PLACE.search(printed) or _ANY_PLACE_ANY_CASE.search(printed)
+    return _BY_FOLDED[match.group().casefold()] if match else printed.strip()
 
 
 def find_place(text: str) -> str | None:
     """The first place the gazetteer knows in `text`, as printed."""
     match = _ANY_PLACE.search(text)
+    return match.group() if match else None
+
+
+def find_wire_place(text: str) -> str | None:
+    """The city of a wire-service dateline that opens `text`, as printed (DUSHANBE)."""
+    match = _WIRE.match(text)
     return match.group() if match else None
 
 

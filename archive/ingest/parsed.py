@@ -182,6 +182,10 @@ class ParsedDocument:
         for line in self.lines("date_place"):
             if place := place_in_dateline(line.text):
                 return place
+        # A news report is dated from where its wire-service dateline says (DUSHANBE, …).
+        for clause in self.clauses[:3]:
+            if place := gazetteer.find_wire_place(clause.paragraphs[0]):
+                return place
         # The opening paragraph says where, or a second one when the first is a lead and
         # the second is no numbered item (those report what was said).
         for index, clause in enumerate(self.clauses[:2]):
@@ -237,6 +241,8 @@ def place_in_dateline(text: str) -> str:
         return ""
     before, after = parts
     for piece in (after, before):
+        # POLITICS | 21:29 / 11.07.2024: a news site's section and the hour, no place.
+        piece = re.sub(r"^[A-Z &]+\s*[|｜]|[|｜/]", "", piece)
         piece = piece.strip(" ，,、　.")
         piece = re.sub(r"^(?:にて|において|in|at)\s*|\s*(?:にて|において)$", "", piece).strip()
         if piece:

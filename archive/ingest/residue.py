@@ -61,6 +61,11 @@ _LINK_WORDS = {
     "pc",
     "モバイル",
     "中文",
+    # A news site's links and labels above a story.
+    "accessibilitylinks",
+    "breakingnews",
+    "readalso",
+    "relatednews",
     # An aggregator's link back to the page it copied: to the source site.
     "発信元サイトへ",
     "元記事へ",
@@ -100,8 +105,11 @@ _PHOTOGRAPH = re.compile(
 _SALUTATION = re.compile(
     r"^(?:Your Excellency|Excellency|Dear (?:(?:Mr|Ms|Mrs|Dr)\.\s*)?[^,.;:]{1,60})[,:]?$", re.I
 )
-# A page's count of its readers: view-icon 1016, Views: 1,016, 閲覧数 1016
-_VIEWS = re.compile(r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$", re.I)
+# A page's count of its readers (view-icon 1016, Views: 1,016, 閲覧数 1016) or reading time
+# (2 min read)
+_VIEWS = re.compile(
+    r"^(?:view-icon|views?|閲覧数?)\s*[:：]?\s*[\d,]+$|^\d{1,2}\s*min(?:ute)?s?\s+read$", re.I
+)
 # A posting time with no year, as a news aggregator stamps its copy: 8.27 (水) 23:40, 08/27 23:40.
 _STAMP = re.compile(
     r"^[0-9０-９]{1,2}\s*[./／]\s*[0-9０-９]{1,2}\s*(?:[(（][月火水木金土日][)）]\s*)?"
