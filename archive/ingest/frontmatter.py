@@ -18,6 +18,7 @@ from archive.ingest.lines import (
     OPENING_REMARKS,
     SENTENCE_END,
     SENTENCE_PUNCTUATION,
+    SPEAKER_LABEL,
     Line,
     display_width,
     ends_sentence,
@@ -427,8 +428,8 @@ def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], in
     longest = 150 if is_japanese(text) else 400  # then checks.py warns about the length
     if not text or numbering(text) or marked_heading(text) or len(text) > longest:
         return False
-    if OPENING_REMARKS.match(text):
-        return False  # the first heading of a press conference record that prints no title
+    if OPENING_REMARKS.match(text) or SPEAKER_LABEL.match(text):
+        return False  # a press conference record's first heading or speaker, not its title
     # A date in brackets can be part of a title (…記念日(2022年1月26日)に際する…書簡).
     if ends_sentence(text) or dates.find_date(_BRACKETED.sub("", text)):
         return False

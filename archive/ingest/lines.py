@@ -108,6 +108,15 @@ NAMES_A_TEXT = re.compile(
 BULLET_MARKS = ("•", "・")
 
 
+# (Reporter), (Prime Minister Takaichi), (記者), (高市総理): who speaks, alone on the line
+# above what they say, as the Prime Minister's Office records a press conference.
+SPEAKER_LABEL = re.compile(
+    r"^[(（](?:記者|司会|質問者|[^()（）。]{0,12}(?:総理|大臣|長官|報道官|副大臣)"
+    r"|Reporter|Moderator|Questioner"
+    r"|(?:Prime |Chief Cabinet )?(?:Minister|Secretary)[^()]{0,40})[)）]$"
+)
+
+
 # The heading a press conference record opens with. Over a topic heading of its own it holds
 # every topic after it, the questions' too; it never titles the record.
 OPENING_REMARKS = re.compile(r"^(?:冒頭発言|Opening (?:Remarks|Statement)s?)$", re.I)

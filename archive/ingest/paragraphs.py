@@ -12,6 +12,7 @@ from archive.ingest.lines import (
     CONTINUES,
     OPENING_REMARKS,
     SALUTATION,
+    SPEAKER_LABEL,
     Line,
     display_width,
     is_japanese,
@@ -93,6 +94,7 @@ class Paragraph:
     level: int | None = None  # a heading's level as the curator set it
     in_reference: bool = False  # in a reference part ([参考1]), which numbers its items afresh
     settled: bool = False  # the curator said whether this line is a heading
+    turn: bool = False  # it opens with a speaker's label alone on its line: (Reporter) …
 
 
 def wrap_width(lines: list[Line]) -> int | None:
@@ -159,6 +161,7 @@ def build_paragraphs(
                 previous.wrap_joins.append((line.number, line.text[:20], how))
             continue
         paragraph = Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
+        paragraph.turn = bool(SPEAKER_LABEL.match(line.text))
         following = lines[index + 1] if index + 1 < len(lines) else None
         if line.number in levels:
             paragraph.heading, paragraph.rank = _forced_heading(line.text)
@@ -230,6 +233,8 @@ def _forced_heading(text: str) -> tuple[tuple[str, str], int]:
 
 def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool = False) -> bool:
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
+    if SPEAKER_LABEL.match(previous.text) and len(previous.lines) == 1:
+        return True  # (Reporter) / I am Yoshino …: the label opens the turn's first paragraph
     if previous.heading or previous.after_colon or line.md_heading or line.bullet or line.bold:
         return False
     if line.text.startswith(BULLET_MARKS) or _SPEAKER.match(line.text):
@@ -312,6 +317,8 @@ def _heading(
     """(label, heading, rank) when the line is a section heading."""
     if marked := marked_heading(line.text):
         return marked
+    if SPEAKER_LABEL.match(line.text):
+        return None  # who speaks next, not what about
     if following is None or _TABLE_ROW.search(line.text):
         return None  # a heading is followed by body text, and is no row of a table
     short = display_width(line.text) <= 24  # - 供与条件, a topic over what follows

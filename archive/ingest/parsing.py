@@ -401,6 +401,14 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             clause["paras"].append(paragraph.text)
             clause["sources"].append(paragraph)
             continue
+        elif (
+            clause is not None
+            and clause.get("turn")
+            and not (paragraph.turn or paragraph.numbering)
+        ):
+            clause["paras"].append(paragraph.text)  # the turn goes on: (Prime Minister) …
+            clause["sources"].append(paragraph)
+            continue
         elif bulleted and is_bulleted(paragraph) and clause is not None and clause["bulleted"]:
             ordinal += 1  # the next item of a list, in a text numbered elsewhere too
             label = _qualified(str(ordinal), doc, current_section, paragraph.in_reference)
@@ -428,9 +436,11 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
         clauses.append(clause)
         doc.body_order.append(("clause", len(clauses) - 1))
-        # Only a numbered or bulleted item takes the unmarked paragraphs that follow it.
+        # Only a numbered or bulleted item, or a speaker's turn, takes the unmarked
+        # paragraphs that follow it.
         clause["bulleted"] = bool(bulleted) and is_bulleted(paragraph)
-        clause = clause if paragraph.numbering or clause["bulleted"] else None
+        clause["turn"] = paragraph.turn
+        clause = clause if paragraph.numbering or clause["bulleted"] or paragraph.turn else None
 
     _unique_labels(clauses, doc)
     doc.clauses = [
@@ -521,6 +531,7 @@ def _clause(label, printed, text, section, is_preamble, paragraph) -> dict:
         "offset": paragraph.offset,
         "sources": [paragraph],
         "bulleted": False,
+        "turn": False,
     }
 
 
