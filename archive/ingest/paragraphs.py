@@ -279,6 +279,8 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
         return False
     if CONTINUES.search(last):
         return lowercase  # recitals printed one per line: …を再確認し、 / Noting …,
+    if line.blank_before == 0 and _open_bracket(last):
+        return True  # (H.E. Mr. / SULTANOV Marat, Minister of Finance): a bracket goes on
     if line.blank_before == 0:
         # Japanese cut with no punctuation goes on, and so does a line that starts with a
         # particle (a link such as 決議(PDF) broke it there); an English line goes on when the
@@ -352,6 +354,11 @@ def _topic(text: str) -> bool:
     スタン及びモンゴル訪問): a heading, where a speaker's turn follows it."""
     short = display_width(text) <= 70 and "。" not in text
     return short and not ends_paragraph(text) and not CONTINUES.search(text)
+
+
+def _open_bracket(text: str) -> bool:
+    """Whether a round bracket opened in `text` is still open at its end."""
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
 
 
 def rest_of(paragraph: Paragraph) -> str:
