@@ -57,6 +57,8 @@ NUMBERING = [
             rf"^(?P<label>{_BULLET}{_LIST_NUMBER}[(（]\s*[0-9０-９][0-9０-９ 　]*\s*[)）])\s*"
         ),
     ),
+    # 1. 1 本23日…: a copied list's number before the bare number the item prints.
+    ("bare-number", re.compile(r"^(?P<label>(?P<n>[0-9]{1,3})\.\s+(?P=n))[ 　]+(?=\S)")),
     # A full-width ．is never a decimal point, so １．３月７日 is clause 1 (1.5 is a number).
     (
         "dotted-number",

@@ -84,15 +84,16 @@ def join_wrapped(first: str, second: str, language: str) -> str:
     return f"{first} {second}"
 
 
-_LISTED_LABEL = re.compile(r"^\s*[•・]?\s*\d{1,3}\s*\.\s*\(\s*(\d{1,3})\s*\)\s*$")
+_LISTED_LABEL = re.compile(r"^\s*[•・]?\s*\d{1,3}\s*\.\s*(?:\(\s*(\d{1,3})\s*\)|(\d{1,3}))\s*$")
 
 
 def normalize_label(printed: str) -> str:
     """The label a clause is cited by: (4 1) → 41, （50） → 50, １４ → 14, ① → 1, (a) → a,
-    and 1. (1) → 1: a copied list numbers its items again before the label they print."""
+    and 1. (1) or 1. 1 → 1: a copied list numbers its items again before the label they
+    print."""
     folded = unicodedata.normalize("NFKC", printed)
     if listed := _LISTED_LABEL.match(folded):
-        return listed.group(1)
+        return listed.group(1) or listed.group(2)
     folded = re.sub(r"[\s()（）.．、•・]", "", folded)
     if folded in _KANA:
         return _KANA[folded]  # ア → a, ロ → ro: a label that can stand in a link

@@ -239,7 +239,9 @@ _CUT_LINKS = ("このページのトップへ戻る", "ページのトップへ�
 def is_cut_link(text: str) -> bool:
     """The start of a back-to-top link, where the stored copy of a page ends."""
     text = text.strip().lower()
-    return len(text) >= 4 and any(link.startswith(text) for link in _CUT_LINKS)
+    # A kana or two is enough where the copy stops (こ of このページのトップへ戻る).
+    long_enough = len(text) >= 4 or text.isalpha() and not text.isascii()
+    return long_enough and any(link.startswith(text) for link in _CUT_LINKS)
 
 
 def is_navigation(text: str) -> bool:
