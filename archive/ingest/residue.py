@@ -65,6 +65,7 @@ _LINK_WORDS = {
     "accessibilitylinks",
     "breakingnews",
     "readalso",
+    "originallypublished",
     "relatednews",
     # An aggregator's link back to the page it copied: to the source site.
     "発信元サイトへ",

@@ -55,7 +55,10 @@ def set_residue_aside(
             above = kept[-1] if kept and index and kept[-1] is lines[index - 1] else None
             # A credit alone follows its caption; a caption that ends with its credit may
             # have begun on the line above (a long caption wrapped).
-            credit_alone = bool(PHOTO_CREDIT.match(line.text))
+            # Credits one after another belong to photographs with no caption of their own.
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            credits_run = _bare_credit(line.text) and following and _bare_credit(following.text)
+            credit_alone = bool(PHOTO_CREDIT.match(line.text)) and not credits_run
             wrapped = ends_with_photo_credit(line.text) and not line.blank_before
             # In a bulleted gallery (• 歓迎式典 / • 握手する両首脳) the captions run together.
             gallery = role == "furniture" and _bulleted(line) and above and _bulleted(above)
@@ -124,6 +127,11 @@ def _gallery(lines: list[Line]) -> set[int]:
         if bare[i] == bare[i + 1] and bare[i] != lines[i].text and bare[i + 1] != lines[i + 1].text
         for step in (0, 1)
     }
+
+
+def _bare_credit(text: str) -> bool:
+    """(写真提供:内閣広報室) and nothing else on the line."""
+    return bool(PHOTO_CREDIT.match(text)) and text.rstrip().endswith((")", "）"))
 
 
 def _bulleted(line: Line) -> bool:
