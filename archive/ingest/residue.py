@@ -163,8 +163,9 @@ _FILE_LINK = re.compile(
 # (Video) Press Conference by …, (動画)記者会見: a link to the recording, beside its record.
 _MEDIA_LINK = re.compile(
     r"^[(（\[［]\s*(?:video|movie|動画|映像|youtube)\s*[)）\]］][^。.!?]{0,80}$"
-    # 動画が再生できない方はこちら(政府広報オンライン), 動画ファイルは: links to a recording.
-    r"|^動画[^。]{0,30}$",
+    # 動画が再生できない方はこちら(政府広報オンライン), 動画ファイルは, 映像による総理の動き…は:
+    # links to a recording.
+    r"|^(?:動画|映像)[^。]{0,30}$",
     re.I,
 )
 

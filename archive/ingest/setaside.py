@@ -35,7 +35,7 @@ def set_residue_aside(
     a page number between two halves of a paragraph is a gap."""
     kept: list[Line] = []
     carried = 0
-    headers = _running_headers(lines) | _gallery(lines) | _bulleted_menu(lines)
+    headers = _running_headers(lines) | _gallery(lines) | _bulleted_menu(lines) | _cells(lines)
     previous_role = None
     for index, line in enumerate(lines):
         role = residue_role(line.text)
@@ -115,6 +115,25 @@ def _bulleted_menu(lines: list[Line]) -> set[int]:
             menu.update(run)
         run = []
     return menu
+
+
+def _cells(lines: list[Line]) -> set[int]:
+    """Indexes of a layout table's cells that a page's side box copies between bare | lines
+    (| ※ 番組をご覧いただくためには… / …が必要です。 |): the page's, not the text's."""
+    bars = {i for i, line in enumerate(lines) if line.text.strip() in ("|", "｜")}
+    cells: set[int] = set()
+    for start in sorted(bars):
+        index = start + 1
+        run = []
+        while index < len(lines) and index not in bars and len(run) < 3:
+            run.append(index)
+            index += 1
+        edged = run and (
+            lines[run[0]].text.startswith(("|", "｜")) or lines[run[-1]].text.endswith(("|", "｜"))
+        )
+        if edged and index in bars:
+            cells.update(run)
+    return cells
 
 
 def _gallery(lines: list[Line]) -> set[int]:
