@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from archive.ingest import dates, gazetteer
+from archive.ingest.datelines import is_dateline
 from archive.ingest.frontmatter import GENRE_ALONE, GENRE_UNDER_TITLE
 from archive.ingest.lines import (
     CONTINUES,
@@ -216,6 +217,8 @@ def check(doc: ParsedDocument) -> None:
     _check_colon_lines(doc)
     _check_inner_title(doc)
     _check_end(doc)
+    _check_notes(doc)
+    _check_all_preamble(doc)
     if doc.clauses and not any(c.printed_label for c in doc.clauses):
         doc.warn(
             "labels",
@@ -290,6 +293,39 @@ def _check_place(doc: ParsedDocument) -> None:
     )
 
 
+def _check_notes(doc: ParsedDocument) -> None:
+    """Notes kept apart after the text that hold numbered lines ((1) 両首脳は…) may be the
+    rest of the text, taken for notes."""
+    notes = doc.lines("note")
+    numbered = [n for n in notes if numbering(n.text)]
+    if len(notes) >= 3 and numbered:
+        line = doc.line_at(notes[0].offset)
+        doc.warn(
+            "structure",
+            f"{len(notes)} lines from line {line} were kept apart as notes, {len(numbered)} of "
+            "them numbered: if they are text, set not_headings or clause_starts for them in "
+            "the manifest, or mark the note's first line as a heading (headings = "
+            f"[[{line}, 1]]).",
+            line,
+            [doc.line_at(n.offset) for n in numbered],
+        )
+
+
+def _check_all_preamble(doc: ParsedDocument) -> None:
+    """Every clause read as preamble, those under headings too: the body was taken for its
+    lead."""
+    under = any(c.section is not None for c in doc.clauses)
+    if under and len(doc.clauses) >= 3 and all(c.is_preamble for c in doc.clauses):
+        line = doc.line_at(doc.clauses[1].offset)
+        doc.warn(
+            "preamble",
+            f"all {len(doc.clauses)} paragraphs were read as preamble; if the body starts "
+            "earlier, set preamble = (how many there are) in the manifest.",
+            line,
+            [doc.line_at(c.offset) for c in doc.clauses],
+        )
+
+
 def _check_sections(doc: ParsedDocument) -> None:
     holding = {c.section for c in doc.clauses} | {s.parent for s in doc.sections}
     for index, section in enumerate(doc.sections):
@@ -299,6 +335,8 @@ def _check_sections(doc: ParsedDocument) -> None:
         not_heading = f"if it is not a heading, set not_headings = [{line}] in the manifest."
         if index not in holding:
             doc.warn("structure", f"section “{name}” has no clauses; {not_heading}", line)
+        if is_dateline(heading) or dates.find_date(heading) and len(heading) <= 40:
+            doc.warn("date", f"heading “{name}” reads like a date line; {not_heading}", line)
         too_long = len(heading) > (70 if is_japanese(heading) else 160)
         if too_long or "。" in heading or ends_paragraph(heading) and not section.label:
             doc.warn("structure", f"heading “{name}” reads like a sentence; {not_heading}", line)
