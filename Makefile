@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 MANAGE := DEBUG=1 $(PY) manage.py
 
 # Production settings over plain HTTP on 127.0.0.1: a secret generated once into var/, and no
-# redirect to HTTPS. Either can be set in the environment instead (README, "Deploy").
+# redirect to HTTPS. Either can be set in the environment instead (docs/operations.md, "Deploy").
 SECRET_KEY_FILE := $(or $(ARCHIVE_VAR_DIR),var)/secret_key
 SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
@@ -89,7 +89,7 @@ bench-profile: install
 	SEARCH_INDEX_PATH=$(CURDIR)/bench/out/run-100000/index DEBUG=1 $(PY) bench/profile_index.py
 
 # The importer scored on real texts kept out of the repository (tests/real_sources.toml says
-# what an archivist reads in each; README, "Real texts", says how to gather them).
+# what an archivist reads in each; docs/adding-texts.md, "Real texts", says how to gather them).
 DIR ?= real-texts
 real-texts: migrate
 	$(MANAGE) score_real_texts $(DIR) $(if $(HELD_OUT),--held-out)

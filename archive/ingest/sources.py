@@ -242,7 +242,7 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     if not path.exists():
         raise SourceError(
             f"{path}: no manifest; create it with one [[document]] entry per source file "
-            "(file, slug, language, kind). See README.md, 'Adding a document'."
+            "(file, slug, language, kind). See docs/adding-texts.md."
         )
     data = path.read_bytes()
     try:

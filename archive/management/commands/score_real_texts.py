@@ -49,7 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args, folder, facts, held_out, **options):
         if not folder.is_dir():
             raise CommandError(
-                f"{folder} is not a folder; gather the real texts there (README, "
+                f"{folder} is not a folder; gather the real texts there (docs/adding-texts.md, "
                 '"Real texts") or name their folder: make real-texts DIR=…'
             )
         try:
