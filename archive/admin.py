@@ -80,7 +80,7 @@ class DocumentAdmin(NotifyChangesMixin, admin.ModelAdmin):
     list_filter = (HasWarningsFilter, "language", "is_provisional", "work__kind")
     list_select_related = ("work",)  # __str__ shows the work's slug
     search_fields = ("title", "work__slug")
-    # The curator's review (issue 8 §2) comes first; warnings are the importer's, so a
+    # The curator's review comes first; warnings are the importer's, so a
     # re-import, not an edit, is what changes them.
     review_fields = ("warning_list", "outline")
     readonly_fields = (

@@ -1,4 +1,4 @@
-"""Bulk downloads of the whole archive (issue 13): every clause as JSON Lines, one TEI P5 file per
+"""Bulk downloads of the whole archive: every clause as JSON Lines, one TEI P5 file per
 text with its language versions linked clause by clause, a ja–en TMX, and the manifest
 (index.json) that lists them with sizes and checksums.
 

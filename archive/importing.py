@@ -162,7 +162,7 @@ def _check_size(path: Path) -> None:
 
 def _check_limits(path: Path, parsed: ParsedDocument) -> None:
     """Refuse a structure no reader could use and every page and search would pay for:
-    one clause of megabytes, or every line a heading (issue 11 §13)."""
+    one clause of megabytes, or every line a heading."""
     for count, what, name in (
         (len(parsed.sections), "sections", "IMPORT_MAX_SECTIONS"),
         (len(parsed.clauses), "clauses", "IMPORT_MAX_CLAUSES"),

@@ -234,7 +234,7 @@ class Generation(models.Model):
 
     Each copy of the search index records the generation it was built from, so a web node
     whose copy is behind knows which documents to reindex (`DocumentChange`), whatever machine
-    made the change (issue 10). The row is locked by the transaction that raises it, so changes
+    made the change. The row is locked by the transaction that raises it, so changes
     commit in the order of their numbers and a reader never sees a gap that fills later.
     """
 

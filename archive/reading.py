@@ -1,7 +1,7 @@
 """Reading helpers shared by pages and the API: versions, bodies, aligned rows, browse filters.
 
 Each helper runs a fixed number of queries, whatever the size of the document or the archive
-(issue 10: every page bounded by the page, not the archive).
+(every page bounded by the page, not the archive).
 """
 
 import hashlib
@@ -153,7 +153,7 @@ def active_filters(params) -> tuple[dict[str, str], list[str]]:
 
 def _filter_problem(name: str, value: str) -> str:
     """Why a browse filter value is ignored, or "": the database cannot take a year of 0,
-    10000, ０ or ² (issue 11 §10), and an unknown kind would silently match nothing."""
+    10000, ０ or ², and an unknown kind would silently match nothing."""
     is_year = value.isascii() and value.isdigit() and len(value) <= 4 and int(value) >= 1
     if name == "year" and not is_year:
         return _("“%(value)s” is not a year; the year filter was ignored.") % {"value": value}

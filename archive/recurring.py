@@ -1,7 +1,7 @@
 """Recurring language: for each clause, the clauses of other texts that say nearly the same.
 
 Statements are written from earlier statements; the same commitment returns, slightly
-reworded (issue 13). Two clauses of the same language are compared by the Jaccard similarity
+reworded. Two clauses of the same language are compared by the Jaccard similarity
 of their shingles: overlapping three-character pieces for Japanese (no spaces to split words
 on), overlapping word pairs for other languages, both over text folded as search folds it
 (archive/text.py: NFKC, case, variant kanji) without spaces or punctuation, so that (AI) and

@@ -13,7 +13,7 @@ from archive.models import DocumentChange, Generation
 # Sent inside the transaction that changes these documents, before it commits, with
 # `document_ids` and `change` (a token naming this change). A listener records the ids
 # somewhere that survives the process, so that a crash between the commit and the
-# `documents_changed` listeners leaves a trace (issue 11, item 4).
+# `documents_changed` listeners leaves a trace.
 documents_changing = Signal()
 
 # Sent after the writes that changed these documents have committed, with `document_ids`

@@ -111,7 +111,7 @@ def document_json(request, slug: str, language: str):
 
 def content_disposition(disposition: str, filename: str) -> str:
     """RFC 6266: the exact name as UTF-8 in filename*, and an ASCII fallback in filename for
-    clients that ignore it; quotes, semicolons and line breaks in a name (issue 11 §11) end up
+    clients that ignore it; quotes, semicolons and line breaks in a name end up
     percent-encoded or replaced, never in the header as they are."""
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
     fallback = "".join(c if c.isalnum() or c in "-_.() " else "_" for c in ascii_name).strip()

@@ -6,7 +6,7 @@ years, places and country names varied. About one text in four has both a Japane
 English version, built from the aligned clause pairs of the Turkmenistan press release so that
 the side-by-side view has real pairs to align. Same N and seed, same files.
 
-The long tail (issue 10): the 192 seed clauses alone have ~8,000 distinct terms, each frequent,
+The long tail: the 192 seed clauses alone have ~8,000 distinct terms, each frequent,
 so every cache covers everything. Most clauses therefore also get a sentence of new vocabulary
 (people's and places' names, project names, numbers, rare compound terms) drawn log-uniformly
 from 60,000-word vocabularies, so that, as in real text, most terms occur in a handful of

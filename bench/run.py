@@ -13,12 +13,12 @@ off, whitenoise). Then, over real HTTP on loopback:
 - a mixed load from 1, 4 and 16 concurrent clients: throughput, p50/p95/p99, errors;
 - an export of ~40,000 hits: time, and the growth of the server's memory while it streams;
 - the first searches after an import, once the new texts are searchable;
-- the load test of issue 11: 16 clients for 30 s while an import runs, then the new texts
+- the load test: 16 clients for 30 s while an import runs, then the new texts
   checked in the database and in search.
 
 Memory is the peak of the whole process tree (gunicorn's master and workers; the index
 build's writer processes), sampled every 50 ms. Results: bench/out/results.json and
-bench/out/results.md, with the targets of issue 10 beside the figures.
+bench/out/results.md, with the targets beside the figures.
 """
 
 import http.client
@@ -51,7 +51,7 @@ CLIENTS = (1, 4, 16)
 
 # The fixed query mix: (query, extra parameters). One-word, compound, phrase, mixed-script,
 # boolean, filtered and zero-hit queries in both languages; names next to ・, parts of
-# compounds and words, prefixes (issue 9); and rare words of the corpus's long tail.
+# compounds and words, prefixes; and rare words of the corpus's long tail.
 QUERIES = [
     ("協力", {}),
     ("テロ", {}),
@@ -731,7 +731,7 @@ def markdown(results: list[dict]) -> str:
     last = results[-1]
     lines += [
         "",
-        f"Targets (issue 10), at {last['clauses']:,} clauses:",
+        f"Targets, at {last['clauses']:,} clauses:",
         "",
         "| target | value | bound | met |",
         "|---|---|---|---|",

@@ -10,7 +10,7 @@ from django.urls import reverse
 class ContentSecurityPolicyMiddleware:
     """Add settings.CONTENT_SECURITY_POLICY to every response that does not set its own.
 
-    A link or script slipped into a page (issue 11 §6) cannot load or run code from elsewhere,
+    A link or script slipped into a page cannot load or run code from elsewhere,
     and no inline script runs at all.
     """
 
@@ -27,7 +27,7 @@ class ContentSecurityPolicyMiddleware:
 
 class AdminLoginThrottleMiddleware:
     """Refuse admin login attempts from an address that failed ADMIN_LOGIN_ATTEMPTS times in
-    ADMIN_LOGIN_WINDOW seconds (issue 11 §14): 429 until the window passes.
+    ADMIN_LOGIN_WINDOW seconds: 429 until the window passes.
 
     Counts live in Django's cache, so with the default local-memory cache they are per
     server process; a shared cache (CACHES) makes them per site.

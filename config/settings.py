@@ -157,7 +157,7 @@ FIND_RECURRING_LANGUAGE = env_flag("FIND_RECURRING_LANGUAGE", True)
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
 # What one source file may hold; a file over a limit is refused with a sentence naming it
-# (issue 11 §13: one 5 MB line or 200,000 headings slowed every page and search that met them).
+# (one 5 MB line or 200,000 headings would slow every page and search that met them).
 MB = 1024 * 1024
 IMPORT_MAX_TEXT_BYTES = int(os.environ.get("IMPORT_MAX_TEXT_BYTES", 20 * MB))  # .txt and .html
 IMPORT_MAX_PDF_BYTES = int(os.environ.get("IMPORT_MAX_PDF_BYTES", 50 * MB))

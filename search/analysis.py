@@ -48,7 +48,7 @@ def _starts_cluster(char: str) -> bool:
 
 
 # Per character: (its fold, whether it starts a cluster). Filled as characters are seen; a
-# dict lookup per character made folding twice as fast as two cached calls (bench/).
+# dict lookup per character is cheaper than two cached calls.
 _CHARACTERS: dict[str, tuple[str, bool]] = {}
 
 
@@ -125,8 +125,8 @@ def _covered(words: list[tuple[int, int]]) -> set[int]:
 # One MeCab model (the dictionary, ~250 MB of mapped files) per process, and one tagger per
 # thread made from it: a tagger's lattice is not safe to share between threads, but taggers
 # of one model share its dictionary. A `MeCab.Tagger()` per thread (and per copy of the schema,
-# which Whoosh unpickles with every index version) mapped the dictionary again each time: a
-# web worker with 4 threads reached 700 MB of RSS on a 2,000-clause archive (bench/).
+# which Whoosh unpickles with every index version) would map the dictionary again each time,
+# and a web worker's memory would grow with every thread and index version.
 _mecab_model: MeCab.Model | None = None
 _mecab_model_lock = threading.Lock()
 _taggers = threading.local()
@@ -284,8 +284,8 @@ class PairFilter(Filter):
     """Adds a term for every two adjacent tokens, so phrases need no positions.
 
     A word MeCab splits (温室効果ガス) must match only adjacent and in order. Whoosh checks
-    phrases position by position in Python, which took 450 ms for a 9,000-hit phrase in 100,000
-    clauses (bench/); adjacent pairs are plain terms, intersected like any word. Two tokens
+    phrases position by position in Python, slowly for a common phrase; adjacent pairs are
+    plain terms, intersected like any word. Two tokens
     are matched exactly; three or more by all their adjacent pairs (see search/query.py).
     """
 

@@ -8,13 +8,13 @@ haystack's Whoosh backend, adjusted for the archive: lean text fields and patien
 
 - Text fields are neither stored nor sortable, build no spelling dictionary and keep no
   positions: pages load the clause from the database, phrases are matched by indexed token
-  pairs (search.analysis.PairFilter), and the extra copies doubled indexing time (bench/).
+  pairs (search.analysis.PairFilter), and the extra copies would double indexing time.
 - `sequence` is sortable, so "sort by date" breaks ties in reading order without a term scan;
   `clause_pk` is a column, so hits map to clauses without loading stored fields.
 - Writers wait for Whoosh's lock instead of buffering in a thread (haystack's AsyncWriter), so
   two writers run one after the other, and a large batch is analyzed on every core, by worker
   processes that die with the writer's process (a killed import leaves no worker holding the
-  lock, issue 11 item 4).
+  lock).
 """
 
 import ctypes
@@ -111,8 +111,8 @@ def open_searcher(path: str):
     one of DAMAGED when it is damaged.
 
     TF-IDF, not BM25: Whoosh can skip whole blocks of postings when ranking with it, which
-    took a 40,000-hit word from 68 ms to 2 ms (bench/); clauses are short and of similar
-    length, where BM25's length normalization changes little.
+    makes a common word cheap to rank; clauses are short and of similar length, where BM25's
+    length normalization changes little.
     """
     if not whoosh_index.exists_in(path):
         raise IndexUnreadable(f"There is no search index at {path}.")
@@ -122,8 +122,8 @@ def open_searcher(path: str):
 def _read_only(path: str) -> FileIndex:
     """The index at `path` for reading, without memory maps: Whoosh copies every file of a
     memory-mapped segment into the heap (`whoosh/filedb/structfile.py`, BufferFile wraps the
-    map in a BytesIO), 245 MB per process at 100,000 clauses; read through the file instead,
-    it takes 35 MB and the page cache is shared by every worker (searches 8% slower, bench/)."""
+    map in a BytesIO), so every worker would hold the whole index; read through the file, a
+    worker holds little and the page cache is shared by all of them."""
     return FileStorage(path, supports_mmap=False, readonly=True).open_index(INDEX_NAME)
 
 

@@ -1,4 +1,4 @@
-"""System checks: is the search index in step with the archive? (issue 11, item 4)"""
+"""System checks: is the search index in step with the archive?"""
 
 from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError

@@ -1,4 +1,4 @@
-"""Discovery across languages (issue 13 §4): clauses a search does not match but leads to.
+"""Discovery across languages: clauses a search does not match but leads to.
 
 From each hit on the first page: through the stored alignment to its counterparts in the
 other versions of its text, and from the hit or a counterpart, through recurring language

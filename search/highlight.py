@@ -15,10 +15,9 @@ _BREAKS = frozenset("。、，．,.;:!?！？；：「」『』（）()[]【】�
 # How far a snippet edge may move to land on a sentence or clause boundary.
 _SLACK = 30
 ELLIPSIS = "…"
-# A longer text is analyzed only around its first match (issue 11, item 13): MeCab on a 5 MB
-# clause took seconds per hit, and analyzing whole 1,000–3,000-character clauses was 90% of a
-# warm search for a common word, whose best-ranked hits are the longest clauses (bench/). The
-# match is looked for in folded pieces of this many characters.
+# A longer text is analyzed only around its first match: analyzing a whole long clause costs
+# in proportion to its length, and a common word's best-ranked hits are the longest clauses.
+# The match is looked for in folded pieces of this many characters.
 _WHOLE_TEXT = 480
 _PIECE = 128
 

@@ -1,6 +1,6 @@
 """Keeping the Whoosh index in step with the archive: whole documents, after their writes commit.
 
-What keeps them in step when a process dies (issue 11, item 4):
+What keeps them in step when a process dies:
 
 - Before an import or edit commits, the documents it changes are recorded in a small JSON file
   beside the index (`<index>.pending.json`); the record is removed once the index has them. A

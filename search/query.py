@@ -21,7 +21,7 @@ from search.highlight import phrase_terms
 
 MAX_QUERY_LENGTH = 500
 # Groups deeper than this are read as if their parentheses were not there: the parser and the
-# query tree recurse once per level, and 237 levels fit in 500 characters (issue 11, item 7).
+# query tree recurse once per level, and 237 levels fit in 500 characters.
 MAX_GROUP_DEPTH = 20
 DEFAULT_FIELD_ALIASES: Mapping[str, str] = {"title": "title", "section": "section"}
 

@@ -51,7 +51,7 @@ _EXPANSIONS_CAPPED = "“{}” matches more than {} different words; only the {}
 searched. Type more of the word to narrow it."
 SORTS = ("relevance", "date", "oldest")
 # Our command first: haystack's rebuild_index prompts (and fails without a terminal) unless
-# given --noinput, and cannot open a damaged index at all (issue 11, items 5 and 14).
+# given --noinput, and cannot open a damaged index at all.
 _NOT_BUILT = "The search index has not been built yet. Build it with `make index` (or \
 `python manage.py build_search_index`; haystack's `python manage.py rebuild_index --noinput` \
 works too)."
@@ -130,9 +130,9 @@ class _IndexView:
     does not change. One view per process, shared by all its threads (see `_view`).
 
     Totals and facet counts come from bitmasks: each term's documents as the bits of one
-    integer, combined by the query's AND/OR/NOT and counted with bit_count(). Counting 40,000
-    hits that way costs microseconds once a term's mask is cached; walking them in Whoosh took
-    25 ms per search (bench/).
+    integer, combined by the query's AND/OR/NOT and counted with bit_count(). Counting many
+    hits that way costs microseconds once a term's mask is cached, where walking them in
+    Whoosh costs time in proportion to the hits.
 
     Threads: a Whoosh searcher is not safe to share unlocked (its files are read by seek() then
     read() on one shared file object, `whoosh/filedb/structfile.py`, `StructFile.get`), so
@@ -344,8 +344,7 @@ class _IndexView:
     def order(self, sort: str) -> tuple[list[int], array]:
         """Every document number in `sort` order (newest first or oldest first, each in
         reading order), and each one's rank in it; read once per index version, so a
-        date-sorted page costs what a relevance page costs (Whoosh sorted every hit, 200 ms
-        for a 40,000-hit word at 100,000 clauses, bench/)."""
+        date-sorted page costs what a relevance page costs (Whoosh would sort every hit)."""
         if sort not in self._orders:
             results = self.searcher.search(wq.Every(), limit=None, sortedby=_sorting(sort))
             docnums = [docnum for _key, docnum in results.top_n]
@@ -640,7 +639,7 @@ def _sorting(sort: str):
 class _Run:
     """A request run against the index: what matched, and in which order to show it.
 
-    Ranking comes in two tiers (issue 9): clauses where the words match as MeCab's whole
+    Ranking comes in two tiers: clauses where the words match as MeCab's whole
     words, ranked by Whoosh; then clauses where they occur only inside longer words or across
     MeCab's word boundaries (the n-gram field), in reading order. So a whole-word hit always
     ranks above a hit inside a longer word, and Whoosh ranks the same postings as before.
@@ -797,7 +796,7 @@ def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuer
 
 def hits_in_chunks(scored, parsed: ParsedQuery):
     """The hits of `scored`, loaded LOAD_CHUNK clauses at a time: memory bounded by the chunk,
-    whatever the number of hits (issue 10)."""
+    whatever the number of hits."""
     for start in range(0, len(scored), LOAD_CHUNK):
         yield from load_hits(scored[start : start + LOAD_CHUNK], parsed, with_snippets=False)
 

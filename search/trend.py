@@ -1,4 +1,4 @@
-"""Term history (issue 13 §3): how often each of a few queries occurs, year by year, as numbers
+"""Term history: how often each of a few queries occurs, year by year, as numbers
 (clauses, and their share of the year's clauses) and as a chart drawn on the server (SVG), so
 it reads without JavaScript and prints.
 """

@@ -76,7 +76,7 @@ def search_page(request):
 
 def json_errors(view):
     """An unexpected failure answered as JSON, like every other answer of an API or export
-    view (issue 11, item 14), and logged as Django logs a 500."""
+    view, and logged as Django logs a 500."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -309,7 +309,7 @@ def test_an_undocumented_field_fails_the_check():
     assert problems({"error": "x"}, "Error")  # and a field that went missing
 
 
-# -- issue 13: recurring language and term history ----------------------------------------------
+# -- recurring language and term history -------------------------------------------------------
 
 RECURRING = "/api/documents/{slug}/{language}/{label}/recurring"
 TREND = "/api/search/trend"

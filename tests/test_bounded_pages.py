@@ -1,4 +1,4 @@
-"""Pages bounded by the page, not the archive (issue 10): home and /documents/ run the same
+"""Pages bounded by the page, not the archive: home and /documents/ run the same
 number of queries however many texts the archive holds, /documents/ is paginated, and the
 search exports stream every hit."""
 

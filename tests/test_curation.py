@@ -1,5 +1,5 @@
 """A curator's review: `import_documents --dry-run` outlines without writing; admin and staff
-see each document's outline and import warnings; readers never see the warnings (issue 8 §2–§3)."""
+see each document's outline and import warnings; readers never see the warnings."""
 
 import io
 from html import unescape

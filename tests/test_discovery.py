@@ -1,4 +1,4 @@
-"""Discovery across languages (issue 13 §4): a search reaches clauses it does not match,
+"""Discovery across languages: a search reaches clauses it does not match,
 through the alignment of versions and through recurring language, and says how."""
 
 from html import unescape

@@ -1,4 +1,4 @@
-"""Atom feeds (issue 13): new and changed documents, and any search, valid as RFC 4287 says."""
+"""Atom feeds: new and changed documents, and any search, valid as RFC 4287 says."""
 
 import datetime
 import html

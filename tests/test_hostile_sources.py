@@ -1,4 +1,4 @@
-"""Hostile and careless input (issue 11): each bad source gets one line and an unchanged archive,
+"""Hostile and careless input: each bad source gets one line and an unchanged archive,
 or imports safely and every page of it renders; filters, error pages and headers hold up."""
 
 import json

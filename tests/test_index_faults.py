@@ -1,4 +1,4 @@
-"""Fault tests (issue 11, item 4 and 5): imports and builds killed at each phase, corrupt
+"""Fault tests: imports and builds killed at each phase, corrupt
 indexes. The archive and the index must agree after the next command, or `manage.py check`
 must report the drift and the command it names must repair it.
 

@@ -1,5 +1,5 @@
 """More than one machine: every change raises the archive's generation, each copy of the index
-records the generation it holds, and a copy that is behind catches up on its own (issue 10).
+records the generation it holds, and a copy that is behind catches up on its own.
 
 The last test runs two production servers (gunicorn, as `make serve`) with separate index
 folders against one database: PostgreSQL when the suite runs on it (CI), an SQLite file

@@ -1,4 +1,4 @@
-"""Recurring language and comparisons (issue 13 §1–2): on the real fixtures, where the GOSAT
+"""Recurring language and comparisons: on the real fixtures, where the GOSAT
 clause recurs in three texts and the Turkmenistan and Kyrgyz statements share two clauses and
 reword about ten, and on made-up texts in tests/texts_recurring/ for English and for imports."""
 

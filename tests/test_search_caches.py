@@ -1,5 +1,5 @@
 """The search caches belong to the process: one view of the index shared by every thread,
-replaced whole when the index changes (issue 10)."""
+replaced whole when the index changes."""
 
 import threading
 

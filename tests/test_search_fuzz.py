@@ -1,4 +1,4 @@
-"""Property test of the search pages (issue 11): any query and parameters, never a 5xx, never
+"""Property test of the search pages: any query and parameters, never a 5xx, never
 the reader's markup in the page. Hypothesis looks for the next hostile input for us."""
 
 import sys
@@ -89,7 +89,7 @@ SCRIPT_TAGS = "<script src="  # the page's own script (templates/base.html)
 @contextmanager
 def default_recursion_limit():
     """Python's default limit while a request runs, as in the server: Hypothesis raises the
-    limit for the test it runs, which hid the parser's RecursionError (issue 11, item 7)."""
+    limit for the test it runs, which hid the parser's RecursionError."""
     raised = sys.getrecursionlimit()
     sys.setrecursionlimit(1000)
     try:

@@ -1,4 +1,4 @@
-"""Search under hostile input and faults (issue 11): no 500, no stray rows, nothing let in."""
+"""Search under hostile input and faults: no 500, no stray rows, nothing let in."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""Search finds every clause that contains what the reader typed, as grep would (issue 9).
+"""Search finds every clause that contains what the reader typed, as grep would.
 
 Queries are drawn from the archive's own clauses: MeCab noun compounds and their parts,
 katakana runs and the names between ・, Latin acronyms and words, two-word English phrases, and

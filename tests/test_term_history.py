@@ -1,4 +1,4 @@
-"""Term history (issue 13 §3): clauses per year for one or several terms, as a chart that
+"""Term history: clauses per year for one or several terms, as a chart that
 reads without JavaScript, a table, CSV and JSON."""
 
 import csv

@@ -1,6 +1,6 @@
 """Getting the text out of sources as published (MOFA PDFs and web pages), for the text parser.
 
-Plain Python, no Django (issue 8 §4). `pdf_text` and `html_text` return what `parse_document`
+Plain Python, no Django. `pdf_text` and `html_text` return what `parse_document`
 reads from a .txt file: one line per printed line, a blank line between paragraphs, '\\n' line
 endings, no control characters. A file that cannot be read raises `SourceError`, one sentence.
 """

@@ -31,7 +31,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A web address a reader may follow: http(s) only (a javascript: or data: link in the manifest
-# would run in the reader's browser, issue 11 §6), a host, and none of the characters that end
+# would run in the reader's browser), a host, and none of the characters that end
 # an HTML attribute or a URL.
 _HTTP_URL = re.compile(r"^https?://[^\s/?#\"'<>\\^`{|}]+[^\s\"'<>\\^`{|}]*$", re.IGNORECASE)
 # The lengths of the columns these fields are stored in (archive/models.py): PostgreSQL refuses

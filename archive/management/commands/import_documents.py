@@ -71,7 +71,7 @@ class Command(BaseCommand):
             self.export_datasets()
 
     def export_datasets(self):
-        """Regenerate /data/ (issue 13). The import is committed by now: a failure here is
+        """Regenerate /data/. The import is committed by now: a failure here is
         a warning with the way to retry, never a failed import."""
         try:
             datasets.export_all()
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             )
 
     def review(self, prepared):
-        """A curator's look at what would be stored (issue 8 §2): one outline per file."""
+        """A curator's look at what would be stored: one outline per file."""
         for item in prepared:
             self.stdout.write(outline(item) + "\n")
             for warning in lost_label_warnings(item):
