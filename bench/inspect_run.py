@@ -24,7 +24,8 @@ from archive.models import Clause, Document, Recurrence  # noqa: E402
 from archive.recurring import most_similar_texts  # noqa: E402
 from bench.alternatives import Fts5Trigram, StockWhoosh, compare  # noqa: E402
 from bench.run import QUERIES, percentile  # noqa: E402
-from search.searching import SearchRequest, all_matches  # noqa: E402
+from search.results import SearchRequest  # noqa: E402
+from search.searching import all_matches  # noqa: E402
 
 FILTERS = {
     "lang": "document__language",

@@ -140,7 +140,7 @@ HAYSTACK_CONNECTIONS = {
 }
 # Index updates happen once per import or admin save, after commit (search/apps.py), not per row.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
-# Term bitmasks each server process keeps for the current index (search/searching.py), least
+# Term bitmasks each server process keeps for the current index (search/index_view.py), least
 # recently used first out; each is clauses / 8 bytes (2000 × 12 kB ≈ 25 MB at 100,000 clauses).
 SEARCH_CACHE_TERM_MASKS = int(os.environ.get("SEARCH_CACHE_TERM_MASKS", 2000))
 # A web worker's refresher thread (search/worker.py): how often it looks for a changed index

@@ -15,19 +15,12 @@ import MeCab
 from whoosh.analysis import CompositeAnalyzer, Filter, StemFilter, Token, Tokenizer
 from whoosh.lang import stemmer_for_language
 
-from archive.text import fold
+from archive.text import JAPANESE, KATAKANA, fold
 
-_KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # includes ー, excludes ・ and ゠
-_JAPANESE = (
-    "\u3041-\u309f"  # hiragana and voicing marks
-    + _KATAKANA
-    + "\u3005-\u3007\u303b"  # 々 〆 〇 〻
-    + "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # kanji
-)
-_IS_KATAKANA = re.compile(f"[{_KATAKANA}]")
+_IS_KATAKANA = re.compile(f"[{KATAKANA}]")
 # A Japanese run goes to MeCab; any other run of letters/digits is one word, as in Whoosh's
 # RegexTokenizer. The Latin class excludes Japanese so "gosat協力" splits into two runs.
-_RUNS = re.compile(f"(?P<ja>[{_JAPANESE}]+)|[^\\W_{_JAPANESE}]+")
+_RUNS = re.compile(f"(?P<ja>[{JAPANESE}]+)|[^\\W_{JAPANESE}]+")
 # After NFKC, ･ is ・ and ＝ is =; these join parts of one foreign name or loanword.
 _KATAKANA_JOINERS = frozenset("・=゠")
 # MeCab's part-of-speech tags for punctuation and symbols. A token so tagged is dropped only
@@ -369,11 +362,11 @@ def _stem(texts: list[str]) -> list[str]:
 # ---- Character n-grams: matching inside words, as grep does --------------------------------
 
 GRAM_SIZES = (1, 2, 3)  # a Japanese query of up to three characters is one exact term
-_JAPANESE_RUN = re.compile(f"[{_JAPANESE}]+")
+_JAPANESE_RUN = re.compile(f"[{JAPANESE}]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
-_JOINER_BETWEEN_KATAKANA = re.compile(f"(?<=[{_KATAKANA}])[・=゠](?=[{_KATAKANA}])")
+_JOINER_BETWEEN_KATAKANA = re.compile(f"(?<=[{KATAKANA}])[・=゠](?=[{KATAKANA}])")
 
 
 def fold_for_match(text: str) -> str:
@@ -418,7 +411,7 @@ class GramTokenizer(Tokenizer):
 
     Positions are not kept: a query of three Japanese characters or fewer is one term, and a
     longer one is the AND of its three-character pieces, checked against the text (see
-    search.searching). Pickles: it holds no state.
+    search.index_view). Pickles: it holds no state.
     """
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:

@@ -1,6 +1,6 @@
 """The search engine seam: the only module that opens the Whoosh folder, knows its files, its
 lock, its writers and the field names haystack gives it (`django_id`, `document`, `clause_pk`).
-`searching` asks it for a searcher and `indexing` for writers, counts and new folders, in
+`index_view` asks it for a searcher and `indexing` for writers, counts and new folders, in
 terms of documents and clauses; moving to another engine (docs/operations.md, "Scaling
 out") replaces this module and the query tree `search.query` builds.
 

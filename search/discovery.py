@@ -11,7 +11,8 @@ search reaches English ones. Each clause found keeps the path that led to it.
 from dataclasses import dataclass
 
 from archive.models import Clause, Document, Recurrence
-from search.searching import SearchResults, sort_out
+from search.results import SearchResults
+from search.searching import sort_out
 
 SHOWN = 10
 

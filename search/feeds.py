@@ -21,7 +21,8 @@ from archive.citations import paragraph_reference
 from archive.feeds import ENTRIES, VersionEntries, voice
 from archive.models import Document
 from search.forms import SearchForm
-from search.searching import Hit, SearchUnavailable, all_matches
+from search.results import Hit, SearchUnavailable
+from search.searching import all_matches
 
 SUMMARY_CHARS = 600  # a clause can run to thousands of characters; the entry links to it
 

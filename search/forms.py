@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from archive.facets import FACETS, LANGUAGES
-from search.searching import PER_PAGE, SORTS, SearchRequest
+from search.results import PER_PAGE, SORTS, SearchRequest
 
 MAX_PAGE = 1000
 

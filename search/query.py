@@ -390,7 +390,7 @@ GRAMS = "grams"  # the n-gram field (search.search_indexes.ClauseIndex.grams)
 
 class Lexicon(wq.Query):
     """A placeholder for the indexed terms of ``fieldname`` that contain ``text`` (``mode``
-    contains, prefix, suffix or exact); search.searching expands it against the index."""
+    contains, prefix, suffix or exact); search.index_view expands it against the index."""
 
     def __init__(self, fieldname: str, text: str, mode: str) -> None:
         self.fieldname, self.text, self.mode = fieldname, text, mode
@@ -413,7 +413,7 @@ class Lexicon(wq.Query):
 class Substring(wq.And):
     """Clauses whose folded text contains ``needle``: the AND of n-gram terms (and Latin words
     from the lexicon). When ``exact`` is false the terms only narrow the candidates, and
-    search.searching checks each candidate not already matched by ``known`` against its text."""
+    search.index_view checks each candidate not already matched by ``known`` against its text."""
 
     def __init__(self, subqueries, needle: str, exact: bool, known: wq.Query | None = None):
         super().__init__(subqueries)

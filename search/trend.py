@@ -6,7 +6,8 @@ it reads without JavaScript and prints.
 import re
 from dataclasses import dataclass, field
 
-from search.searching import SearchRequest, year_counts
+from search.results import SearchRequest
+from search.searching import year_counts
 
 MAX_TERMS = 6
 # Terms are separated by commas (Latin, full-width or Japanese) or semicolons.

@@ -12,17 +12,12 @@ from django.utils.log import log_response
 
 from archive import facets
 from archive.api import api_error
+from archive.text import has_japanese
 from search.discovery import discover
 from search.forms import SearchForm
-from search.searching import (
-    SearchResults,
-    SearchUnavailable,
-    has_japanese,
-    hits_in_chunks,
-    ordered_matches,
-    search,
-    suggestions,
-)
+from search.hits import hits_in_chunks
+from search.results import SearchResults, SearchUnavailable
+from search.searching import ordered_matches, search, suggestions
 from search.trend import MAX_TERMS, chart, split_terms, term_history
 
 

@@ -7,7 +7,7 @@ they first search.
 
 The refresher, every `SEARCH_REFRESH_SECONDS` (default 0.5 s):
 - swaps in a new, warmed view when the index folder has changed (an import, `make index`), so
-  no request waits for the caches of a new index version (search.searching.refresh);
+  no request waits for the caches of a new index version (search.index_view.refresh);
 - every `SEARCH_SYNC_SECONDS` (default 2 s), compares the archive's generation in the database
   with the one the index records, and when the index is behind, reindexes the documents
   changed since (search.indexing.catch_up): an import made on another web node, against the
@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connections
 
 from archive.signals import current_generation
-from search import backend, indexing, searching
+from search import backend, index_view, indexing
 from search.query import parse_query
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,9 @@ def start() -> None:
     with _started:
         if _thread is not None:
             return
-        searching.refresh()
+        index_view.refresh()
         parse_query("協力 cooperation")  # loads MeCab's dictionary before the first request
-        searching.refreshed_in_background = True
+        index_view.refreshed_in_background = True
         _thread = threading.Thread(target=_run, name="search-refresher", daemon=True)
         _thread.start()
 
@@ -58,7 +58,7 @@ def _run() -> None:
             if time.monotonic() - last_sync >= sync_every:
                 last_sync = time.monotonic()
                 sync()
-            searching.refresh()
+            index_view.refresh()
         except Exception:  # keep refreshing; the next round may succeed
             log.exception("The search refresher failed; retrying in %s s", refresh_every)
         finally:

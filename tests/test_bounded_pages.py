@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from archive import views
 from archive.models import Document, Work
-from search.searching import SearchRequest, search
+from search.results import SearchRequest
+from search.searching import search
 from tests.utils import TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
@@ -217,18 +218,18 @@ def test_an_export_past_its_limit_says_it_was_cut_short(client, seeded, monkeypa
 def test_an_export_loads_its_clauses_a_chunk_at_a_time(client, seeded, monkeypatch):
     """Memory of an export is bounded by the chunk, not the number of hits; the rows are the
     same, in the same order, whatever the chunk."""
-    from search import searching
+    from search import hits
 
     whole = streamed_text(client.get("/search/export.csv", {"q": "協力", "sort": "date"}))
     loaded = []
-    load_hits = searching.load_hits
+    load_hits = hits.load_hits
 
     def recording(scored, *args, **kwargs):
         loaded.append(len(scored))
         return load_hits(scored, *args, **kwargs)
 
-    monkeypatch.setattr(searching, "LOAD_CHUNK", 7)
-    monkeypatch.setattr(searching, "load_hits", recording)
+    monkeypatch.setattr(hits, "LOAD_CHUNK", 7)
+    monkeypatch.setattr(hits, "load_hits", recording)
     chunked = streamed_text(client.get("/search/export.csv", {"q": "協力", "sort": "date"}))
     assert chunked == whole
     rows = len(list(csv.reader(io.StringIO(whole)))) - 1

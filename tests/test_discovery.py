@@ -6,7 +6,8 @@ from html import unescape
 import pytest
 
 from search.discovery import discover
-from search.searching import SearchRequest, search
+from search.results import SearchRequest
+from search.searching import search
 from tests.utils import KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN, build_search_index, import_made_up
 
 pytestmark = pytest.mark.django_db

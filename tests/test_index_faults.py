@@ -261,6 +261,7 @@ def damage_folder(path: Path):
 def test_build_search_index_replaces_a_corrupt_index(seeded, scratch_index, damage):
     from archive.models import Clause
     from search import searching
+    from search.results import SearchRequest
 
     damage(scratch_index)
     call_command("build_search_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -271,7 +272,7 @@ def test_build_search_index_replaces_a_corrupt_index(seeded, scratch_index, dama
     ]
     with whoosh_index.open_dir(str(scratch_index)).searcher() as searcher:
         assert searcher.doc_count() == Clause.objects.count()
-    assert searching.search(searching.SearchRequest(q="GOSAT")).total > 0
+    assert searching.search(SearchRequest(q="GOSAT")).total > 0
 
 
 def test_repair_rebuilds_an_unreadable_index(seeded, scratch_index, capsys):

@@ -23,8 +23,9 @@ from haystack import connections as haystack_connections
 
 from archive.models import Clause, Document, DocumentChange
 from archive.signals import current_generation
-from search import indexing, searching, worker
-from search.searching import SearchRequest, search
+from search import index_view, indexing, worker
+from search.results import SearchRequest
+from search.searching import search
 from tests.utils import get, gunicorn, manage
 
 pytestmark = pytest.mark.nodes
@@ -70,7 +71,7 @@ def index_at(path: Path):
     finally:
         connection["PATH"] = kept
         haystack_connections.reload("default")
-        searching._forget_view()
+        index_view.forget()
 
 
 def test_every_import_raises_the_generation_once_and_logs_its_documents(
@@ -120,14 +121,14 @@ def test_a_copy_of_the_index_that_is_behind_catches_up_with_changes_made_elsewhe
             gone.delete()
             send_documents_changed([gone_pk])
         assert search(SearchRequest(q="ヴォルテクス")).total == 1
-    searching._forget_view()
+    index_view.forget()
     assert search(SearchRequest(q="ヴォルテクス")).total == 0  # this copy is behind
     assert indexing.indexed_generation(here) == generation < current_generation()
     kyrgyz_hits = search(SearchRequest(q="GOSAT", doc="2025-japan-kyrgyz-joint-statement")).total
     assert kyrgyz_hits > 0
 
     assert worker.sync() > 0  # what the refresher of this machine's web workers runs
-    searching._forget_view()
+    index_view.forget()
     assert search(SearchRequest(q="ヴォルテクス")).total == 1
     assert search(SearchRequest(q="GOSAT", doc="2025-japan-kyrgyz-joint-statement")).total == 0
     assert indexing.indexed_generation(here) == current_generation()
@@ -147,7 +148,7 @@ def test_a_worker_indexes_what_a_dead_process_of_its_machine_left_and_clears_its
     assert indexing.pending_documents() == [clause.document_id]
 
     assert worker.sync() > 0
-    searching._forget_view()
+    index_view.forget()
     assert search(SearchRequest(q="quorvandel")).total == 1
     assert indexing.pending_documents() == []
 

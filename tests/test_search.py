@@ -12,7 +12,8 @@ from whoosh import index as whoosh_index
 
 from archive.models import Clause, Document
 from search import indexing
-from search.searching import SearchRequest, search
+from search.results import SearchRequest
+from search.searching import search
 from tests.utils import FILES, TURKMENISTAN, index_at
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,12 @@ import threading
 
 import pytest
 from django.db import connections
+from whoosh import query as wq
 
 from archive.models import Clause
-from search import indexing, searching
-from search.searching import SearchRequest, search
+from search import index_view, indexing
+from search.results import SearchRequest, SearchUnavailable
+from search.searching import search
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +29,9 @@ QUERIES = [
 @pytest.fixture
 def fresh_start():
     """No view yet, as in a worker that has just started."""
-    searching._forget_view()
+    index_view.forget()
     yield
-    searching._forget_view()
+    index_view.forget()
 
 
 def in_threads(count: int, work):
@@ -72,17 +74,17 @@ def outcome(q: str, **options):
 
 def test_threads_share_one_view_and_build_facet_masks_once(seeded, fresh_start, monkeypatch):
     builds = []
-    build = searching._IndexView._build_facet_masks
+    build = index_view.IndexView._build_facet_masks
 
     def counted(view):
         builds.append(view)
         return build(view)
 
-    monkeypatch.setattr(searching._IndexView, "_build_facet_masks", counted)
+    monkeypatch.setattr(index_view.IndexView, "_build_facet_masks", counted)
 
     def work(_):
         found = search(SearchRequest(q="GOSAT"))
-        view = searching._view()
+        view = index_view.current()
         return view, view.facet_masks(), found.total
 
     (view_a, masks_a, total_a), (view_b, masks_b, total_b) = in_threads(2, work)
@@ -98,7 +100,7 @@ def test_threads_share_one_view_and_build_facet_masks_once(seeded, fresh_start, 
 
 def test_a_changed_index_gives_a_new_view_that_sees_the_change(seeded, scratch_index):
     assert search(SearchRequest(q="zyxquux")).total == 0
-    before = searching._view()
+    before = index_view.current()
     clause = Clause.objects.filter(document__language="en").first()
     clause.text += " zyxquux"
     clause.save()
@@ -106,20 +108,20 @@ def test_a_changed_index_gives_a_new_view_that_sees_the_change(seeded, scratch_i
 
     found = search(SearchRequest(q="zyxquux"))
     assert [hit.clause.pk for hit in found.hits] == [clause.pk]
-    after = searching._view()
+    after = index_view.current()
     assert after is not before
-    assert searching._view() is after  # and kept until the index changes again
+    assert index_view.current() is after  # and kept until the index changes again
     # A request that still holds the old view can finish with it.
     assert before.term_mask("text", "gosat")
 
 
 def test_a_full_build_swaps_in_a_new_view_and_the_old_one_still_answers(seeded, scratch_index):
     total = search(SearchRequest(q="GOSAT")).total
-    before = searching._view()
+    before = index_view.current()
     indexing.rebuild_all()  # a new folder swapped in, the old one removed
     assert search(SearchRequest(q="GOSAT")).total == total
-    assert searching._view() is not before
-    assert before.docmask(searching.wq.Term("text", "gosat")).bit_count() == total
+    assert index_view.current() is not before
+    assert before.docmask(wq.Term("text", "gosat")).bit_count() == total
 
 
 def test_many_threads_give_the_same_results_as_one(seeded, fresh_start):
@@ -129,7 +131,7 @@ def test_many_threads_give_the_same_results_as_one(seeded, fresh_start):
         for sort, page in (("relevance", 1), ("date", 1), ("relevance", 2))
     ]
     expected = [outcome(q, **options) for q, options in requests]
-    searching._forget_view()  # the threads start cold, and race to fill the caches
+    index_view.forget()  # the threads start cold, and race to fill the caches
 
     def work(i):
         order = [(i * 7 + n) % len(requests) for n in range(20)]
@@ -143,7 +145,7 @@ def test_many_threads_give_the_same_results_as_one(seeded, fresh_start):
 
 def test_the_term_mask_cache_is_bounded_by_the_setting(seeded, fresh_start, settings):
     settings.SEARCH_CACHE_TERM_MASKS = 3
-    view = searching._view()
+    view = index_view.current()
     for word in ("gosat", "japan", "cooperation", "climate", "energy"):
         view.term_mask("text", word)
     assert len(view._terms) == 3
@@ -152,14 +154,14 @@ def test_the_term_mask_cache_is_bounded_by_the_setting(seeded, fresh_start, sett
 @pytest.fixture
 def background_refresh(monkeypatch, fresh_start):
     """The process as a gunicorn worker runs it: a refresher swaps in new views."""
-    monkeypatch.setattr(searching, "refreshed_in_background", True)
+    monkeypatch.setattr(index_view, "refreshed_in_background", True)
 
 
 def test_in_a_web_worker_a_changed_index_is_swapped_in_warm_and_no_request_builds_it(
     seeded, scratch_index, background_refresh
 ):
-    assert searching.refresh()  # what a worker does at start
-    before = searching._view()
+    assert index_view.refresh()  # what a worker does at start
+    before = index_view.current()
     assert before._masks is not None  # facet masks built before the first request
     assert search(SearchRequest(q="GOSAT")).total > 0
 
@@ -170,14 +172,14 @@ def test_in_a_web_worker_a_changed_index_is_swapped_in_warm_and_no_request_build
 
     # Requests keep the previous, warm view until the refresher publishes the new one.
     assert search(SearchRequest(q="zyxquux")).total == 0
-    assert searching._view() is before
-    assert searching.refresh()
-    after = searching._view()
+    assert index_view.current() is before
+    assert index_view.refresh()
+    after = index_view.current()
     assert after is not before and after._masks is not None
     # The words the previous view was asked for are already masks in the new one.
     assert ("text", "gosat") in after._terms
     assert [hit.clause.pk for hit in search(SearchRequest(q="zyxquux")).hits] == [clause.pk]
-    assert not searching.refresh()  # nothing changed since
+    assert not index_view.refresh()  # nothing changed since
 
 
 def test_a_refresh_without_an_index_leaves_requests_to_say_how_to_build_it(
@@ -187,12 +189,12 @@ def test_a_refresh_without_an_index_leaves_requests_to_say_how_to_build_it(
     kept = connection["PATH"]
     connection["PATH"] = str(tmp_path / "none")
     try:
-        assert not searching.refresh()
-        with pytest.raises(searching.SearchUnavailable, match="make index"):
+        assert not index_view.refresh()
+        with pytest.raises(SearchUnavailable, match="make index"):
             search(SearchRequest(q="GOSAT"))
     finally:
         connection["PATH"] = kept
-        searching._forget_view()
+        index_view.forget()
 
 
 @pytest.mark.parametrize("sort", ["date", "oldest"])
@@ -208,7 +210,7 @@ def test_date_order_is_the_same_whether_the_hits_are_sorted_or_the_order_is_walk
 
     queries = ("協力", "cooperation", "GOSAT OR 気候変動", "中央アジア -日本")
     sorted_hits = {q: pages(q) for q in queries}
-    monkeypatch.setattr(searching, "SORT_FEW_HITS", 0)
+    monkeypatch.setattr(index_view, "SORT_FEW_HITS", 0)
     assert {q: pages(q) for q in queries} == sorted_hits
     every = search(SearchRequest(q="協力", sort=sort, per_page=500)).hits
     dates = [hit.clause.document.date for hit in every]
@@ -222,8 +224,8 @@ def test_a_rebuild_with_the_same_generation_number_is_seen(seeded, scratch_index
     from django.core.management import call_command
 
     assert search(SearchRequest(q="GOSAT")).total == 4
-    before = searching._view()
+    before = index_view.current()
     Clause.objects.filter(text__contains="GOSAT", document__language="en").delete()
     call_command("rebuild_index", interactive=False, verbosity=0)
-    assert searching._view() is not before
+    assert index_view.current() is not before
     assert search(SearchRequest(q="GOSAT")).total == 3

@@ -15,9 +15,10 @@ import pytest
 from django.core.management import call_command
 
 from archive.models import Clause
-from search import searching
+from search import index_view
 from search.analysis import analyze_terms, fold_for_match, normalize
-from search.searching import SearchRequest, all_matches, search
+from search.results import SearchRequest
+from search.searching import all_matches, search
 
 pytestmark = pytest.mark.django_db
 OPERATORS = {"or", "and", "not"}
@@ -158,7 +159,7 @@ def test_a_trailing_star_finds_the_words_that_start_so(seeded, query, starts):
 
 
 def test_a_wildcard_that_stands_for_too_many_words_says_so(seeded, monkeypatch):
-    monkeypatch.setattr(searching, "MAX_EXPANSIONS", 3)
+    monkeypatch.setattr(index_view, "MAX_EXPANSIONS", 3)
     results = search(SearchRequest(q="co*"))
     assert results.total > 0
     assert any("only the 3 most frequent were searched" in n for n in results.notices)

@@ -22,7 +22,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 
 from archive.ingest.errors import SourceError
-from archive.ingest.repairs import is_japanese_char
+from archive.text import is_wide
 
 # ---- PDF -------------------------------------------------------------------------------------
 
@@ -55,8 +55,8 @@ def _line_text(line: LTTextLineHorizontal) -> str:
             item.get_text() == "\n"
             or isinstance(before, LTChar)
             and isinstance(after, LTChar)
-            and is_japanese_char(before.get_text()[-1:])
-            and is_japanese_char(after.get_text()[:1])
+            and is_wide(before.get_text()[-1:])
+            and is_wide(after.get_text()[:1])
             and after.x0 - before.x1 < 0.5 * max(before.width, before.height)
         ):
             continue
@@ -252,7 +252,7 @@ def _collapse(line: str) -> str:
 
     def space(match: re.Match) -> str:
         before, after = line[match.start() - 1 : match.start()], line[match.end() :][:1]
-        joined = "\n" in match[0] and is_japanese_char(before) and is_japanese_char(after)
+        joined = "\n" in match[0] and is_wide(before) and is_wide(after)
         return "" if joined else " "
 
     return re.sub(r"[ \t\n\f\xa0]+", space, line).strip()

@@ -5,10 +5,10 @@ lines, so the answers live in one place.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from archive.ingest.repairs import strip_markup
+from archive.text import is_wide
 
 
 @dataclass
@@ -193,11 +193,12 @@ def marked_heading(text: str) -> tuple[str, str, int] | None:
 
 def display_width(text: str) -> int:
     """Columns the text takes in a fixed-width layout: full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(2 if is_wide(c) else 1 for c in text)
 
 
 def is_japanese(text: str) -> bool:
-    return any(display_width(c) == 2 for c in text[:40])
+    """Whether the line is set as Japanese: a full-width character among its first 40."""
+    return any(is_wide(c) for c in text[:40])
 
 
 def looks_like_heading(text: str) -> bool:

@@ -8,6 +8,8 @@ of the text itself: markup (`**`, `#`, `<sup>`, list dashes) is the only thing r
 import re
 import unicodedata
 
+from archive.text import is_wide
+
 # Markup the importer removes; everything else in a source file ends up in the archive.
 MARKUP = re.compile(
     r"\*\*|</?(?:sup|sub|b|i|strong|em)>|^\s*#{1,6}\s+|^\s*[-*]\s+(?=\S)(?!.*\s[-*][ \t]*$)", re.M
@@ -21,19 +23,6 @@ _CLOSED = re.compile(r"[。．！？!?：:.;；](?:[」』）)”\"'’\]])*$")
 _BULLET = re.compile(r"^[-*]\s+(?=\S)(?!.*\s[-*]$)")
 _HEADING_HASHES = re.compile(r"^#{1,6}\s+")
 _INLINE_TAGS = re.compile(r"</?(?:sup|sub|b|i|strong|em)>")
-
-
-def is_japanese_char(char: str) -> bool:
-    """Kana, kanji and the full-width forms Japanese typesetting uses."""
-    if not char:
-        return False
-    code = ord(char)
-    return (
-        0x3000 <= code <= 0x30FF  # CJK punctuation, hiragana, katakana
-        or 0x3400 <= code <= 0x9FFF  # CJK ideographs
-        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs (惠 and friends)
-        or 0xFF00 <= code <= 0xFFEF  # full-width and half-width forms
-    )
 
 
 def strip_markup(line: str) -> tuple[str, bool, bool, bool]:
@@ -76,7 +65,7 @@ def join_wrapped(first: str, second: str, language: str) -> str:
     if not first or not second:
         return first + second
     last, next_ = first[-1], second[0]
-    if language == "ja" or (is_japanese_char(last) and is_japanese_char(next_)):
+    if language == "ja" or (is_wide(last) and is_wide(next_)):
         latin_pair = last.isascii() and last.isalnum() and next_.isascii() and next_.isalnum()
         return first + (" " if latin_pair else "") + second
     if last == "-" and len(first) > 1 and first[-2].isalpha():
