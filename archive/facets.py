@@ -61,6 +61,27 @@ def year_label(value: str) -> str:
     return f"{value}年" if japanese_interface() and value.isdigit() else value
 
 
+def is_language(value: str) -> bool:
+    return value in LANGUAGES
+
+
+def is_year(value: str) -> bool:
+    """Four ASCII digits: ２０２５, ² or 10000 are no year the database or the index holds."""
+    return len(value) == 4 and value.isascii() and value.isdigit() and value != "0000"
+
+
+def is_kind(value: str) -> bool:
+    return value in Kind.values
+
+
+def is_series(value: str) -> bool:
+    return len(value) <= 200
+
+
+def is_country(value: str) -> bool:
+    return len(value) == 2 and value.isascii() and value.isalpha() and value.isupper()
+
+
 @dataclass(frozen=True)
 class Facet:
     name: str  # the search index's field
@@ -68,14 +89,64 @@ class Facet:
     lookup: str  # from a Work, in the database
     title: Promise  # heading of its list of values
     label: Callable[[str], str]  # a value as the interface shows it
+    accepts: Callable[[str], bool]  # whether a value can be one: browse and search alike
+    rule: Promise  # what a value must be, as the search page and the API say it
+    ignored: Promise  # browse's notice for a value that cannot be one (%(value)s, %(name)s)
 
+
+_NOT_A_CODE = _("“%(value)s” is not a two-letter code; the %(name)s filter was ignored.")
 
 FACETS = (
-    Facet("language", "lang", "documents__language", _("Language"), language_label),
-    Facet("year", "year", "date__year", _("Year"), year_label),
-    Facet("kind", "kind", "kind", _("Kind"), kind_label),
-    Facet("series", "series", "series", _("Series"), series_label),
-    Facet("country", "country", "countries__code", _("Country"), country_label),
+    Facet(
+        "language",
+        "lang",
+        "documents__language",
+        _("Language"),
+        language_label,
+        is_language,
+        _("lang must be a language code the archive knows: ja, en or ru."),
+        _NOT_A_CODE,
+    ),
+    Facet(
+        "year",
+        "year",
+        "date__year",
+        _("Year"),
+        year_label,
+        is_year,
+        _("year must be four digits, such as 2025."),
+        _("“%(value)s” is not a year; the year filter was ignored."),
+    ),
+    Facet(
+        "kind",
+        "kind",
+        "kind",
+        _("Kind"),
+        kind_label,
+        is_kind,
+        _("kind must be a kind of document such as joint-statement."),
+        _("“%(value)s” is not a kind of text; the kind filter was ignored."),
+    ),
+    Facet(
+        "series",
+        "series",
+        "series",
+        _("Series"),
+        series_label,
+        is_series,
+        _("series is too long."),
+        _("“%(value)s” is too long to be a series; the series filter was ignored."),
+    ),
+    Facet(
+        "country",
+        "country",
+        "countries__code",
+        _("Country"),
+        country_label,
+        is_country,
+        _("country must be a two-letter ISO code such as KZ."),
+        _NOT_A_CODE,
+    ),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}
 BY_PARAM = {facet.param: facet for facet in FACETS}

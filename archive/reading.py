@@ -11,10 +11,9 @@ from urllib.parse import quote
 from django.core.cache import cache
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from archive.facets import BY_PARAM, FACETS, toggled
-from archive.models import Clause, Document, Kind, Section, Work
+from archive.models import Clause, Document, Section, Work
 from archive.signals import current_generation
 
 
@@ -137,36 +136,18 @@ def browse(params) -> tuple[QuerySet[Work], dict[str, str], list[str]]:
 
 
 def active_filters(params) -> tuple[dict[str, str], list[str]]:
-    """The facet filters in `params` that can apply, and a notice for each that cannot."""
-    given = {facet.param: params.get(facet.param, "").strip() for facet in FACETS}
+    """The facet filters in `params` that can apply, and a notice for each that cannot (each
+    facet says what a value must be: archive.facets)."""
     active, notices = {}, []
-    for name, value in given.items():
+    for facet in FACETS:
+        value = params.get(facet.param, "").strip()
         if not value:
             continue
-        problem = _filter_problem(name, value)
-        if problem:
-            notices.append(problem)
+        if facet.accepts(value):
+            active[facet.param] = value
         else:
-            active[name] = value
+            notices.append(facet.ignored % {"value": value, "name": facet.param})
     return active, notices
-
-
-def _filter_problem(name: str, value: str) -> str:
-    """Why a browse filter value is ignored, or "": the database cannot take a year of 0,
-    10000, ０ or ², and an unknown kind would silently match nothing."""
-    is_year = value.isascii() and value.isdigit() and len(value) <= 4 and int(value) >= 1
-    if name == "year" and not is_year:
-        return _("“%(value)s” is not a year; the year filter was ignored.") % {"value": value}
-    if name == "kind" and value not in Kind.values:
-        return _("“%(value)s” is not a kind of text; the kind filter was ignored.") % {
-            "value": value
-        }
-    if name in ("lang", "country") and not (value.isascii() and len(value) == 2):
-        return _("“%(value)s” is not a two-letter code; the %(name)s filter was ignored.") % {
-            "value": value,
-            "name": name,
-        }
-    return ""
 
 
 def browse_facets(active: dict[str, str] | None = None, params=None) -> list[dict]:

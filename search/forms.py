@@ -3,40 +3,43 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from archive.facets import FACETS, LANGUAGES
+from archive.facets import FACETS
 from search.results import PER_PAGE, SORTS, SearchRequest
 
 MAX_PAGE = 1000
 
 
+class FacetField(forms.CharField):
+    """A facet's URL parameter: valid when its facet accepts the value (archive.facets says
+    what each must be, for browse and search alike)."""
+
+    def __init__(self, facet, **kwargs):
+        self.facet = facet
+        super().__init__(required=False, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.facet.accepts(value):
+            raise forms.ValidationError(self.facet.rule)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=False)
-    # ASCII only: \d takes ２０２５, which the index never holds.
-    lang = forms.RegexField(regex=r"\A[a-z]{2}\Z", required=False)
-    year = forms.RegexField(regex=r"\A[0-9]{4}\Z", required=False)
-    kind = forms.RegexField(regex=r"\A[a-z-]{1,40}\Z", required=False)
-    series = forms.CharField(required=False, max_length=200)
-    country = forms.RegexField(regex=r"\A[A-Z]{2}\Z", required=False)
     doc = forms.SlugField(required=False, max_length=120)
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
     page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
 
     error_messages = {
-        "lang": _("lang must be a language code the archive knows: ja, en or ru."),
-        "year": _("year must be four digits, such as 2025."),
-        "kind": _("kind must be a kind of document such as joint-statement."),
-        "country": _("country must be a two-letter ISO code such as KZ."),
         "doc": _("doc must be a document's slug."),
         "sort": _("sort must be relevance, date or oldest."),
         "page": _("page must be a whole number from 1 to 1000."),
-        "series": _("series is too long."),
+        **{facet.param: facet.rule for facet in FACETS},
     }
 
-    def clean_lang(self) -> str:
-        value = self.cleaned_data.get("lang", "")
-        if value and value not in LANGUAGES:
-            raise forms.ValidationError("unknown language")
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for facet in FACETS:
+            self.fields[facet.param] = FacetField(facet)
 
     def problems(self) -> list[str]:
         return [str(self.error_messages.get(name, e)) for name, e in self.errors.items()]

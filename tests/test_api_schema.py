@@ -348,3 +348,34 @@ def test_term_history_answers_match_their_schema(client, seeded, params):
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "GOSAT", "lang": "xx"}])
 def test_term_history_errors_are_the_documented_error_object(client, seeded, params):
     get_checked(client, TREND, TREND, 400, **params)
+
+
+# -- the facets, declared once ----------------------------------------------------------------
+
+FACET_SAMPLES = [
+    "ja", "en", "ru", "xx", "JA", "2025", "0000", "0", "２０２５", "10000", "KZ", "kz", "KAZ",
+    "joint-statement", "declaration", "Joint Statement", "bogus-kind", "Bilateral summit meetings",
+    "x" * 201,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/api/search/trend"])
+def test_the_api_describes_each_facet_parameter_as_archive_facets_declares_it(path):
+    """Each facet's parameter accepts, in the description, exactly the values the facet does
+    (archive/facets.py), so the API's 400s and its description cannot drift apart."""
+    from archive.facets import FACETS
+
+    parameters = {p["name"]: p for p in operation(path)["parameters"] if "name" in p}
+    for facet in FACETS:
+        schema = Draft202012Validator(parameters[facet.param]["schema"])
+        described = [value for value in FACET_SAMPLES if schema.is_valid(value)]
+        accepted = [value for value in FACET_SAMPLES if facet.accepts(value)]
+        assert described == accepted, facet.param
+
+
+def test_the_search_index_holds_a_keyword_field_for_each_facet():
+    from archive.facets import FACETS
+    from search.search_indexes import ClauseIndex
+
+    fields = ClauseIndex.fields
+    assert all(fields[facet.name].is_multivalued for facet in FACETS)

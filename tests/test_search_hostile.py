@@ -243,3 +243,17 @@ def test_an_invalid_filter_is_ignored_with_a_notice_on_the_page(client, seeded, 
     assert response.context["results"].total == unfiltered > 0
     html = response.content.decode()
     assert "year must be four digits" in html and "was ignored" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("param", "value", "rule"),
+    [("kind", "bogus-kind", "kind must be a kind of document"), ("lang", "fr", "lang must be")],
+)
+def test_search_and_browse_refuse_the_same_facet_values(client, seeded, param, value, rule):
+    """One rule per facet (archive/facets.py): a value browse ignores, search ignores too."""
+    search = client.get("/search/", {"q": "energy", param: value})
+    assert rule in search.content.decode() and "was ignored" in search.content.decode()
+    browse = client.get("/documents/", {param: value})
+    assert browse.status_code == 200
+    assert f"“{value}”" in browse.content.decode() and "ignored" in browse.content.decode()
