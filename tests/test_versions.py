@@ -8,15 +8,13 @@ reading order, and a reader expects the same rows whichever it is.
 """
 
 import io
-import re
-import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from archive.models import Document
-from tests.utils import Row, markers, side_by_side
+from tests.utils import Row, markers, side_by_side, with_authentic
 
 pytestmark = pytest.mark.django_db
 
@@ -32,21 +30,6 @@ NUMBERED = [str(n) for n in range(1, 9)]
 
 def import_versions(*paths):
     call_command("import_documents", *map(str, paths), stdout=io.StringIO(), stderr=io.StringIO())
-
-
-def with_authentic(tmp_path, pair: str, language: str) -> Path:
-    """A copy of a pair in which the other version is the translation of `language`'s."""
-    folder = tmp_path / pair
-    shutil.copytree(PAIRS / pair, folder)
-    manifest = folder / "manifest.toml"
-    head, *entries = manifest.read_text(encoding="utf-8").split("[[document]]")
-    for index, entry in enumerate(entries):
-        entry = re.sub(r"(?m)^(translation_of|authentic_language) = .*\n", "", entry)
-        if f'language = "{language}"' not in entry:
-            entry = entry.rstrip("\n") + f'\ntranslation_of = "{language}"\n\n'
-        entries[index] = entry
-    manifest.write_text("[[document]]".join([head, *entries]), encoding="utf-8")
-    return folder
 
 
 AUTHENTIC = pytest.mark.parametrize("authentic", ["en", "ja"], ids=["en-authentic", "ja-authentic"])
@@ -129,7 +112,7 @@ def test_labels_warnings_and_rows_do_not_depend_on_the_order_versions_are_import
 def test_a_paragraph_split_in_two_shares_one_row_and_later_rows_still_pair(
     client, tmp_path, authentic
 ):
-    import_versions(with_authentic(tmp_path, "split-paragraph", authentic))
+    import_versions(with_authentic(PAIRS, tmp_path, "split-paragraph", authentic))
     rows = side_by_side(client, KAZAKHSTAN)
     split = next(row for row in rows if "UNDP" in row.en.text)
     assert split.ja.labels == ["6", "7"] and split.en.labels == ["6"]
@@ -148,7 +131,7 @@ def test_a_paragraph_split_in_two_shares_one_row_and_later_rows_still_pair(
 
 @AUTHENTIC
 def test_a_preamble_paragraph_one_version_lacks_gets_a_row_of_its_own(client, tmp_path, authentic):
-    import_versions(with_authentic(tmp_path, "extra-preamble", authentic))
+    import_versions(with_authentic(PAIRS, tmp_path, "extra-preamble", authentic))
     rows = side_by_side(client, KYRGYZ)
     assert label_pairs(rows) == [
         (["p1"], ["p1"]),
@@ -165,7 +148,7 @@ def test_a_preamble_paragraph_one_version_lacks_gets_a_row_of_its_own(client, tm
 def test_a_clause_number_one_version_omits_leaves_the_others_paired_by_number(
     client, tmp_path, authentic
 ):
-    import_versions(with_authentic(tmp_path, "missing-number", authentic))
+    import_versions(with_authentic(PAIRS, tmp_path, "missing-number", authentic))
     rows = side_by_side(client, TURKMENISTAN)
     assert label_pairs(rows) == [
         (["p1"], ["p1"]),
@@ -184,7 +167,7 @@ def test_a_clause_number_one_version_omits_leaves_the_others_paired_by_number(
 def test_headings_pair_with_their_translations_and_an_extra_heading_stands_alone(
     client, tmp_path, authentic
 ):
-    import_versions(with_authentic(tmp_path, "sections", authentic))
+    import_versions(with_authentic(PAIRS, tmp_path, "sections", authentic))
     rows = side_by_side(client, FOREIGN_MINISTERS)
     outline = [
         (row.ja.text, row.en.text) if row.kind == "section" else (row.ja.labels, row.en.labels)

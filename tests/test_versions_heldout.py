@@ -11,13 +11,12 @@ is imported with either language as the authentic one: a reader expects the same
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from tests.utils import markers, side_by_side
+from tests.utils import markers, side_by_side, with_authentic
 
 pytestmark = pytest.mark.django_db
 
@@ -78,16 +77,7 @@ SIGNATURES = {
 
 def import_pair(tmp_path, pair: str, authentic: str) -> str:
     """Import a copy of the pair in which the other version is the translation of `authentic`."""
-    folder = tmp_path / pair
-    shutil.copytree(HELDOUT / pair, folder)
-    manifest = folder / "manifest.toml"
-    head, *entries = manifest.read_text(encoding="utf-8").split("[[document]]")
-    for index, entry in enumerate(entries):
-        entry = re.sub(r"(?m)^(translation_of|authentic_language) = .*\n", "", entry)
-        if f'language = "{authentic}"' not in entry:
-            entry = entry.rstrip("\n") + f'\ntranslation_of = "{authentic}"\n\n'
-        entries[index] = entry
-    manifest.write_text("[[document]]".join([head, *entries]), encoding="utf-8")
+    folder = with_authentic(HELDOUT, tmp_path, pair, authentic)
     call_command("import_documents", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
     return PAIRS[pair][0]
 

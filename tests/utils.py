@@ -7,6 +7,7 @@ import contextlib
 import http.client
 import io
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -145,6 +146,37 @@ def archive_snapshot():
         list(Clause.objects.values_list("pk", "label", "text", "section_id")),
         list(Signatory.objects.values_list("pk", "name", "title")),
     )
+
+
+def refused_import(make, tmp_path) -> str:
+    """Import a folder that `make` fills, which must be refused; the refusal's message, once
+    the archive is checked unchanged."""
+    from django.core.management.base import CommandError
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    make(folder)
+    before = archive_snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(folder)
+    assert archive_snapshot() == before
+    return str(error.value)
+
+
+def with_authentic(pairs: Path, tmp_path, pair: str, language: str) -> Path:
+    """A copy of the pair folder `pairs/pair` in which every other version is the translation
+    of `language`'s."""
+    folder = tmp_path / pair
+    shutil.copytree(pairs / pair, folder)
+    manifest = folder / "manifest.toml"
+    head, *entries = manifest.read_text(encoding="utf-8").split("[[document]]")
+    for index, entry in enumerate(entries):
+        entry = re.sub(r"(?m)^(translation_of|authentic_language) = .*\n", "", entry)
+        if f'language = "{language}"' not in entry:
+            entry = entry.rstrip("\n") + f'\ntranslation_of = "{language}"\n\n'
+        entries[index] = entry
+    manifest.write_text("[[document]]".join([head, *entries]), encoding="utf-8")
+    return folder
 
 
 def write_manifest(workdir, body):
