@@ -112,7 +112,7 @@ def test_hostile_input_is_refused_with_one_line_and_the_archive_unchanged(seeded
     assert "manifest.toml" in message or ".txt" in message
 
 
-# Limits (item 13), set low so the real fixtures cross them.
+# Limits, set low so the real fixtures cross them.
 LIMITS = {
     "text file size": ("IMPORT_MAX_TEXT_BYTES", 1000, "over the limit of 1,000 bytes"),
     "clause length": ("IMPORT_MAX_CLAUSE_CHARS", 50, "characters"),
@@ -214,7 +214,7 @@ def test_the_source_url_is_stored_only_when_it_is_http(client, seeded, tmp_path)
     assert b'href="https://example.org/statement"' in page.content
 
 
-# Content-Security-Policy (item 6).
+# Content-Security-Policy.
 @pytest.mark.parametrize(
     "path", ["/", "/documents/", f"/documents/{TURKMENISTAN}/ja/", "/api/documents/", "/nowhere/"]
 )
@@ -224,7 +224,7 @@ def test_every_response_carries_a_content_security_policy(client, seeded, path):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
 
 
-# Replacing a stored version (item 9).
+# Replacing a stored version.
 def test_another_file_replaces_a_version_only_with_replace_and_reports_lost_labels(
     seeded, tmp_path
 ):
@@ -249,7 +249,7 @@ def test_a_changed_file_that_drops_clauses_reports_their_labels(seeded, workdir)
     assert "will no longer be found" in err and "53" in err
 
 
-# Database errors during the write (item 12).
+# Database errors during the write.
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
@@ -277,7 +277,7 @@ def test_a_database_error_during_the_write_is_one_line_and_writes_nothing(
     assert archive_snapshot() == before
 
 
-# Browse filters (item 10).
+# Browse filters.
 @pytest.mark.parametrize("year", ["0", "10000", "9" * 20, "０", "²", "-1", "2025x"])
 def test_an_invalid_year_on_the_browse_page_is_ignored_with_a_notice(client, seeded, year):
     response = client.get("/documents/", {"year": year})
@@ -295,7 +295,7 @@ def test_a_valid_year_still_filters(client, seeded):
     assert {w.date.year for w in response.context["works"]} == {2017}
 
 
-# Error pages (item 14).
+# Error pages.
 def test_the_404_page_for_an_unmatched_url_is_a_plain_sentence(client, seeded):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
