@@ -1,25 +1,16 @@
 """Settings come from the environment: safe for local use, strict in production."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import utils
 
 
 def manage(*args, **env):
+    """manage.py with the environment's settings but for `env`, DEBUG and SECRET_KEY unset."""
     unset = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return utils.manage(*args, env=environment, check=False)
 
 
 def test_production_settings_pass_the_deployment_check():
