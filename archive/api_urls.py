@@ -3,6 +3,7 @@ from django.urls import path
 from archive import api
 
 app_name = "api"
+# Routes are path, view and name, as in archive/urls.py and search/urls.py: alike by design.
 urlpatterns = [
     path("", api.index, name="index"),
     path("documents/", api.document_list, name="document_list"),

@@ -187,6 +187,7 @@ class Clause(models.Model):
     )
 
     class Meta:
+        # Ordered and unique within its document, as a Document is within its work.
         ordering = ["document", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["document", "label"], name="unique_label_per_document")

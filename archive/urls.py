@@ -23,6 +23,7 @@ register_converter(LanguageConverter, "lang")
 register_converter(LabelConverter, "label")
 
 app_name = "archive"
+# Routes are path, view and name, here and in api_urls.py and search/urls.py: alike by design.
 urlpatterns = [
     path("", views.home, name="home"),
     path("documents/", views.document_list, name="document_list"),

@@ -61,6 +61,7 @@ def index_drift_check(app_configs=None, databases=None, **kwargs):
     ]
 
 
+# Each check returns one Warning of its own id, shaped like the others: one per way of drifting.
 @register("search", Tags.database)
 def generation_check(app_configs=None, databases=None, **kwargs):
     """The index holds an older generation of the archive than the database (another machine

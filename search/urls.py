@@ -4,6 +4,7 @@ from search import views
 from search.feeds import SearchFeed
 
 app_name = "search"
+# Routes are path, view and name, as in archive/urls.py and archive/api_urls.py: alike by design.
 urlpatterns = [
     path("search/", views.search_page, name="results"),
     path("search/about/", views.about, name="about"),

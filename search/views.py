@@ -285,6 +285,7 @@ def export_csv(request):
     )
 
 
+# The JSON export: the CSV export's steps with its own body and content type.
 @json_errors
 def export_json(request):
     found, error = _export(request)

@@ -245,6 +245,7 @@ INTERFACE = {
         "how_to_search": "検索の書き方",
         "shorter_searches": "次の短い検索なら条項が見つかります",
     },
+    # The English strings, key for key with the Japanese above: alike in shape by design.
     "en-US": {
         "html_lang": "en",
         "site": "Central Asia + Japan Diplomatic Texts",

@@ -206,6 +206,7 @@ def bad_input_cases():
         (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
         write_manifest(d, ENTRY.format(file="new.txt", slug="new-text") + 'preamble = "2"\n')
 
+    # One refused source per row, each a maker and the words its refusal must say.
     return {
         "empty file": (empty, "empty"),
         "binary file": (binary, "binary"),

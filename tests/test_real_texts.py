@@ -102,6 +102,7 @@ clauses = [[3, "1."], [4, "2."]]
 work = "invented-pair"
 
 [[text]]
+# The Japanese version: the English version's facts with its own file, url and pairs.
 file = "x-02-ja-pair.txt"
 url = "https://example.org/invented-ja"
 language = "ja"

@@ -93,6 +93,7 @@ def test_variant_spellings_are_indexed_as_the_same_tokens(typed, printed):
     assert analyze_terms(typed) == analyze_terms(printed)
 
 
+# Folding with offsets: a table shaped like the variant spellings above, on other data.
 @pytest.mark.parametrize(
     ("text", "folded", "offsets"),
     [
@@ -366,6 +367,7 @@ def test_several_default_fields_match_a_word_in_any_of_them():
     assert parsed.query == wq.Or([wq.Term("text", "oda"), wq.Term("title", "oda")])
 
 
+# What a query shows as typed: a table shaped like the others of this module, on other data.
 @pytest.mark.parametrize(
     ("typed", "plain"),
     [

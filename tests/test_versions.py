@@ -129,6 +129,7 @@ def test_a_paragraph_split_in_two_shares_one_row_and_later_rows_still_pair(
     assert "the 'ja' version has 12 clauses and this one 11" in en_warning
 
 
+# One disagreement between versions per test, each asserted as the one above is.
 @AUTHENTIC
 def test_a_preamble_paragraph_one_version_lacks_gets_a_row_of_its_own(client, tmp_path, authentic):
     import_versions(with_authentic(PAIRS, tmp_path, "extra-preamble", authentic))

@@ -41,6 +41,7 @@ _COLUMN_GAP = re.compile(r"[ \t]{2,}|\t|　{2,}")
 
 
 # ［参考］, （注）, (Note), [Reference], Note:, ※: notes printed after the text, not part of it.
+# A vocabulary of line shapes, as in residue.py and frontmatter.py: alike in shape only.
 NOTE = re.compile(
     r"^(?:(?:Note|Notes|Reference|注|参考)\s*[:：]|参考\s*[］\]】]"
     r"|[［\[【]\s*(?:参考|注|備考|Reference|Note)\s*[0-9０-９]*\s*[］\]】]"

@@ -116,6 +116,7 @@ GENRE_UNDER_TITLE = re.compile(
     re.I,
 )
 # The kind of text alone on a line under the title block.
+# Vocabularies of line shapes, here as in residue.py and backmatter.py: alike in shape only.
 GENRE_ALONE = re.compile(
     r"^(?:議長総括|議長サマリー|共同声明|共同宣言|共同プレスリリース|行動計画|chair(?:person|man)?'?s"
     r" summary|joint statement|joint declaration|joint press release|action plan"

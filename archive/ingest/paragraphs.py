@@ -46,6 +46,7 @@ _RECITAL_END = re.compile(r"[、，,;；]$")
 
 
 # How an English recital opens (Recalling that …, Recognizing …, Bearing in mind …).
+# A vocabulary of openings, as lines.py has of whole lines: alike in shape only.
 _RECITAL_OPENS = re.compile(
     r"^(?:Recalling|Recognizing|Recognising|Noting|Reaffirming|Welcoming|Emphasizing|Stressing"
     r"|Acknowledging|Considering|Desiring|Convinced|Determined|Bearing in mind|Expressing"

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         "whose clause counts differ; rebuild the index if it is missing or unreadable."
     )
 
+    # Timed and refused on a held lock as build_search_index is: the two commands' shared shape.
     def handle(self, *args, **options):
         start = time.perf_counter()
         try:
