@@ -185,16 +185,14 @@ def test_in_a_web_worker_a_changed_index_is_swapped_in_warm_and_no_request_build
 def test_a_refresh_without_an_index_leaves_requests_to_say_how_to_build_it(
     seeded, tmp_path, settings, background_refresh
 ):
-    connection = settings.HAYSTACK_CONNECTIONS["default"]
-    kept = connection["PATH"]
-    connection["PATH"] = str(tmp_path / "none")
+    default = {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(tmp_path / "none")}
+    settings.HAYSTACK_CONNECTIONS = {**settings.HAYSTACK_CONNECTIONS, "default": default}
     try:
         assert not index_view.refresh()
         with pytest.raises(SearchUnavailable, match="make index"):
             search(SearchRequest(q="GOSAT"))
     finally:
-        connection["PATH"] = kept
-        index_view.forget()
+        index_view.forget()  # the next test opens the real index again
 
 
 @pytest.mark.parametrize("sort", ["date", "oldest"])
