@@ -33,7 +33,7 @@ import: migrate
 index: import
 	$(MANAGE) build_search_index
 
-# The bulk downloads at /data/ (archive/datasets.py); each import rewrites them too.
+# The bulk downloads at /data/ (archive/research/datasets.py); each import rewrites them too.
 datasets: index
 	$(MANAGE) export_datasets
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from archive.models import Document, Work
 from archive.reading import get_version, versions_of
-from archive.recurring import also_said_in
+from archive.research.recurring import also_said_in
 
 # The OpenAPI 3.1 description of every endpoint below and every field of its answers, written
 # by hand; tests/test_api_schema.py checks real answers against it.
@@ -147,7 +147,7 @@ RECURRING_LISTED = 200
 
 def clause_recurring(request, slug: str, language: str, label: str):
     """The clauses of other texts that say nearly the same as this one, oldest first, each
-    with its similarity and its diff against this clause (archive/recurring.py)."""
+    with its similarity and its diff against this clause (archive/research/recurring.py)."""
     document = get_version(slug, language)
     if document is None:
         return not_found(f"No '{language}' version of '{slug}'. See /api/documents/ for texts.")

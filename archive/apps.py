@@ -17,6 +17,6 @@ class ArchiveConfig(AppConfig):
 
 def relink_changed(sender, document_ids, **kwargs):
     """Recurring-language links follow every change, in the transaction that makes it."""
-    from archive.recurring import relink
+    from archive.research.recurring import relink
 
     relink(document_ids)

@@ -1,4 +1,5 @@
-"""/data/: the bulk downloads (archive/datasets.py) listed with sizes and checksums, and served."""
+"""/data/: the bulk downloads (archive/research/datasets.py) listed with sizes and checksums,
+and served."""
 
 from pathlib import Path, PurePosixPath
 
@@ -10,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from archive import datasets
+from archive.research import datasets
 
 # The schema the TEI files validate against is served beside them.
 SCHEMA_NAME = "tei_subset.rng"

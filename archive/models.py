@@ -182,7 +182,7 @@ class Clause(models.Model):
     recurrences_count = models.PositiveIntegerField(
         default=0,
         db_index=True,
-        editable=False,  # derived from the links (archive/recurring.py), never typed in
+        editable=False,  # derived from the links (archive/research/recurring.py), never typed in
         help_text="Clauses of other texts that say nearly the same (archive/recurring.py).",
     )
 
@@ -265,7 +265,7 @@ class Recurrence(models.Model):
     """A clause of another text, in the same language, that says nearly the same thing.
 
     Stored in both directions; `similarity` is the Jaccard similarity of their shingles
-    (archive/recurring.py), 1.0 for the same words.
+    (archive/research/recurring.py), 1.0 for the same words.
     """
 
     clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="recurrences")

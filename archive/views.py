@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from archive import citations, facets, recurring
+from archive import citations, facets
 from archive.api import api_error, document_data
-from archive.comparison import compare
 from archive.models import Clause, Work
 from archive.reading import (
     BROWSE_SORTS,
@@ -29,6 +28,8 @@ from archive.reading import (
     versions_of,
     works_newest_first,
 )
+from archive.research import recurring
+from archive.research.comparison import compare
 
 LATEST_WORKS = 10
 WORKS_PER_PAGE = 50

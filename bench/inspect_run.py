@@ -21,7 +21,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from archive.models import Clause, Document, Recurrence  # noqa: E402
-from archive.recurring import most_similar_texts  # noqa: E402
+from archive.research.recurring import most_similar_texts  # noqa: E402
 from bench.alternatives import Fts5Trigram, StockWhoosh, compare  # noqa: E402
 from bench.run import QUERIES, percentile  # noqa: E402
 from search.results import SearchRequest  # noqa: E402

@@ -130,7 +130,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # The Whoosh index (a folder); `make run` builds it, imports keep it in step.
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
-# The bulk downloads served at /data/ (archive/datasets.py); every import rewrites them.
+# The bulk downloads served at /data/ (archive/research/datasets.py); every import rewrites them.
 DATASETS_DIR = Path(os.environ.get("DATASETS_DIR", VAR_DIR / "data"))
 HAYSTACK_CONNECTIONS = {
     "default": {
@@ -148,9 +148,9 @@ SEARCH_CACHE_TERM_MASKS = int(os.environ.get("SEARCH_CACHE_TERM_MASKS", 2000))
 SEARCH_REFRESH_SECONDS = float(os.environ.get("SEARCH_REFRESH_SECONDS", 0.5))
 SEARCH_SYNC_SECONDS = float(os.environ.get("SEARCH_SYNC_SECONDS", 2.0))
 
-# Recurring language (archive/recurring.py): links to clauses of other texts that say nearly the
-# same, recomputed in the transaction of each import or edit for the documents it changed. Off,
-# `manage.py find_recurring` computes them as a separate step.
+# Recurring language (archive/research/recurring.py): links to clauses of other texts that say
+# nearly the same, recomputed in the transaction of each import or edit for the documents it
+# changed. Off, `manage.py find_recurring` computes them as a separate step.
 FIND_RECURRING_LANGUAGE = env_flag("FIND_RECURRING_LANGUAGE", True)
 
 # Where `import_documents` looks when given no paths.

@@ -2,8 +2,8 @@
 
 From each hit on the first page: through the stored alignment to its counterparts in the
 other versions of its text, and from the hit or a counterpart, through recurring language
-(archive/recurring.py), to the clauses of other texts that say nearly the same. So an English
-search reaches Japanese-only texts (`greenhouse gas` → the Turkmenistan release's English
+(archive/research/recurring.py), to the clauses of other texts that say nearly the same. So an
+English search reaches Japanese-only texts (`greenhouse gas` → the Turkmenistan release's English
 paragraph 15 → its Japanese → the Tokyo Declaration's Japanese paragraph 17), and a Japanese
 search reaches English ones. Each clause found keeps the path that led to it.
 """

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
-from archive import datasets
 from archive.models import Clause, Document, Section, Work
+from archive.research import datasets
 from tests.utils import TOKYO_DECLARATION, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive import recurring
-from archive.comparison import compare
 from archive.models import Clause, Document, Recurrence
+from archive.research import recurring
+from archive.research.comparison import compare
 from search.analysis import fold_for_match
 from tests.utils import KYRGYZ, MADE_UP, TOKYO_DECLARATION, TURKMENISTAN, import_made_up
 

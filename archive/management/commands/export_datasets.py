@@ -1,10 +1,11 @@
-"""`manage.py export_datasets`: write the bulk downloads served at /data/ (archive/datasets.py)."""
+"""`manage.py export_datasets`: write the bulk downloads served at /data/
+(archive/research/datasets.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.template.defaultfilters import filesizeformat
 
-from archive import datasets
+from archive.research import datasets
 
 
 class Command(BaseCommand):

@@ -1,11 +1,12 @@
-"""`manage.py find_recurring`: recompute every recurring-language link (archive/recurring.py)."""
+"""`manage.py find_recurring`: recompute every recurring-language link
+(archive/research/recurring.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
 from archive.models import Clause
-from archive.recurring import relink_all
+from archive.research.recurring import relink_all
 
 
 class Command(BaseCommand):

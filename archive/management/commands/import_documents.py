@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import Error, IntegrityError, OperationalError, transaction
 
-from archive import datasets
 from archive.importing import import_prepared, lost_label_warnings, prepare_imports
 from archive.ingest.outline import outline
 from archive.ingest.sources import SourceError
+from archive.research import datasets
 
 UNCHANGED = "Nothing was imported; the archive is unchanged."
 

@@ -1,6 +1,6 @@
 """Comparing two statements clause by clause: what they share, what one rewords, what is new.
 
-Clauses are paired by the similarity recurring language uses (archive/recurring.py), each
+Clauses are paired by the similarity recurring language uses (archive/research/recurring.py), each
 clause with at most one of the other text, the most similar pairs first. A pair at
 `SHARED` or above is the same commitment; at `REWORDED` or above, the same subject reworded
 (shown with its diff); a clause left unpaired is new in its text.
@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from archive.models import Clause, Document
-from archive.recurring import REWORDED, SHARED, diff, shingles
+from archive.research.recurring import REWORDED, SHARED, diff, shingles
 
 
 @dataclass
