@@ -138,14 +138,33 @@ def _cells(lines: list[Line]) -> set[int]:
 
 def _gallery(lines: list[Line]) -> set[int]:
     """Indexes of photo captions numbered in a row (… Call on the President 1 / … 2): lines
-    the same but for a number at the end."""
+    the same but for a number at the end; and of a photograph's alternative text and caption
+    copied together (署名式 署名式, then 署名式): a line that says one phrase twice, and the
+    phrase alone on the line after it."""
     bare = [re.sub(r"\s*[0-9０-９]+$", "", line.text) for line in lines]
-    return {
+    numbered = {
         i + step
         for i in range(len(lines) - 1)
         if bare[i] == bare[i + 1] and bare[i] != lines[i].text and bare[i + 1] != lines[i + 1].text
         for step in (0, 1)
     }
+    doubled = set()
+    for i, line in enumerate(lines):
+        phrase = _said_twice(line.text)
+        if phrase:
+            doubled.add(i)
+            if i + 1 < len(lines) and lines[i + 1].text == phrase:
+                doubled.add(i + 1)
+    return numbered | doubled
+
+
+def _said_twice(text: str) -> str:
+    """The phrase a line says twice with a space between (署名式 署名式), or ""."""
+    half, gap = divmod(len(text) - 1, 2)
+    if gap or half < 2:
+        return ""
+    first, space, second = text[:half], text[half], text[half + 1 :]
+    return first if first == second and space in " 　" else ""
 
 
 def _bare_credit(text: str) -> bool:
