@@ -64,6 +64,12 @@ PLACES = {
     "Moscow": "Moscow",
     "Beijing": "Beijing",
     "Seoul": "Seoul",
+    # A capital named by its country, as news reports name it (in the Tajik capital).
+    "Tajik capital": "Dushanbe",
+    "Uzbek capital": "Tashkent",
+    "Kyrgyz capital": "Bishkek",
+    "Turkmen capital": "Ashgabat",
+    "Japanese capital": "Tokyo",
     # Where news services that report on the region date their stories from.
     "Prague": "Prague",
     "London": "London",
@@ -121,7 +127,7 @@ _MEETING_PLACE = re.compile(
     rf"(?P<ja>{_NAMES})(?:市|内)?(?:[(（][^()（）]{{1,12}}[)）])?"
     r"(?:において|にて|で開催|市|で(?![はもす]))"
     rf"|\b(?:in|at|visited|visit to|visits|arrived in)\s+(?:the\s+)?"
-    rf"(?:capital(?: city)? of\s+)?(?P<en>{_NAMES})\b"
+    rf"(?:capital(?: city)?(?: of)?,?\s+)?(?P<en>{_NAMES})\b"
     # アシガバットを訪問, ニューヨーク訪問中, アスタナに到着: where a visit took someone.
     rf"|(?P<visited>{_NAMES})(?:市)?(?:を訪問|訪問中|を訪れ|に到着)"
     # A wire-service dateline that opens the paragraph (see _WIRE).

@@ -241,8 +241,11 @@ def place_in_dateline(text: str) -> str:
         return ""
     before, after = parts
     for piece in (after, before):
-        # POLITICS | 21:29 / 11.07.2024: a news site's section and the hour, no place.
-        piece = re.sub(r"^[A-Z &]+\s*[|｜]|[|｜/]", "", piece)
+        # POLITICS | 21:29 / 11.07.2024, 2025-12-20 17:10:00 / News: a news site's section
+        # beside the date and hour is no place, unless it names a city the gazetteer knows.
+        segments = [p.strip() for p in re.split(r"[|｜/]", piece) if p.strip()]
+        if len(segments) > 1 or segments != [piece.strip()]:
+            piece = next((p for p in segments if gazetteer.find_place(p)), "")
         piece = piece.strip(" ，,、　.")
         piece = re.sub(r"^(?:にて|において|in|at)\s*|\s*(?:にて|において)$", "", piece).strip()
         if piece:
