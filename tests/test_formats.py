@@ -156,7 +156,7 @@ def check_title(doc, title):
 
 
 def check_subtitle(doc, subtitle):
-    assert doc.subtitle.strip(" -－―—「」") == subtitle
+    assert doc.subtitle.strip(" -－―—−「」") == subtitle
     assert not subtitle or subtitle not in doc.title, "the subtitle is also in the title"
 
 

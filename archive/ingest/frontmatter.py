@@ -16,6 +16,7 @@ from archive.ingest.lines import (
     CONTINUES,
     NAMES_A_TEXT,
     OPENING_REMARKS,
+    SALUTATION,
     SENTENCE_END,
     SENTENCE_PUNCTUATION,
     SPEAKER_LABEL,
@@ -33,7 +34,12 @@ from archive.ingest.parsed import (
     ParsedDocument,
 )
 from archive.ingest.repairs import join_wrapped
-from archive.ingest.residue import is_navigation, is_qualifier, split_link_suffix
+from archive.ingest.residue import (
+    is_link_words,
+    is_navigation,
+    is_qualifier,
+    split_link_suffix,
+)
 
 # [文書名] …, [場所] …, [年月日] …: the World and Japan database's metadata block.
 BRACKET_META = re.compile(r"^[\[［](?P<key>[^\]］]{1,12})[\]］]\s*(?P<value>.*)$")
@@ -65,7 +71,7 @@ ISSUER = re.compile(
 GENRE = re.compile(
     r"^(?:press releases?|報道発表|プレスリリース|news releases?|お知らせ|談話・コメント|会見・発表"
     r"|statements?|announcements?|報道・広報|(?:外務省・)?新着情報|what's new|press conferences?"
-    r"|記者会見|演説|スピーチ|speech(?:es)?|news and press releases?)$",
+    r"|記者会見|演説|スピーチ|speech(?:es)?|news and press releases?|ニュースリリース)$",
     re.I,
 )
 # A person named by office alone above the title: the minister whose page this is (麻生外務大臣).
@@ -129,10 +135,14 @@ GENRE_WORD = re.compile(
 )
 # A subtitle framed by matching dashes or brackets: -…-, －…－, ―…―, 「…」, 〜…〜.
 SUBTITLE = re.compile(
-    r"^(?:([-－―—–‐~〜～])\s*.+?\s*\1|「[^「」]+」|『[^『』]+』|〈.+〉|＜.+＞"
-    r"|[(（]\s*(?:Theme|テーマ)\s*[:：].+[)）])$",
+    r"^(?:([-－―—–‐−~〜～])\s*.+?\s*\1|「[^「」]+」|『[^『』]+』|〈.+〉|＜.+＞"
+    r"|[(（]\s*(?:Theme|テーマ)\s*[:：].+[)）]"
+    # (草の根・人間の安全保障無償資金協力の署名式(3月9日)): the occasion, under a speech's title.
+    r"|[(（](?=[^)）]{8})(?=[^)）]*[\u3040-\u9fff])(?![^)）]*(?:概要|評価|骨子|要旨|仮訳))[^。]+[)）])$",
     re.I,
 )
+# A line framed by dashes is a subtitle even where the page prints no title above it.
+_DASH_FRAMED = re.compile(r"^([-－―—–‐−])\s*\S.*\S\s*\1$")
 # Date and place printed in brackets after a title: …共同ステートメント（2009年3月5日、アスタナ）
 _TRAILING_DATELINE = re.compile(r"\s*[(（][^()（）]{6,60}[)）]\s*$")
 # A title part that ends like this goes on in the next line, even across a blank line.
@@ -185,6 +195,9 @@ def read_front_matter(
             # date 2019-12-20 Mirziyoyev, Abe hold talks: a database's stamp, then the line.
             doc.metadata_lines.append(MetadataLine("date", stamp.group().strip(), line.offset))
             rest = text[stamp.end() :]
+            if rest and is_link_words(rest):  # a newswire's button beside it (Submit Release)
+                doc.metadata_lines.append(MetadataLine("link", rest, line.offset + stamp.end()))
+                rest = ""
             if rest:
                 lines[index] = Line(rest, line.offset + stamp.end(), 0, number=line.number)
             else:
@@ -241,7 +254,7 @@ def read_front_matter(
             _add_title_line(doc, line, titles)  # - Action Plan -: the title's genre, framed
         elif titles and seen_subtitle and GENRE_ALONE.match(text) and not seen_date:
             _add_title_line(doc, line, titles)  # 議長総括 under the theme: the title's genre
-        elif titles and SUBTITLE.match(text) and not seen_subtitle:
+        elif (titles or _DASH_FRAMED.match(text)) and SUBTITLE.match(text) and not seen_subtitle:
             doc.metadata_lines.append(MetadataLine("subtitle", text, line.offset))
             seen_subtitle = True
         elif _BARE_LINK.match(text):
@@ -429,8 +442,8 @@ def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], in
     longest = 150 if is_japanese(text) else 400  # then checks.py warns about the length
     if not text or numbering(text) or marked_heading(text) or len(text) > longest:
         return False
-    if OPENING_REMARKS.match(text) or SPEAKER_LABEL.match(text):
-        return False  # a press conference record's first heading or speaker, not its title
+    if OPENING_REMARKS.match(text) or SPEAKER_LABEL.match(text) or SALUTATION.match(text):
+        return False  # a record's first heading or speaker, or a speech's salutation
     # A date in brackets can be part of a title (…記念日(2022年1月26日)に際する…書簡).
     if ends_sentence(text) or dates.find_date(_BRACKETED.sub("", text)):
         return False

@@ -126,9 +126,11 @@ OPENING_REMARKS = re.compile(r"^(?:冒頭発言|Opening (?:Remarks|Statement)s?)
 
 # How a speaker greets the audience: a line of its own, whole though it ends in a comma.
 SALUTATION = re.compile(
-    r"^(?:(?:Distinguished|Honou?rable|Dear)\s[\w ,']{1,60}|Ladies and gentlemen"
-    r"|Excellenc(?:y|ies)(?:,\s[\w ,]{1,40})?|Mr\.? (?:Chairman|President)"
-    r"|(?:ご列席の|ご来場の|お集まりの)?(?:皆様|皆さん))[、，,!！]?$",
+    r"^(?:(?:Distinguished|Honou?rable|Dear)\s[\w ,'.-]{1,80}|Ladies and gentlemen"
+    r"|(?:Your )?Excellenc(?:y|ies)(?:[, ]\s*[\w ,.'-]{1,100})?|Mr\.? (?:Chairman|President)"
+    r"|(?:ご列席の|ご来場の|お集まりの)?(?:皆様|皆さん)"
+    # マラヒモフ国民教育大臣、: the first person a Japanese speech addresses, by office.
+    r"|[^。、,，\s]{1,30}(?:大臣|大統領|首相|大使|閣下|議長|長官|知事|市長|校長))[、，,!！]?$",
     re.I,
 )
 # A title that names a speech: its opening, before its first heading, is its preamble.

@@ -65,6 +65,7 @@ _LINK_WORDS = {
     "accessibilitylinks",
     "breakingnews",
     "readalso",
+    "submitrelease",
     "originallypublished",
     "relatednews",
     # An aggregator's link back to the page it copied: to the source site.
@@ -104,7 +105,10 @@ _PHOTOGRAPH = re.compile(
 )
 # The salutation of a letter, on its own line: Your Excellency, / Dear Mr. President,
 _SALUTATION = re.compile(
-    r"^(?:Your Excellency|Excellency|Dear (?:(?:Mr|Ms|Mrs|Dr)\.\s*)?[^,.;:]{1,60})[,:]?$", re.I
+    r"^(?:Your Excellency|Excellency|Dear (?:(?:Mr|Ms|Mrs|Dr)\.\s*[^,.;:]{1,60}"
+    r"|(?:President|Minister|Prime Minister|Ambassador|Sir|Madam|Colleague)\b[^,.;:]{0,60}))"
+    r"[,:]?$",
+    re.I,
 )
 # A page's count of its readers (view-icon 1016, Views: 1,016, 閲覧数 1016) or reading time
 # (2 min read)
@@ -118,6 +122,11 @@ _STAMP = re.compile(
 )
 # A photograph's caption in the page's own words: …の様子, …の模様, …の姿 (the scene of …), with
 # what the picture shows in brackets after it (モニター画面).
+# 調印式に臨む(左から)…, (from left) …: a photograph's caption naming who stands where.
+_LEFT_TO_RIGHT = re.compile(
+    r"^[^。]{0,60}(?:[(（](?:前列|後列)?(?:左|右)から[)）]|\((?:from )?(?:left|right)\))[^。]*$",
+    re.I,
+)
 _SCENE = re.compile(r"^[^。]{2,80}(?:の様子|の模様|の姿)(?:[(（][^()（）。]{1,20}[)）])?$")
 # A photograph's caption that says who does what in it: 記念撮影する岩屋外務大臣, 握手する両首脳,
 # 懇談する岩屋大臣及び同令夫人 (a verb's attributive form, then the people it shows).
@@ -203,7 +212,7 @@ def residue_role(line: str) -> str | None:
     if _IMAGE.match(text) or _TABLE_RULE.match(text) or _RULE.match(text):
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
-    caption = caption or _WHO_DOES.match(unbulleted)
+    caption = caption or _WHO_DOES.match(unbulleted) or _LEFT_TO_RIGHT.match(text)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:
