@@ -216,6 +216,7 @@ def check(doc: ParsedDocument) -> None:
     _check_repeated_numbers(doc)
     _check_colon_lines(doc)
     _check_inner_title(doc)
+    _check_lone_heading(doc)
     _check_end(doc)
     _check_notes(doc)
     _check_all_preamble(doc)
@@ -533,6 +534,31 @@ def _check_inner_title(doc: ParsedDocument) -> None:
                 ],
             )
             return
+
+
+def _check_lone_heading(doc: ParsedDocument) -> None:
+    """The one unnumbered heading of a text, standing between two paragraphs numbered in one
+    run (3. … / タリマルジャン火力発電所 / 4. …), with none over the first: a photo's caption
+    more often than a section, since a text with sections opens with one."""
+    if len(doc.sections) != 1 or doc.sections[0].label:
+        return
+    section = doc.sections[0]
+    numbers = [
+        (c.offset < section.offset, int(m.group()))
+        for c in doc.clauses
+        if not c.is_preamble and (m := re.search(r"\d+", c.printed_label))
+    ]
+    before = [n for above, n in numbers if above]
+    after = [n for above, n in numbers if not above]
+    if before and after and before[0] == 1 and after[0] == before[-1] + 1:
+        line = doc.line_at(section.offset)
+        doc.warn(
+            "structure",
+            f"heading “{section.heading[:30]}” stands between paragraphs {before[-1]} and "
+            f"{after[0]}, which are numbered in one run, and no heading stands over paragraph "
+            f"1: it may be a caption; if so, set furniture = [{line}] in the manifest.",
+            line,
+        )
 
 
 def _check_end(doc: ParsedDocument) -> None:
