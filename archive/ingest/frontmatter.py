@@ -222,6 +222,7 @@ def read_front_matter(
             or is_place_line(text)
             and _venue_open(doc)
             or _venue_goes_on(lines, index)
+            or _venue_under_date(doc, lines, index)
         ):
             doc.metadata_lines.append(MetadataLine("place", text, line.offset))
         elif ISSUER.match(text) or not titles and _OFFICE_HOLDER.match(text):
@@ -503,6 +504,22 @@ def _venue_goes_on(lines: list[Line], index: int) -> bool:
         and len(text) <= 40
         and not SENTENCE_PUNCTUATION.search(text[:-1])
         and is_place_line(following)
+    )
+
+
+def _venue_under_date(doc: ParsedDocument, lines: list[Line], index: int) -> bool:
+    """October 27, 2015 / Nazarbayev University / [Provisional Translation]: a short line
+    between the date and the provisional-translation note names where the text was given."""
+    line = lines[index]
+    dated = [m for m in doc.metadata_lines if m.role == "date" and m.offset < line.offset]
+    end = lines[index + 1].offset if index + 1 < len(lines) else float("inf")
+    marked = any(line.offset < m.offset < end for m in doc.lines("provisional"))
+    return bool(
+        dated
+        and dated[-1] is doc.metadata_lines[-1]
+        and marked
+        and len(line.text) <= 60
+        and not SENTENCE_PUNCTUATION.search(line.text)
     )
 
 
