@@ -217,6 +217,7 @@ def check(doc: ParsedDocument) -> None:
     _check_colon_lines(doc)
     _check_inner_title(doc)
     _check_lone_heading(doc)
+    _check_heading_under_title(doc)
     _check_end(doc)
     _check_notes(doc)
     _check_all_preamble(doc)
@@ -557,6 +558,25 @@ def _check_lone_heading(doc: ParsedDocument) -> None:
             f"heading “{section.heading[:30]}” stands between paragraphs {before[-1]} and "
             f"{after[0]}, which are numbered in one run, and no heading stands over paragraph "
             f"1: it may be a caption; if so, set furniture = [{line}] in the manifest.",
+            line,
+        )
+
+
+def _check_heading_under_title(doc: ParsedDocument) -> None:
+    """The one unnumbered heading of a text, on the line right under the title and over every
+    paragraph (Japanese ODA Loan Signed … / Developing a Logistics Arterial …): a subtitle
+    printed with no dashes to frame it, more often than a section."""
+    titles = doc.lines("title")
+    if len(doc.sections) != 1 or doc.sections[0].label or not titles:
+        return
+    section, line = doc.sections[0], doc.line_at(doc.sections[0].offset)
+    under = line == doc.line_at(titles[-1].offset) + 1
+    if under and doc.clauses and all(c.section == 0 for c in doc.clauses):
+        doc.warn(
+            "title",
+            f"heading “{section.heading[:30]}” stands right under the title and over the whole "
+            f'text: it may be the subtitle; if so, set subtitle = "{section.heading}" and '
+            f"furniture = [{line}] in the manifest.",
             line,
         )
 
