@@ -54,11 +54,11 @@ EN_DATE_DMY = re.compile(
 )
 
 
-# 2022/1/26 or 2022-01-26, as a web page or a database prints the day it posted something;
+# 2022/1/26, 2022-01-26 or 2025.12.22, as a web page or a database prints the day it posted;
 # 24/12/2022 and 24.12.2022, day first, as Central Asian sites print it (12/24/2022, month
 # first, where the day is > 12).
 NUMERIC_DATE = re.compile(
-    r"(?<![0-9/.])(?:(?P<year>(?:19|20)\d\d)(?P<ysep>[/-])(?P<month>\d{1,2})(?P=ysep)"
+    r"(?<![0-9/.])(?:(?P<year>(?:19|20)\d\d)(?P<ysep>[/.-])(?P<month>\d{1,2})(?P=ysep)"
     r"(?P<day>\d{1,2})"
     r"|(?P<first>\d{1,2})(?P<sep>[/.])(?P<second>\d{1,2})(?P=sep)(?P<year2>(?:19|20)\d\d))"
     r"(?![0-9/.])"
