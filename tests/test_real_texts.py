@@ -43,6 +43,7 @@ def test_every_real_source_is_described_by_facts_a_scorer_can_read():
         assert re.fullmatch(r"[a-z]-\d\d-(ja|en)-[a-z0-9-]+\.txt", name), name
         assert facts["language"] == name.split("-")[2], name
         assert facts["genre"] in KINDS, name
+        assert facts["source"] in ("ministry-page", "embassy-page", "database", "pdf"), name
         assert facts["url"].startswith(("https://", "http://")), name
         lines = facts.get("title_lines", []) + facts.get("furniture_lines", [])
         lines += [n for n, *_ in facts.get("sections", []) + facts.get("clauses", [])]
