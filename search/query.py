@@ -363,10 +363,20 @@ class _Builder:
             for name in fields
             for words in node.alternatives
         ]
-        if not node.target and self.substrings:
-            # And wherever the folded characters occur, inside longer words too (as grep).
-            needle = fold_for_match(node.text).strip()
-            queries.append(substring_query(needle, known=_combine(wq.Or, list(queries))))
+        needle = fold_for_match(node.text).strip()
+        if not node.target and self.substrings and _has_japanese_run(needle):
+            # And wherever the folded characters occur, inside longer words too (as grep),
+            # which Japanese needs: it prints no spaces between words. An English word is
+            # matched whole, with its inflections, never inside another word (war, toward).
+            # Three tokens or more of one typed word match by their pairs, which may stand
+            # apart in a clause (歓迎し … した for 歓迎した): its characters are checked
+            # instead. A quoted phrase with spaces keeps its pairs: the text may print none.
+            exact = [
+                query
+                for query, words in zip(queries, node.alternatives * len(fields), strict=True)
+                if len(words) <= 2 or " " in needle
+            ]
+            queries = exact + [substring_query(needle, known=_combine(wq.Or, exact))]
             if not negated:
                 self.needles.add(needle)
         return _combine(wq.Or, queries)
@@ -383,6 +393,10 @@ class _Builder:
             fields = (node.target,) if node.target else self.fields
             return _combine(wq.Or, [Lexicon(name, runs[0][0], "prefix") for name in fields])
         return substring_query(folded)
+
+
+def _has_japanese_run(needle: str) -> bool:
+    return any(japanese for _run, japanese in substring_runs(needle))
 
 
 GRAMS = "grams"  # the n-gram field (search.search_indexes.ClauseIndex.grams)
