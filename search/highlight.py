@@ -127,6 +127,15 @@ def highlight(
     the snippet is the start of the text. A long text costs what its window costs
     (:func:`match_window`), not what the whole text would.
     """
+    return snippet_and_marks(text, terms, width=width, needles=needles)[0]
+
+
+def snippet_and_marks(
+    text: str, terms: Iterable[str], *, width: int = 160, needles: Iterable[str] = ()
+) -> tuple[str, tuple[str, ...]]:
+    """The snippet :func:`highlight` gives, and the marked strings of the clause, folded as
+    the index folds them (``partners``, ``温室効果ガス``): what the hit's link asks the
+    document page to mark, so the words marked there are the words that matched here."""
     terms, needles = list(terms), list(needles)
     offset, stop = match_window(text, terms, needles=needles, width=width)
     window = text[offset:stop]
@@ -145,7 +154,9 @@ def highlight(
     pieces.append(html.escape(window[position:end]))
     if offset + end < len(text):
         pieces.append(ELLIPSIS)
-    return "".join(pieces)
+    shown = [(a, b) for a, b in spans if start <= a and b <= end]
+    marked = dict.fromkeys(fold_for_match(window[a:b]).strip() for a, b in shown)
+    return "".join(pieces), tuple(word for word in marked if word)
 
 
 def match_window(

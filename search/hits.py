@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.safestring import mark_safe
 
 from archive.models import Clause, Document
-from search.highlight import highlight
+from search.highlight import snippet_and_marks
 from search.query import ParsedQuery
 from search.results import Hit
 
@@ -48,10 +48,10 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
             translations.setdefault((other.document.work_id, other.row), []).append(other)
     hits = []
     for clause, score in found:
-        snippet = (
-            highlight(clause.text, parsed.highlight_terms, needles=parsed.highlight_needles)
+        snippet, marked = (
+            snippet_and_marks(clause.text, parsed.highlight_terms, needles=parsed.highlight_needles)
             if with_snippets
-            else ""
+            else ("", ())
         )
         same = translations.get((clause.document.work_id, clause.row), [])
         hits.append(
@@ -60,6 +60,7 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
                 score,
                 mark_safe(snippet),  # noqa: S308 - escaped, then marked
                 [c for c in same if c.document_id != clause.document_id],
+                marked,
             )
         )
     return hits

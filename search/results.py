@@ -34,6 +34,7 @@ class Hit:
     score: float
     snippet: str  # HTML: escaped text with <mark> around matched words
     translations: list[Clause] = field(default_factory=list)
+    marked: tuple[str, ...] = ()  # the snippet's marked strings, folded: the link's ?hl=
 
 
 @dataclass

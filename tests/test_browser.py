@@ -119,6 +119,28 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
     page.close()
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_hit_lands_on_its_clause_with_the_searched_word_marked_whole_and_visible(
+    browser, archive_server, width
+):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(archive_server + "/search/?q=gases")
+    hit = page.locator(".hit", has=page.locator(".snippet mark", has_text=re.compile("^gas$")))
+    hit.locator(".hit-meta a[lang]").first.click()
+    target = page.locator(".clause:target")
+    expect(target).to_have_count(1)
+    # The clause says gasoline and gas: only the word that matched is marked.
+    expect(target).to_contain_text("gasoline")
+    expect(target.locator("mark")).to_have_text(["gas"])
+    colours = target.locator("mark").first.evaluate(
+        "m => [getComputedStyle(m).backgroundColor,"
+        " getComputedStyle(m.closest('.clause')).backgroundColor]"
+    )
+    assert colours[0] != colours[1], f"the mark has the landing clause's colour {colours}"
+    shoot(page, f"landing-mark-{width}")
+    page.close()
+
+
 def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{archive_server}/documents/{TURKMENISTAN}/parallel/")

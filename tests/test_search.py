@@ -3,7 +3,9 @@
 import csv
 import io
 import json
+import re
 import threading
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import call_command
@@ -147,6 +149,21 @@ def test_highlight_marks_exactly_the_matched_words(client, seeded):
     for hit in english:
         marked = [part.split("</mark>")[0] for part in hit["snippet_html"].split("<mark>")[1:]]
         assert {m.lower() for m in marked} == {"ammonia"}
+
+
+def test_a_hit_asks_its_page_to_mark_the_forms_its_snippet_marked(client, seeded):
+    html = client.get("/search/", {"q": "gases"}).content.decode()
+    links = []
+    results = html.split('<ol class="hits"')[1].split("</ol>")[0]
+    for hit in results.split('<li class="hit">')[1:]:
+        link = unquote(re.search(r'\?hl=([^"#]*)#', hit).group(1))
+        snippet = re.search(r'<p class="snippet"[^>]*>(.*?)</p>', hit, re.S).group(1)
+        marked = {m.lower() for m in re.findall(r"<mark>(.*?)</mark>", snippet)}
+        assert set(link.split("|")) - {""} == marked
+        links.append(link)
+    assert links
+    # The singular, found as a form of the word, is what its page is asked to mark.
+    assert any("gas" in link.split("|") for link in links)
 
 
 def test_nothing_found_page_says_what_was_searched_and_how_to_broaden(client, seeded):

@@ -1,5 +1,5 @@
 // Progressive enhancement only: copy buttons, and the searched words marked in the clause a
-// search hit led to (…/?hl=gosat|温室効果ガス#c15: the query's folded strings). Every page reads fully without this file.
+// search hit led to (…/?hl=gosat|温室効果ガス#c15: the strings its snippet marked, folded). Every page reads fully without this file.
 (function () {
   "use strict";
   function copy(text, button) {
@@ -20,6 +20,11 @@
       done();
     }
   }
+  var JAPANESE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+  var LETTER = /[\p{L}\p{N}]/u;
+  function inWord(character) {
+    return character !== "" && LETTER.test(character) && !JAPANESE.test(character);
+  }
   function fold(text) {
     return text.normalize("NFKC").toLowerCase();
   }
@@ -34,7 +39,10 @@
       if (folded.length !== text.length) { return; }
       var spans = [];
       words.forEach(function (word) {
+        var whole = !JAPANESE.test(word);
         for (var at = folded.indexOf(word); at !== -1; at = folded.indexOf(word, at + word.length)) {
+          // An English word is marked whole, as search matches it: "war", not in "toward".
+          if (whole && (inWord(folded.charAt(at - 1)) || inWord(folded.charAt(at + word.length)))) { continue; }
           spans.push([at, at + word.length]);
         }
       });
