@@ -15,6 +15,7 @@ from operator import and_, or_
 from django.conf import settings
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from archive import facets as archive_facets
 from archive.models import Clause
@@ -28,7 +29,7 @@ from search.backend import (
     index_signature,
     open_searcher,
 )
-from search.query import Lexicon, Substring
+from search.query import GRAMS, Lexicon, Substring
 from search.results import SearchUnavailable
 
 FACETS = tuple(facet.name for facet in archive_facets.FACETS)
@@ -214,6 +215,24 @@ class IndexView:
                 if " " not in word
             ]
         return self._words[fieldname]
+
+    def near_words(self, word: str, limit: int = 3) -> list[str]:
+        """Indexed words of letters and digits one or two edits from ``word`` (a misspelt
+        English word: conectivity), the nearest and most frequent first. A misspelling
+        rarely changes the first letter, so only words that share it are compared."""
+        if len(word) < 4 or has_japanese(word):
+            return []
+        most = 1 if len(word) < 6 else 2
+        near = [
+            (edits, word_)
+            for word_ in self.words(GRAMS)
+            if word_[:1] == word[:1] and abs(len(word_) - len(word)) <= most and word_ != word
+            if (edits := damerau_levenshtein(word_, word, limit=most)) <= most
+        ]
+        with self._lock:
+            frequency = self.reader.doc_frequency
+            near.sort(key=lambda pair: (pair[0], -frequency(GRAMS, pair[1]), pair[1]))
+        return [word_ for _edits, word_ in near[:limit]]
 
     def resolve(self, query: wq.Query, notices: list[str]) -> wq.Query:
         """`query` with each Lexicon placeholder replaced by the words it stands for."""

@@ -3,12 +3,14 @@ resolved on the current index view, totals and facets counted from bitmasks, a p
 two tiers (whole words by Whoosh, then words inside longer words), and suggestions for a
 search that found nothing. The view is search.index_view; loading hits, search.hits."""
 
+import re
 from dataclasses import dataclass, replace
 
 from whoosh import query as wq
 
 from archive.text import has_japanese
 from search import index_view
+from search.analysis import fold_for_match
 from search.backend import clause_term
 from search.hits import load_hits
 from search.index_view import numbers_in, sorting_for
@@ -187,6 +189,29 @@ def _plain(query: wq.Query, drop_exclusions: bool = False) -> wq.Query | None:
         kind = wq.Or if isinstance(query, wq.Or) else wq.And
         return kind(parts) if len(parts) > 1 else (parts[0] if parts else None)
     return query
+
+
+_LATIN_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def spellings(request: SearchRequest, limit: int = 2) -> list[tuple[str, int]]:
+    """For a search that found nothing: the search with a misspelt English word replaced by
+    an indexed word one or two edits away (conectivity → connectivity), as (query, hits),
+    with the same filters, for the searches that find clauses."""
+    with index_view.reading_index():
+        view = index_view.current()
+        found: list[tuple[str, int]] = []
+        typed_words = [m for m in _LATIN_WORD.finditer(request.q) if not has_japanese(m.group())]
+        for match in typed_words[:4]:  # each costs a few searches; a long query is no typo
+            typed = match.group()
+            for word in view.near_words(fold_for_match(typed)):
+                word = word.upper() if typed.isupper() else word
+                word = word.capitalize() if typed[:1].isupper() and typed[1:].islower() else word
+                candidate = request.q[: match.start()] + word + request.q[match.end() :]
+                total = search(replace(request, q=candidate, page=1)).total
+                if total and len(found) < limit:
+                    found.append((candidate, total))
+        return found
 
 
 def suggestions(request: SearchRequest, limit: int = 4) -> list[tuple[str, int]]:

@@ -17,7 +17,7 @@ from search.discovery import discover
 from search.forms import SearchForm
 from search.hits import hits_in_chunks
 from search.results import SearchResults, SearchUnavailable
-from search.searching import ordered_matches, search, suggestions
+from search.searching import ordered_matches, search, spellings, suggestions
 from search.trend import MAX_TERMS, chart, split_terms, term_history
 
 
@@ -60,6 +60,7 @@ def search_page(request):
             context["export_limit"] = EXPORT_LIMIT
             if not results.total and results.parsed.query is not None:
                 # Counted as the page would show them: versions of a clause as one hit.
+                context["spellings"] = spellings(results.request)
                 context["suggestions"] = suggestions(results.request)
                 context["japanese_query"] = has_japanese(results.parsed.normalized)
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)

@@ -166,6 +166,27 @@ def test_a_hit_asks_its_page_to_mark_the_forms_its_snippet_marked(client, seeded
     assert any("gas" in link.split("|") for link in links)
 
 
+def test_a_misspelt_word_that_finds_nothing_gets_a_correction_that_does(client, seeded):
+    html = client.get("/search/", {"q": "conectivity"}).content.decode()
+    assert "No clause matches “conectivity”" in html
+    assert re.search(r'Did you mean\s*<a href="\?q=connectivity">connectivity</a> \(1\)', html)
+    assert "Follow this search" not in html  # a misspelling is no search to follow
+    japanese = client.get("/search/", {"q": "Turkmenistn"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert "もしかして" in japanese.content.decode()
+    assert ">Turkmenistan</a>" in japanese.content.decode()
+    # A word the archive does not hold, near no word it does, gets no correction.
+    html = client.get("/search/", {"q": "Antarctica"}).content.decode()
+    assert "Did you mean" not in html and "Follow this search" in html
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last(client, seeded):
+    html = client.get("/search/", {"q": "テロ", "page": 99}).content.decode()
+    total = int(re.search(r"(\d+) clauses? match", html).group(1))
+    assert total and '<li class="hit">' not in html
+    assert "Page 99 is past the end: these results end on page 1." in html
+    assert 'href="?q=%E3%83%86%E3%83%AD&amp;page=1">Go to page 1</a>' in html
+
+
 def test_nothing_found_page_says_what_was_searched_and_how_to_broaden(client, seeded):
     html = client.get("/search/", {"q": "Antarctica", "lang": "ja"}).content.decode()
     assert "No clause matches “Antarctica”" in html
