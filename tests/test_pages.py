@@ -63,6 +63,30 @@ def facet_counts(html: str, heading: str) -> dict[str, int]:
     return {unescape(label): int(n) for label, n in re.findall(r">([^<>]+)</a> \((\d+)\)", section)}
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/documents/",
+        f"/documents/{KYRGYZ}/ja/",
+        f"/documents/{TURKMENISTAN}/parallel/",
+        "/search/?q=GOSAT",
+        "/recurring/",
+        "/compare/",
+        "/search/trend/?q=GOSAT",
+        "/data/",
+        "/no-such-page/",
+    ],
+)
+def test_every_research_tool_is_one_click_from_every_page(client, seeded, path):
+    response = client.get(path)
+    assert response.status_code == (404 if path == "/no-such-page/" else 200)
+    html = response.content.decode()
+    menu = html.split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    for tool in ("/documents/", "/recurring/", "/compare/", "/search/trend/", "/data/"):
+        assert f'href="{tool}"' in menu, (path, tool)
+
+
 def test_document_list_filters_combine_and_counts_follow_the_other_filters(client, seeded):
     html = page(client, "/documents/", country="TM", lang="ja")
     shown = set(re.findall(r'href="/documents/([a-z0-9-]+)/(?:ja|en)/"', html))
