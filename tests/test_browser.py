@@ -83,7 +83,7 @@ def test_reader_finds_the_turkmenistan_press_release_reads_it_side_by_side_and_c
     page.get_by_role("link", name="Joint Press Release on the outcomes").click()
     expect(page.locator("h1")).to_contain_text("Joint Press Release")
     header = page.locator(".site-header").bounding_box()
-    assert header["height"] < 70, header  # one line at 1280 px
+    assert header["height"] < 110, header  # two lines at 1280 px: the menu under the rest
     shoot(page, "03-document-en")
 
     page.get_by_role("link", name="Side by side").first.click()
@@ -138,6 +138,28 @@ def test_a_hit_lands_on_its_clause_with_the_searched_word_marked_whole_and_visib
     )
     assert colours[0] != colours[1], f"the mark has the landing clause's colour {colours}"
     shoot(page, f"landing-mark-{width}")
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_clause_page_offers_one_citation_and_folds_the_other_formats(
+    browser, archive_server, width
+):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/ja/15/")
+    expect(page.locator("#cite-plain")).to_be_visible()
+    for name, pre in (("BibTeX", "#cite-bibtex"), ("RIS", "#cite-ris"), ("CSL-JSON", "#cite-csl")):
+        expect(page.locator(pre)).to_be_hidden()
+        page.locator("summary", has_text=name).click()
+        expect(page.locator(pre)).to_be_visible()
+        page.locator("summary", has_text=name).click()
+    # The provisional translation is said once, on its own version.
+    badges = page.locator(".badge", has_text=re.compile("provisional translation", re.I))
+    expect(badges).to_have_count(1)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"clause page at {width} px: {height} px tall")
+    assert height < (1800 if width == 1280 else 3000), height
+    shoot(page, f"clause-citations-{width}")
     page.close()
 
 

@@ -5,7 +5,7 @@ table (archive.facets)."""
 import datetime
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from archive import citations, facets
 
@@ -84,3 +84,14 @@ def facet_label(value: str, facet_name: str) -> str:
 def percent(value: float) -> str:
     """0.654 → '65%': how similar two clauses are."""
     return f"{round(value * 100)}%"
+
+
+@register.simple_tag
+def likeness(similarity: float, pieces) -> str:
+    """How alike a clause is to the one it repeats, as the diff beside it shows: similarity
+    ignores punctuation and spaces, so a diff with changes is never called 100% the same."""
+    if all(op == "same" for op, _text in pieces):
+        return gettext("identical")
+    if round(similarity * 100) >= 100:
+        return gettext("the same words; punctuation or spacing differs")
+    return gettext("%(percent)s the same") % {"percent": percent(similarity)}
