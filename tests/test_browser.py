@@ -163,6 +163,18 @@ def test_a_clause_page_offers_one_citation_and_folds_the_other_formats(
     page.close()
 
 
+def test_side_by_side_gives_the_two_languages_the_width_of_the_page(browser, archive_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{archive_server}/documents/{TURKMENISTAN}/parallel/")
+    cells = page.locator("#row-17 td")
+    ja_box, en_box = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert abs(ja_box["y"] - en_box["y"]) < 1  # side by side
+    # Each language takes close to half of the 1,280 px, not a third of a narrower column.
+    assert ja_box["width"] >= 560 and en_box["width"] >= 560, (ja_box, en_box)
+    shoot(page, "side-by-side-1280")
+    page.close()
+
+
 def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{archive_server}/documents/{TURKMENISTAN}/parallel/")
@@ -175,6 +187,11 @@ def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
     assert page.locator("#row-17 th").bounding_box()["width"] <= 1
     caption = page.locator("table.parallel caption").bounding_box()
     assert caption["height"] < 40, caption
+    # Each cell is labelled with its language's name, and a rule sets each pair apart.
+    labels = cells.evaluate_all("cs => cs.map(c => getComputedStyle(c, '::before').content)")
+    assert labels == ['"Japanese"', '"English"'], labels
+    rule = page.locator("#row-17").evaluate("r => getComputedStyle(r).borderTopWidth")
+    assert float(rule.removesuffix("px")) >= 2, rule
     shoot(page, "07-side-by-side-narrow")
     page.close()
 
