@@ -175,6 +175,48 @@ def test_side_by_side_gives_the_two_languages_the_width_of_the_page(browser, arc
     page.close()
 
 
+NARROW_PAGES = [
+    "/",
+    "/documents/",
+    "/search/?q=GOSAT",
+    f"/documents/{TURKMENISTAN}/ja/",
+    f"/documents/{TURKMENISTAN}/parallel/",
+    f"/documents/{TURKMENISTAN}/ja/15/",
+    "/recurring/",
+    "/compare/",
+    f"/compare/?a={TURKMENISTAN}/ja&b={KYRGYZ}/ja",
+    "/search/trend/?q=GOSAT+OR+協力",
+    "/search/trend/?q=温室効果ガス,+connectivity,+テロ,+GOSAT",
+    "/data/",
+    "/search/about/",
+]
+
+
+@pytest.mark.parametrize("path", NARROW_PAGES)
+def test_no_page_is_wider_than_a_phone(browser, archive_server, path):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(archive_server + path)
+    wide = page.evaluate(
+        """() => [document.documentElement.scrollWidth,
+             Array.from(document.querySelectorAll('main *'))
+               .filter(e => e.getBoundingClientRect().right > 391)
+               .slice(0, 5).map(e => e.tagName + '.' + e.className)]"""
+    )
+    assert wide[0] <= 390, f"{path} is {wide[0]} px wide on a 390 px screen: {wide[1]}"
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/recurring/", "/search/?q=GOSAT", "/documents/"])
+def test_on_a_phone_the_content_comes_before_the_filters(browser, archive_server, path):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(archive_server + path)
+    filters = page.locator("main .facets, main .browse").first
+    content = page.locator("main ol.work-list, main ol.formulas, main .results").first
+    expect(filters).to_have_count(1)
+    assert content.bounding_box()["y"] < filters.bounding_box()["y"], path
+    page.close()
+
+
 def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{archive_server}/documents/{TURKMENISTAN}/parallel/")
