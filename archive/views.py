@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 from archive import citations, facets
@@ -29,6 +30,7 @@ from archive.reading import (
     works_newest_first,
 )
 from archive.research import recurring
+from archive.research.comparison import KINDS as COMPARISON_KINDS
 from archive.research.comparison import compare
 
 LATEST_WORKS = 10
@@ -239,8 +241,24 @@ def compare_texts(request):
     context = {"a": a, "b": b, "problem": problem}
     if a and not problem:
         context["similar"] = recurring.most_similar_texts(a, limit=10)
-        context["comparison"] = compare(a, b) if b else None
+        context["comparison"] = comparison = compare(a, b) if b else None
+        if comparison:
+            shown = request.GET.get("kind", "")
+            shown = shown if shown in COMPARISON_KINDS else ""
+            context["shown"], context["pairs"] = shown, comparison.only(shown)
+            context["kinds"] = [("", len(comparison.pairs), _("all clauses"))] + [
+                (kind, comparison.count(kind), _COMPARISON_NAMES[kind]) for kind in COMPARISON_KINDS
+            ]
     return render(request, "archive/compare.html", context, status=400 if problem else 200)
+
+
+_COMPARISON_NAMES = {
+    "shared": gettext_lazy("shared (nearly the same words)"),
+    "reworded": gettext_lazy("reworded"),
+    "related": gettext_lazy("same subject, other words"),
+    "only-a": gettext_lazy("only in A"),
+    "only-b": gettext_lazy("only in B"),
+}
 
 
 def _compared(value: str):

@@ -1,21 +1,24 @@
 """Comparing two statements clause by clause: what they share, what one rewords, what is new.
 
 Clauses are paired by the similarity recurring language uses (archive/research/recurring.py), each
-clause with at most one of the other text, the most similar pairs first. A pair at
-`SHARED` or above is the same commitment; at `REWORDED` or above, the same subject reworded
-(shown with its diff); a clause left unpaired is new in its text.
+clause with at most one of the other text, the most similar pairs first. A pair at `SHARED` or
+above is the same commitment; at `RECURS` or above, the same commitment reworded (shown with
+its diff); at `RELATED` or above, the same subject in other words; a clause left unpaired is
+new in its text.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from archive.models import Clause, Document
-from archive.research.recurring import REWORDED, SHARED, diff, shingles
+from archive.research.recurring import RECURS, RELATED, SHARED, diff, shingles
+
+KINDS = ("shared", "reworded", "related", "only-a", "only-b")
 
 
 @dataclass
 class Pair:
-    kind: str  # "shared", "reworded", "only-a" or "only-b"
+    kind: str  # one of KINDS
     a: Clause | None
     b: Clause | None
     similarity: float = 0.0
@@ -33,12 +36,15 @@ class Comparison:
 
     @property
     def counts(self) -> dict[str, int]:
-        kinds = ("shared", "reworded", "only-a", "only-b")
-        return {kind.replace("-", "_"): self.count(kind) for kind in kinds}
+        return {kind.replace("-", "_"): self.count(kind) for kind in KINDS}
+
+    def only(self, kind: str) -> list[Pair]:
+        """The pairs of one kind ("" for all), in the comparison's order."""
+        return [pair for pair in self.pairs if not kind or pair.kind == kind]
 
 
 def _scores(left: list[Clause], right: list[Clause], language: str) -> list[tuple]:
-    """(similarity, i, j) for every pair with similarity ≥ REWORDED: the shared shingles
+    """(similarity, i, j) for every pair with similarity ≥ RELATED: the shared shingles
     counted through an index of the right side, so unrelated pairs cost nothing."""
     right_sets = [shingles(c.text, language) for c in right]
     postings = defaultdict(list)
@@ -51,7 +57,7 @@ def _scores(left: list[Clause], right: list[Clause], language: str) -> list[tupl
         shared = Counter(j for value in mine for j in postings.get(value, ()))
         for j, n in shared.items():
             score = n / (len(mine) + len(right_sets[j]) - n)
-            if score >= REWORDED:
+            if score >= RELATED:
                 scores.append((score, i, j))
     return scores
 
@@ -73,7 +79,7 @@ def compare(a: Document, b: Document) -> Comparison:
             continue
         j, score = partner[i]
         other = right[j]
-        kind = "shared" if score >= SHARED else "reworded"
+        kind = "shared" if score >= SHARED else "reworded" if score >= RECURS else "related"
         pieces = diff(clause.text, other.text, a.language) if kind == "reworded" else []
         pairs.append(Pair(kind, clause, other, score, pieces))
         placed.add(j)

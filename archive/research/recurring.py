@@ -37,7 +37,10 @@ from archive.text import fold as folded
 
 RECURS = 0.5  # stored and shown as "also said in": nearly the same words
 SHARED = 0.8  # in a comparison: the same commitment, at most lightly edited
-REWORDED = 0.15  # in a comparison: the same subject reworded; below this, a new clause
+# In a comparison: from RECURS, the same commitment reworded (shown with its diff); from
+# RELATED, the same subject in other words (the two set side by side: a diff of clauses a
+# quarter alike marks nearly every word); below RELATED, a clause new in its text.
+RELATED = 0.15
 SKETCH = 16
 POSTING_CAP = 64
 CANDIDATES = 48  # compared exactly per clause, those sharing the most sketch entries
