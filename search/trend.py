@@ -102,6 +102,15 @@ class Chart:
     baseline: float
     left: int
     right: int
+    gaps: list[dict] = field(default_factory=list)  # {"x", "width"}: years with no text
+
+    @property
+    def top(self) -> int:
+        return TOP
+
+    @property
+    def plot_height(self) -> float:
+        return self.baseline - TOP
 
     @property
     def year_labels_y(self) -> float:
@@ -112,61 +121,84 @@ class Chart:
         return self.left - 6
 
 
-def _nice_top(value: float) -> float:
-    """The axis maximum: 1, 2 or 5 times a power of ten, at least `value`."""
+def _nice_step(value: float, whole: bool) -> float:
+    """The step between value ticks, 1, 2 or 5 times a power of ten, so that about four steps
+    reach `value`; counts step by whole numbers (no 1.25 clauses)."""
     if value <= 0:
         return 1.0
+    rough = value / 4
     power = 1.0
-    while power * 10 < value:
+    while power * 10 <= rough:
         power *= 10
-    while power > value:
+    while power > rough:
         power /= 10
-    for step in (1, 2, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    return max(1.0, step) if whole else step
+
+
+def _calendar(years: list[str]) -> list[str]:
+    """Every year from the first to the last: the axis keeps the distance between dated
+    texts, and a year with none shows as a gap, not as a line drawn across it."""
+    if not years or not all(year.isdigit() for year in years):
+        return years or [""]
+    return [str(year) for year in range(int(years[0]), int(years[-1]) + 1)]
 
 
 def chart(history: TermHistory, measure: str = "clauses") -> Chart:
-    """Lines of clauses (or share of the year's clauses) per year, one per term."""
+    """Lines of clauses (or share of the year's clauses) per year, one per term, broken where
+    the archive holds no text of a year."""
 
     def value(series, year):
         if measure == "share":
             return history.share(series, year) * 100
         return series.counts.get(year, 0)
 
-    years = history.years or [""]
-    top = _nice_top(max((value(s, y) for s in history.series for y in years), default=0))
+    years = _calendar(history.years)
+    dated = set(history.years)
+    highest = max((value(s, y) for s in history.series for y in dated), default=0)
+    step = _nice_step(highest, whole=measure != "share")
+    top = step * max(1, -(-highest // step))  # the first tick at or above the highest value
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(1, len(years) - 1)
+    spacing = plot_w / max(1, len(years) - 1)
 
     def x(i):
-        return round(LEFT + (i * step if len(years) > 1 else plot_w / 2), 1)
+        return round(LEFT + (i * spacing if len(years) > 1 else plot_w / 2), 1)
 
     def y(v):
         return round(TOP + plot_h * (1 - v / top), 1)
 
-    label_every = max(1, len(years) // 12)  # at most about a dozen year labels
+    label_every = max(1, -(-len(years) // 12))  # at most about a dozen year labels
     x_ticks = [{"x": x(i), "label": year} for i, year in enumerate(years) if i % label_every == 0]
     y_ticks = []
-    for k in range(5):
-        v = top * k / 4
+    for k in range(round(top / step) + 1):
+        v = step * k
         text = f"{v:g}%" if measure == "share" else f"{v:g}"
         y_ticks.append({"y": y(v), "label": text})
+    gaps = [
+        {"x": x(i) - spacing / 2, "width": spacing}
+        for i, year in enumerate(years)
+        if year not in dated
+    ]
     lines = []
     for n, series in enumerate(history.series):
-        values = [
-            (x(i), y(value(series, year)), value(series, year)) for i, year in enumerate(years)
-        ]
+        runs: list[list[tuple]] = [[]]
+        for i, year in enumerate(years):
+            if year in dated:
+                runs[-1].append((x(i), y(value(series, year)), value(series, year), year))
+            elif runs[-1]:
+                runs.append([])
+        points = [point for run in runs for point in run]
         lines.append(
             {
                 "term": series.term,
-                "points": " ".join(f"{px},{py}" for px, py, _v in values),
+                "segments": [  # a year alone between gaps is its marker only
+                    " ".join(f"{px},{py}" for px, py, _v, _y in run) for run in runs if len(run) > 1
+                ],
                 "markers": [
                     {"x": px, "y": py, "left": px - 4, "top": py - 4, "year": year, "value": v}
-                    for (px, py, v), year in zip(values, years, strict=True)
+                    for px, py, v, year in points
                 ],
                 **STYLES[n % len(STYLES)],
             }
         )
-    return Chart(WIDTH, HEIGHT, x_ticks, y_ticks, lines, y(0), LEFT, WIDTH - RIGHT)
+    return Chart(WIDTH, HEIGHT, x_ticks, y_ticks, lines, y(0), LEFT, WIDTH - RIGHT, gaps)

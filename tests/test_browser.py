@@ -724,7 +724,7 @@ def test_research_tools_show_recurring_language_comparisons_history_and_discover
     page.goto(f"{archive_server}/search/trend/?q=GOSAT, 協力, テロ")
     chart = page.locator("svg.trend-chart")
     expect(chart).to_be_visible()
-    expect(chart.locator("polyline")).to_have_count(3)
+    expect(chart.locator("g.series")).to_have_count(3)
     assert chart.bounding_box()["width"] > 600
     expect(page.locator(".trend-table tbody tr")).to_have_count(2)  # 2017 and 2025
     shoot(page, f"{prefix}-23-term-history")

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from lxml import etree
 
-from search.trend import split_terms
+from search.trend import Series, TermHistory, chart, split_terms
 from tests.utils import index_at
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +52,58 @@ def test_several_terms_share_one_chart_and_one_table(client, seeded):
         html.index('<svg class="trend-chart"') : html.index("</svg>", html.index("trend-chart")) + 6
     ]
     chart = etree.fromstring(svg.encode())  # well-formed SVG, drawn on the server
-    assert len(chart.findall(".//polyline")) == 3
-    assert "温室効果ガス" in chart.findtext("title")
+    assert len(chart.findall("{*}g")) == 3  # one line per term
+    assert "温室効果ガス" in chart.findtext("{*}title")
     table = html[html.index('<table class="trend-table">') :]
     headers = re.findall(r'<th scope="col">([^<]+)</th>', table)
     assert headers == ["Year", "Clauses", "温室効果ガス", "connectivity", "テロ"]
     assert "<script" not in html[html.index("<main") :]  # reads without JavaScript
+
+
+def chart_of(html: str):
+    start = html.index('<svg class="trend-chart"')
+    return etree.fromstring(html[start : html.index("</svg>", start) + 6].encode())
+
+
+def test_years_with_no_text_are_gaps_the_lines_do_not_cross(client, seeded):
+    chart = chart_of(get(client, "/search/trend/", q="協力, GOSAT").content.decode())
+    # The seeds are of 2017 and 2025: the seven years between hold no text.
+    gaps = chart.findall("{*}rect[@class='gap']")
+    assert [g.findtext("{*}title") for g in gaps] == ["No text of this year in the archive"] * 7
+    spans = [(float(g.get("x")), float(g.get("x")) + float(g.get("width"))) for g in gaps]
+    for line in chart.findall(".//{*}polyline"):
+        xs = [float(point.split(",")[0]) for point in line.get("points").split()]
+        assert not any(min(xs) < left and right < max(xs) for left, right in spans)
+    years = [t.text for t in chart.findall("{*}text") if t.get("text-anchor") == "middle"]
+    assert years[0] == "2017" and years[-1] == "2025" and len(years) >= 5
+
+
+def test_a_line_joins_consecutive_years_and_breaks_where_a_year_has_no_text():
+    history = TermHistory(
+        ["2017", "2018", "2025"],
+        {"2017": 40, "2018": 30, "2025": 80},
+        [Series("ODA", {"2017": 5, "2018": 2, "2025": 3})],
+    )
+    drawn = chart(history)
+    (line,) = drawn.lines
+    assert len(line["segments"]) == 1 and len(line["segments"][0].split()) == 2  # 2017–2018
+    assert [m["year"] for m in line["markers"]] == ["2017", "2018", "2025"]
+    assert len(drawn.gaps) == 6  # 2019 to 2024
+    assert [t["label"] for t in drawn.y_ticks] == ["0", "2", "4", "6"]
+
+
+def test_counts_have_whole_number_ticks(client, seeded):
+    for q in ("GOSAT", "協力", "テロ, connectivity"):
+        chart = chart_of(get(client, "/search/trend/", q=q).content.decode())
+        labels = [t.text for t in chart.findall("{*}text") if t.get("text-anchor") == "end"]
+        assert labels and all(label.isdigit() for label in labels), (q, labels)
+        assert labels[0] == "0" and len(labels) >= 2
+
+
+def test_the_header_search_box_does_not_take_the_list_of_terms(client, seeded):
+    html = get(client, "/search/trend/", q="GOSAT, テロ").content.decode()
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    assert 'value=""' in header and "GOSAT, テロ" not in header
 
 
 def test_share_measure_scales_the_chart_in_per_cent(client, seeded):
