@@ -53,6 +53,7 @@ def work_summary(work: Work) -> dict:
         "kind": work.kind,
         "series": work.series,
         "meeting": work.meeting,
+        "meeting_ja": work.meeting_ja,
         "date": work.date.isoformat() if work.date else None,
         "countries": [c.code for c in work.countries.all()],
         "authentic_language": work.authentic_language,

@@ -37,7 +37,7 @@ from archive.ingest.sources import (
 from archive.models import Clause, Country, Document, Section, Signatory, Work
 from archive.signals import send_documents_changed
 
-WORK_FIELDS = ("kind", "series", "meeting", "countries")
+WORK_FIELDS = ("kind", "series", "meeting", "meeting_ja", "countries")
 
 
 @dataclass
@@ -388,7 +388,12 @@ def _write_document(item: PreparedDocument) -> ImportResult:
     entry, parsed = item.entry, item.parsed
     work, _ = Work.objects.update_or_create(
         slug=entry.slug,
-        defaults={"kind": entry.kind, "series": entry.series, "meeting": entry.meeting},
+        defaults={
+            "kind": entry.kind,
+            "series": entry.series,
+            "meeting": entry.meeting,
+            "meeting_ja": entry.meeting_ja,
+        },
     )
     work.countries.set([_country(code) for code in entry.countries])
     document = Document.objects.filter(work=work, language=entry.language).first()

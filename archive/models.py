@@ -44,6 +44,9 @@ class Work(models.Model):
         max_length=200, blank=True, help_text="e.g. Central Asia + Japan Dialogue Summit"
     )
     meeting = models.CharField(max_length=200, blank=True, help_text="e.g. 1st")
+    meeting_ja = models.CharField(
+        max_length=200, blank=True, help_text="Its name in Japanese, e.g. 日・キルギス首脳会談"
+    )
     countries = models.ManyToManyField(Country, related_name="works", blank=True)
     authentic_language = models.CharField(
         max_length=10, blank=True, help_text="Language of the authentic text, when known."

@@ -87,6 +87,22 @@ def test_every_research_tool_is_one_click_from_every_page(client, seeded, path):
         assert f'href="{tool}"' in menu, (path, tool)
 
 
+def test_the_japanese_interface_names_meetings_and_ordinals_in_japanese(client, seeded):
+    def page(url, language):
+        return unescape(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+
+    japanese = page("/documents/", "ja")
+    assert '<span lang="ja">日・キルギス首脳会談</span>' in japanese
+    assert '<span lang="ja">第1回</span>' in japanese and '<span lang="ja">第6回</span>' in japanese
+    assert "Summit Meeting</span>" not in japanese and ">1st<" not in japanese
+    english = page("/documents/", "en")
+    assert '<span lang="en">Japan–Kyrgyz Summit Meeting</span>' in english
+    assert '<span lang="en">1st</span>' in english
+    document = page(f"/documents/{KYRGYZ}/ja/", "ja")
+    assert "日・キルギス首脳会談" in document
+    assert "ほぼ同じ表現" in document and "Said nearly the same" not in document
+
+
 def test_document_list_filters_combine_and_counts_follow_the_other_filters(client, seeded):
     html = page(client, "/documents/", country="TM", lang="ja")
     shown = set(re.findall(r'href="/documents/([a-z0-9-]+)/(?:ja|en)/"', html))

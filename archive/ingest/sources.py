@@ -42,6 +42,7 @@ FIELD_LENGTHS = {
     "source_url": 500,
     "series": 200,
     "meeting": 200,
+    "meeting_ja": 200,
     "place": 200,
 }
 
@@ -66,6 +67,7 @@ LINE_CORRECTIONS = (
 OPTIONAL = (
     "series",
     "meeting",
+    "meeting_ja",
     "countries",
     "translation_of",
     "authentic_language",
@@ -103,6 +105,7 @@ class ManifestEntry:
     kind: str
     series: str = ""
     meeting: str = ""
+    meeting_ja: str = ""  # the meeting's name in Japanese, for the Japanese interface
     countries: tuple[str, ...] = ()
     translation_of: str = ""
     authentic_language: str = ""

@@ -3,6 +3,7 @@ interface's language: the same wording as the citations (archive.citations) and 
 table (archive.facets)."""
 
 import datetime
+import re
 
 from django import template
 from django.utils.translation import get_language, gettext
@@ -78,6 +79,28 @@ def facet_label(value: str, facet_name: str) -> str:
     """A facet's value as the interface shows it: {{ "KZ"|facet_label:"country" }}."""
     facet = facets.BY_NAME.get(facet_name)
     return facet.label(str(value)) if facet else value
+
+
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+@register.simple_tag
+def meeting_name(work) -> str:
+    """The work's meeting as the interface says it: 1st is 第1回 in Japanese, and a named
+    meeting takes the manifest's Japanese name (meeting_ja) when there is one."""
+    if _voice() == "ja":
+        if ordinal := _ORDINAL.match(work.meeting):
+            return f"第{ordinal.group(1)}回"
+        return work.meeting_ja or work.meeting
+    return work.meeting
+
+
+@register.simple_tag
+def meeting_language(work) -> str:
+    """The language the meeting's name is shown in, for its lang attribute."""
+    if _voice() == "ja" and (_ORDINAL.match(work.meeting) or work.meeting_ja):
+        return "ja"
+    return "en"
 
 
 @register.filter
