@@ -1,11 +1,14 @@
-"""Read-only JSON API over the archive: texts with their versions, and one version in full."""
+"""Read-only JSON API over the archive: texts with their versions, and one version in full;
+its description, as JSON and as a reference page."""
 
 import json
 from functools import cache
 from pathlib import Path
 
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from archive.models import Document, Work
 from archive.reading import get_version, versions_of
@@ -22,10 +25,92 @@ def openapi_description() -> dict:
 
 
 def index(request):
-    """/api/: the description of the API, as JSON a browser shows."""
-    return JsonResponse(
-        openapi_description(), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
+    """/api/: the description of the API, as JSON for scripts (and with ?format=json), and as
+    a reference page, drawn from the same description, for a browser that asks for HTML."""
+    wanted = request.get_preferred_type(["application/json", "text/html"])
+    if request.GET.get("format") != "json" and wanted == "text/html":
+        response = render(request, "archive/api_reference.html", reference(openapi_description()))
+    else:
+        response = JsonResponse(
+            openapi_description(), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def reference(description: dict) -> dict:
+    """The OpenAPI description as a page lists it: each endpoint with its parameters and
+    answers, then each schema with its fields; a `$ref` becomes the schema's name."""
+
+    def shape(schema: dict | bool) -> dict:
+        schema = schema if isinstance(schema, dict) else {}  # `true`: any value
+        ref = schema.get("$ref", "").rsplit("/", 1)[-1]
+        kind = schema.get("type", "")
+        kind = " or ".join(kind) if isinstance(kind, list) else kind
+        if kind == "array" and "items" in schema:
+            item = shape(schema["items"])
+            kind = f"array of {item['ref'] or item['type']}"
+        return {
+            "ref": ref,
+            "type": kind,
+            "enum": schema.get("enum", []),
+            "pattern": schema.get("pattern", ""),
+            "description": schema.get("description", ""),
+        }
+
+    def parameter(given: dict) -> dict:
+        name = given.get("$ref", "").rsplit("/", 1)[-1]
+        return description["components"]["parameters"][name] if name else given
+
+    endpoints = []
+    for path, operations in description["paths"].items():
+        for method, operation in operations.items():
+            answers = []
+            for status, answer in operation["responses"].items():
+                content = answer.get("content", {}).get("application/json", {})
+                answers.append(
+                    {
+                        "status": status,
+                        "description": answer.get("description", ""),
+                        **shape(content.get("schema", {})),
+                    }  # fmt: skip
+                )
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": operation.get("operationId", path),
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "required": p.get("required", False),
+                            "description": p.get("description", ""),
+                            **{
+                                k: v
+                                for k, v in shape(p.get("schema", {})).items()
+                                if k != "description"
+                            },
+                        }  # fmt: skip
+                        for p in map(parameter, operation.get("parameters", []))
+                    ],
+                    "answers": answers,
+                }
+            )
+    schemas = [
+        {
+            "name": name,
+            **shape(schema),
+            "fields": [
+                {"name": field, "required": field in schema.get("required", []), **shape(sub)}
+                for field, sub in schema.get("properties", {}).items()
+            ],
+        }
+        for name, schema in description["components"]["schemas"].items()
+    ]
+    return {"info": description["info"], "endpoints": endpoints, "schemas": schemas}
 
 
 def api_error(message: str, status: int) -> JsonResponse:

@@ -9,8 +9,10 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Count
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -45,9 +47,26 @@ def place(document: Document) -> str:
 
 
 class VersionEntries:
-    """What every entry about a language version says the same way, in either feed."""
+    """What every entry about a language version says the same way, in either feed; and the
+    page a browser gets instead of the XML (a feed reader asks for Atom, a browser for HTML):
+    what the feed is, its address to copy, and its entries."""
 
     feed_type = AtomFeed
+
+    def __call__(self, request, *args, **kwargs):
+        wanted = request.get_preferred_type(["application/atom+xml", "text/html"])
+        if wanted == "text/html":
+            feed = self.get_feed(self.get_object(request, *args, **kwargs), request)
+            address = request.build_absolute_uri(request.get_full_path())
+            response = render(
+                request,
+                "feed_page.html",
+                {"feed": feed.feed, "entries": feed.items, "address": address},
+            )
+        else:
+            response = super().__call__(request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
 
     def item_author_name(self, item) -> str:
         # Every text of the archive is issued by Japan's foreign ministry (archive.citations);

@@ -21,7 +21,12 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy
+            policy = self.policy
+            if settings.DEBUG and response.status_code >= 400:
+                # Django's own error pages under DEBUG (`make run`) are styled inline; they
+                # show only on a developer's machine, never with DEBUG off.
+                policy += "; style-src 'self' 'unsafe-inline'"
+            response["Content-Security-Policy"] = policy
         return response
 
 

@@ -78,3 +78,26 @@ def test_a_text_without_a_language_is_its_versions_in_json(client, seeded):
     assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
     # Japanese stays readable in the JSON itself.
     assert "中央アジア" in client.get("/api/documents/").content.decode()
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_browser_reads_the_api_description_as_a_reference_page(client, seeded):
+    from archive.api import openapi_description
+
+    description = openapi_description()
+    page = client.get("/api/", HTTP_ACCEPT=BROWSER)
+    assert page["Content-Type"].startswith("text/html") and "Accept" in page["Vary"]
+    html = page.content.decode()
+    for path, operations in description["paths"].items():
+        for method, operation in operations.items():
+            assert f"<code>{method.upper()} {path}</code>" in html
+            assert f'id="{operation["operationId"]}"' in html
+    for name in description["components"]["schemas"]:
+        assert f'id="schema-{name}"' in html
+    assert "<code>q</code>" in html and "<code>GET /api/search</code>" in html
+    # Scripts, curl (*/*) and ?format=json get the description itself.
+    for accept, query in (("application/json", ""), ("*/*", ""), (BROWSER, "?format=json")):
+        answer = client.get("/api/" + query, HTTP_ACCEPT=accept)
+        assert answer["Content-Type"] == "application/json" and answer.json() == description

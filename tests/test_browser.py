@@ -189,6 +189,8 @@ NARROW_PAGES = [
     "/search/trend/?q=温室効果ガス,+connectivity,+テロ,+GOSAT",
     "/data/",
     "/search/about/",
+    "/api/",
+    "/feeds/documents.atom",
 ]
 
 
@@ -214,6 +216,22 @@ def test_on_a_phone_the_content_comes_before_the_filters(browser, archive_server
     content = page.locator("main ol.work-list, main ol.formulas, main .results").first
     expect(filters).to_have_count(1)
     assert content.bounding_box()["y"] < filters.bounding_box()["y"], path
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_browser_reads_the_api_and_the_feeds_as_pages(browser, archive_server, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(archive_server + "/api/")
+    expect(page.locator("h1")).to_contain_text("JSON API")
+    expect(page.locator("#search h2")).to_have_text("GET /api/search")
+    expect(page.locator("#schema-Hit")).to_be_visible()
+    shoot(page, f"api-reference-{width}")
+    page.goto(archive_server + "/feeds/documents.atom")
+    expect(page.locator("h1")).to_contain_text("new and changed documents")
+    expect(page.locator(".feed-address")).to_have_value(archive_server + "/feeds/documents.atom")
+    expect(page.locator(".feed-entries li")).to_have_count(5)  # the five seed versions
+    shoot(page, f"feed-page-{width}")
     page.close()
 
 

@@ -305,3 +305,30 @@ def test_a_search_without_hits_can_still_be_followed(client, seeded):
 def test_a_search_with_an_ignored_filter_offers_no_feed(client, seeded):
     html = client.get("/search/", {"q": "GOSAT", "year": "0"}).content.decode()
     assert "/search/feed" not in html
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("url", ["/feeds/documents.atom", "/search/feed?q=GOSAT"])
+def test_a_browser_gets_a_page_that_says_what_the_feed_is_and_a_reader_gets_atom(
+    client, seeded, url
+):
+    page = client.get(url, HTTP_ACCEPT=BROWSER, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "Accept" in page["Vary"]
+    html = page.content.decode()
+    assert "This is an Atom feed" in html
+    assert f'value="http://testserver{html_escape(url)}"' in html  # the address to copy
+    atom = client.get(url, HTTP_ACCEPT="application/atom+xml,application/xml;q=0.9,*/*;q=0.8")
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    entries = etree.fromstring(atom.content).findall("{http://www.w3.org/2005/Atom}entry")
+    listed = html.split('<ol class="feed-entries">')[1].split("</ol>")[0]
+    assert entries and listed.count("<li") == len(entries)
+    for entry in entries:
+        title = entry.findtext("{http://www.w3.org/2005/Atom}title")
+        assert html_escape(title) in listed
+
+
+def html_escape(text: str) -> str:
+    return html.escape(text, quote=True)

@@ -224,6 +224,15 @@ def test_every_response_carries_a_content_security_policy(client, seeded, path):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
 
 
+def test_under_debug_djangos_error_pages_may_use_their_inline_styles(client, seeded, settings):
+    settings.DEBUG = True
+    response = client.get("/nowhere/")
+    assert response.status_code == 404 and b"<style" in response.content
+    assert "style-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
+    page = client.get("/")  # a page of the archive keeps the strict policy
+    assert "unsafe-inline" not in page["Content-Security-Policy"]
+
+
 # Replacing a stored version.
 def test_another_file_replaces_a_version_only_with_replace_and_reports_lost_labels(
     seeded, tmp_path
