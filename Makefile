@@ -26,18 +26,18 @@ $(VENV)/.installed: requirements.txt
 migrate: install
 	$(MANAGE) migrate --noinput
 
-# The datasets step writes the downloads once, after the index.
+# Every import rewrites the bulk downloads at /data/ as it ends (archive/research/datasets.py).
 import: migrate
-	$(MANAGE) import_documents --no-datasets
+	$(MANAGE) import_documents
 
 index: import
 	$(MANAGE) build_search_index
 
-# The bulk downloads at /data/ (archive/research/datasets.py); each import rewrites them too.
-datasets: index
+# The downloads again, after a change made outside an import (the admin): /data/ says when.
+datasets: migrate
 	$(MANAGE) export_datasets
 
-run: datasets
+run: index
 	$(MANAGE) runserver 127.0.0.1:8000
 
 $(SECRET_KEY_FILE):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from archive.research import datasets
+from archive.signals import current_generation
 
 # The schema the TEI files validate against is served beside them.
 SCHEMA_NAME = "tei_subset.rng"
@@ -56,6 +57,9 @@ def data_index(request):
         "tei_files": [entry for entry in files if entry["format"] == "tei"],
         "manifest_url": reverse("archive:data_file", args=[datasets.MANIFEST]),
         "schema_url": reverse("archive:data_file", args=[SCHEMA_NAME]),
+        # An import exports as it ends; an edit in the admin, or an import run with
+        # --no-datasets, does not: the page then says the files are older than the archive.
+        "behind": manifest.data["generation"] < current_generation(),
     }
     return render(request, "archive/data.html", context)
 

@@ -3,8 +3,9 @@
 `python bench/corpus.py N OUT` writes source texts and a manifest.toml to OUT holding about N
 clauses: documents of 20–80 clauses drawn from the real clauses of the same language, with
 years, places and country names varied. About one text in four has both a Japanese and an
-English version, built from the aligned clause pairs of the Turkmenistan press release so that
-the side-by-side view has real pairs to align. Same N and seed, same files.
+English version, built from the aligned clause pairs of the seed texts that have both (the
+Turkmenistan press release) so that the side-by-side view has real pairs to align. Same N
+and seed, same files.
 
 The long tail: the 192 seed clauses alone have ~8,000 distinct terms, each frequent,
 so every cache covers everything. Most clauses therefore also get a sentence of new vocabulary
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.ingest.parsing import parse_document  # noqa: E402
+from archive.ingest.sources import load_manifest, read_source  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 SEED = 20251220
@@ -67,22 +69,29 @@ EN_HEADINGS = [
 ]
 
 
-def seed_clauses() -> dict[str, list[str]]:
-    """Every clause paragraph of the seeds, by language; and the aligned 000/001 pairs."""
-    files = {"000": "ja", "001": "en", "002": "ja", "003": "ja", "004": "ja"}
-    pool: dict[str, list[str]] = {"ja": [], "en": []}
-    parsed = {}
-    for path in sorted(FIXTURES.glob("*.txt")):
-        key = path.name[:3]
-        parsed[key] = parse_document(path.read_text(encoding="utf-8"), files[key])
-        pool[files[key]] += [" ".join(c.paragraphs) for c in parsed[key].clauses]
-    pool["pairs"] = list(
-        zip(
-            (c.text for c in parsed["000"].clauses),
-            (c.text for c in parsed["001"].clauses),
-            strict=True,
+def seed_clauses(folder: Path = FIXTURES) -> dict[str, list]:
+    """Every clause paragraph of the texts in `folder`, by language, as its manifest names
+    them (any file name, any source format); and the aligned clause pairs of the works that
+    have a Japanese and an English version with as many clauses."""
+    pool: dict[str, list] = {"ja": [], "en": []}
+    versions: dict[str, dict[str, list[str]]] = {}
+    for name, entry in sorted(load_manifest(folder / "manifest.toml").items()):
+        if entry.language not in pool:
+            continue
+        parsed = parse_document(read_source(folder / name).text, entry.language)
+        pool[entry.language] += [" ".join(c.paragraphs) for c in parsed.clauses]
+        versions.setdefault(entry.slug, {})[entry.language] = [c.text for c in parsed.clauses]
+    pool["pairs"] = [
+        pair
+        for work in versions.values()
+        if len(work.get("ja", [])) == len(work.get("en", [None]))
+        for pair in zip(work["ja"], work["en"], strict=True)
+    ]
+    if not pool["ja"] or not pool["en"] or not pool["pairs"]:
+        raise SystemExit(
+            f"{folder}: the benchmark corpus needs Japanese and English clauses and one text "
+            "with both versions aligned clause for clause."
         )
-    )
     return pool
 
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.utils import FIXTURES, build_search_index, import_fixtures, index_at
+from tests.utils import build_search_index, import_fixtures, index_at, seed_folder
 
 
 @pytest.fixture(scope="session")
@@ -50,9 +50,9 @@ def seeded(db):
 
 @pytest.fixture
 def workdir(tmp_path):
-    """A copy of fixtures/ (texts and manifest) that a test may change."""
+    """A copy of the seed texts and their manifest that a test may change."""
     target = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, target)
+    shutil.copytree(seed_folder(), target)
     return target
 
 

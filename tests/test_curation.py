@@ -13,7 +13,7 @@ from django.urls import reverse
 from archive.importing import prepare_imports
 from archive.ingest.outline import stored_outline
 from archive.models import Clause, Country, Document, Section, Signatory, Work
-from tests.utils import FIXTURES
+from tests.utils import seed_folder
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_dry_run_prints_an_outline_of_a_new_file_and_writes_nothing(seeded, inco
 def test_dry_run_of_the_seed_texts_changes_nothing(seeded):
     before = row_counts()
     fingerprints = list(Document.objects.values_list("fingerprint", "imported_at"))
-    out, _ = run_import(FIXTURES, dry_run=True)
+    out, _ = run_import(seed_folder(), dry_run=True)
     assert row_counts() == before
     assert list(Document.objects.values_list("fingerprint", "imported_at")) == fingerprints
     assert out.count(" files parsed") == 1 and "Dry run: 5 files parsed" in out

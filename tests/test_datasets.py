@@ -13,7 +13,7 @@ from lxml import etree
 
 from archive.models import Clause, Document, Section, Work
 from archive.research import datasets
-from tests.utils import TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import TOKYO_DECLARATION, TURKMENISTAN, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +51,6 @@ def tei_file(folder, slug):
 
 def tei_paragraphs(tree, language) -> list:
     return tree.findall(f".//t:group/t:text[@xml:lang='{language}']//t:p", TEI)
-
-
-def run_import(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_documents", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 # --- JSON Lines
@@ -299,8 +293,28 @@ def test_an_import_regenerates_the_bulk_data(seeded, data_dir):
 
 
 def test_an_import_with_no_datasets_leaves_the_bulk_data_alone(seeded, data_dir):
-    run_import("--no-datasets")
+    run_import(no_datasets=True)
     assert not data_dir.exists()
+
+
+def test_the_data_page_says_when_the_archive_changed_after_the_files(client, exported, tmp_path):
+    assert "behind it" not in client.get("/data/").content.decode()
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / "note.txt").write_text(
+        "日本・ウズベキスタン外相会談\n\n2031年5月1日\n\n双方は、協力の強化で一致した。\n",
+        encoding="utf-8",
+    )
+    (changed / "manifest.toml").write_text(
+        '[[document]]\nfile = "note.txt"\nslug = "2031-uz-note"\nlanguage = "ja"\n'
+        'kind = "press-release"\n',
+        encoding="utf-8",
+    )
+    run_import(changed, no_datasets=True)
+    html = client.get("/data/").content.decode()
+    assert "behind it" in html and "manage.py export_datasets" in html
+    datasets.export_all()
+    assert "behind it" not in client.get("/data/").content.decode()
 
 
 def test_a_failed_export_does_not_undo_the_import_and_says_how_to_retry(seeded, settings, tmp_path):

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from tests.utils import FILES, ROOT, manage
+from tests.utils import FILES, ROOT, manage, seed_folder
 
 pytestmark = pytest.mark.faults
 
@@ -92,7 +92,7 @@ def template(tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults-template")
     env = environment(folder)
     manage("migrate", "--noinput", env=env)
-    manage("import_documents", env=env)
+    manage("import_documents", str(seed_folder()), env=env)
     manage("build_search_index", env=env)
     return folder
 

@@ -26,7 +26,7 @@ from archive.signals import current_generation
 from search import index_view, indexing, worker
 from search.results import SearchRequest
 from search.searching import search
-from tests.utils import get, gunicorn, manage
+from tests.utils import get, gunicorn, manage, seed_folder
 
 pytestmark = pytest.mark.nodes
 
@@ -238,7 +238,7 @@ def test_an_import_on_one_node_is_searchable_on_the_other(tmp_path):
             for name in ("a", "b")
         }
         manage("migrate", "--noinput", env=nodes["a"])
-        manage("import_documents", env=nodes["a"])
+        manage("import_documents", str(seed_folder()), env=nodes["a"])
         manage("collectstatic", "--noinput", env=nodes["a"])
         for env in nodes.values():
             manage("build_search_index", env=env)

@@ -11,7 +11,14 @@ from django.db.models import F
 
 from archive.importing import align_work
 from archive.models import Clause, Document, Work
-from tests.utils import FILES, FOREIGN_MINISTERS_2017, KYRGYZ, TOKYO_DECLARATION, TURKMENISTAN
+from tests.utils import (
+    FILES,
+    FIXTURES,
+    FOREIGN_MINISTERS_2017,
+    KYRGYZ,
+    TOKYO_DECLARATION,
+    TURKMENISTAN,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -393,7 +400,6 @@ def test_text_and_json_downloads_round_trip_all_clause_text(client, seeded):
 
 
 def test_source_download_is_the_file_exactly_as_received(client, seeded):
-    from tests.conftest import FIXTURES
 
     response = client.get(f"/documents/{FOREIGN_MINISTERS_2017}/ja/source/")
     assert response.content == (FIXTURES / FILES["004"]).read_bytes()

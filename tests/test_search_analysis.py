@@ -1,10 +1,10 @@
 """Search analysis, query parsing and snippets: pure Python with the real MeCab, no Django."""
 
+import os
 import pickle
 import re
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from whoosh import query as wq
@@ -25,8 +25,10 @@ from search.analysis import (
 )
 from search.highlight import highlight, mark_spans
 from search.query import MAX_QUERY_LENGTH, parse_query
+from tests.seeds import FILES
+from tests.seeds import FIXTURES as SEEDS
 
-FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*.txt"))
+FIXTURES = sorted(SEEDS / name for name in FILES.values())
 
 
 def fixture_text(prefix: str) -> str:
@@ -222,12 +224,20 @@ def test_alternatives_spell_the_same_characters_as_the_word():
         assert all("".join(alternative) == best for alternative in analyze_alternatives(word))
 
 
+class _PrivateRamStorage(RamStorage):
+    """Whoosh's writer spills to a folder named after the index (/tmp/MAIN.tmp) that two test
+    processes would share and delete under each other; each index here gets its own."""
+
+    def temp_storage(self, name=None):
+        return super().temp_storage(f"{os.getpid()}-{id(self)}-{name or 'ram.tmp'}")
+
+
 @pytest.fixture(scope="module")
 def paragraph_index():
     """Every fixture paragraph in a Whoosh index in memory, with the real analyzer."""
     analyzer = indexing_analyzer()
     schema = Schema(key=ID(stored=True), text=TEXT(analyzer=analyzer, stored=True))
-    index = RamStorage().create_index(schema)  # pickles the schema, analyzer included
+    index = _PrivateRamStorage().create_index(schema)  # pickles the schema and analyzer
     writer = index.writer()
     for path in FIXTURES:
         for number, paragraph in enumerate(path.read_text(encoding="utf-8").split("\n\n")):

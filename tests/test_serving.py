@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.utils import STARTUP_SECONDS, TURKMENISTAN, get, gunicorn, manage, port_open
+from tests.utils import (
+    STARTUP_SECONDS,
+    TURKMENISTAN,
+    get,
+    gunicorn,
+    manage,
+    port_open,
+    seed_folder,
+)
 
 pytestmark = pytest.mark.nodes
 
@@ -37,7 +45,7 @@ def production_env(tmp_path_factory):
         ARCHIVE_VAR_DIR=str(folder / "var"),
     )
     manage("migrate", "--noinput", env=env)
-    manage("import_documents", env=env)
+    manage("import_documents", str(seed_folder()), env=env)
     manage("collectstatic", "--noinput", env=env)
     return env
 

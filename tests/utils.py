@@ -3,6 +3,7 @@ command, snapshots of the archive, the production server in a subprocess, and th
 side-by-side rows of a parallel page. Fixtures live in conftest.py; no test module imports
 from another."""
 
+import atexit
 import contextlib
 import http.client
 import io
@@ -11,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from html import unescape
@@ -21,18 +23,7 @@ import pytest
 from django.core.management import call_command
 
 from archive.models import Clause, Document, Section, Signatory, Work
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-FILES = {
-    "000": "000_8de714b2e908a213.txt",
-    "001": "001_a145850f4f38ab17.txt",
-    "002": "002_e5200c9010b3f9b1.txt",
-    "003": "003_c363393320e862de.txt",
-    "004": "004_8b923e37741170ef.txt",
-}
-
+from tests.seeds import FILES, FIXTURES
 
 LANGUAGES = {"000": "ja", "001": "en", "002": "ja", "003": "ja", "004": "ja"}
 
@@ -53,8 +44,34 @@ def source_text(key: str) -> str:
     return (FIXTURES / FILES[key]).read_text(encoding="utf-8")
 
 
+_SEEDS: list[Path] = []
+
+
+def seed_folder() -> Path:
+    """fixtures/ as the tests know it: the five seed texts and their manifest entries, copied
+    apart once per process, so a text a curator adds to fixtures/ changes no test."""
+    if not _SEEDS:
+        folder = Path(tempfile.mkdtemp(prefix="seeds-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _SEEDS.append(copy_seeds(FIXTURES, folder))
+    return _SEEDS[0]
+
+
+def copy_seeds(source: Path, target: Path) -> Path:
+    """The seed texts of `source` and their manifest entries, copied into `target`."""
+    manifest = (source / "manifest.toml").read_text(encoding="utf-8")
+    header, *entries = re.split(r"^\[\[document\]\]$", manifest, flags=re.M)
+    kept = [e for e in entries if any(f'file = "{name}"\n' in e for name in FILES.values())]
+    assert len(kept) == len(FILES), f"{source}/manifest.toml lost a seed's entry"
+    text = header + "".join("[[document]]" + entry for entry in kept)
+    (target / "manifest.toml").write_text(text, encoding="utf-8")
+    for name in FILES.values():
+        shutil.copy2(source / name, target / name)
+    return target
+
+
 def import_fixtures():
-    call_command("import_documents", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("import_documents", str(seed_folder()), stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def build_search_index():
@@ -135,7 +152,9 @@ def get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
 
 
 def run_import(*paths, **options):
+    """import_documents of `paths` (the seed texts when none), with its output."""
     out, err = io.StringIO(), io.StringIO()
+    paths = paths or (seed_folder(),)
     call_command("import_documents", *map(str, paths), stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
 
