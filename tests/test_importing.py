@@ -1,10 +1,11 @@
 """`import_documents` stores the seed texts faithfully, is idempotent, refuses bad input cleanly."""
 
 import hashlib
+import io
 import re
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 
 from archive.ingest.repairs import strip_markup_from_source
 from archive.models import Document
@@ -248,6 +249,33 @@ def test_one_bad_file_among_good_ones_imports_nothing(seeded, workdir):
     before = archive_snapshot()
     with pytest.raises(CommandError, match="zzz.txt: the file is empty"):
         run_import(workdir)
+    assert archive_snapshot() == before
+
+
+def test_every_mistake_of_a_manifest_is_named_in_one_run(seeded, tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text("日本・カザフスタン外相会談\n\n双方は一致した。\n", "utf-8")
+    (folder / "manifest.toml").write_text(
+        '[[document]]\nfile = "a.txt"\nslug = "Bad Slug"\nlanguage = "ja"\n'
+        'kind = "press-release"\n\n'
+        '[[document]]\nfile = "b.txt"\nslug = "b-text"\nlanguage = "ja"\nkind = "memo"\n\n'
+        '[[document]]\nfile = "c.txt"\nslug = "c-text"\nlanguage = "ja"\nkind = "press-release"\n'
+        'date = "2031-02-30"\n',
+        encoding="utf-8",
+    )
+    before = archive_snapshot()
+    err = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import_documents", str(folder), stdout=io.StringIO(), stderr=err)
+    assert "3 problems, each on a line above" in str(error.value)
+    assert "Nothing was imported" in str(error.value)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 3
+    assert "line 1" in lines[0] and "slug 'Bad Slug'" in lines[0]
+    assert "line 7" in lines[1] and "kind 'memo'" in lines[1]
+    assert "line 13" in lines[2] and "2031-02-30" in lines[2]
     assert archive_snapshot() == before
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.ingest import extraction
-from archive.ingest.errors import SourceError
+from archive.ingest.errors import SourceError, SourceErrors
 from archive.ingest.gazetteer import COUNTRIES
 
 MANIFEST_NAME = "manifest.toml"
@@ -266,19 +266,30 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
         raise SourceError(f"{path}: the manifest has no [[document]] entries.")
     entries: dict[str, ManifestEntry] = {}
     seen: dict[tuple[str, str], int] = {}
+    problems: list[str] = []  # every entry is checked, so one run names every mistake
     for index, item in enumerate(documents):
         line = starts[index] if index < len(starts) else 0
-        entry = _entry(path, line, item)
+        try:
+            entry = _entry(path, line, item)
+        except SourceError as error:
+            problems.append(str(error))
+            continue
         if entry.file in entries:
-            raise SourceError(f"{path}: line {line}: {entry.file} has a second entry; keep one.")
+            problems.append(f"{path}: line {line}: {entry.file} has a second entry; keep one.")
+            continue
         key = (entry.slug, entry.language)
         if key in seen:
-            raise SourceError(
+            problems.append(
                 f"{path}: line {line}: slug {entry.slug} already has a '{entry.language}' version "
                 f"(entry at line {seen[key]}); each text has one version per language."
             )
+            continue
         seen[key] = line
         entries[entry.file] = entry
+    if len(problems) == 1:
+        raise SourceError(problems[0])
+    if problems:
+        raise SourceErrors(problems)
     return entries
 
 

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import Error, IntegrityError, OperationalError, transaction
 
 from archive.importing import import_prepared, lost_label_warnings, prepare_imports
+from archive.ingest.errors import SourceError, SourceErrors
 from archive.ingest.outline import outline
-from archive.ingest.sources import SourceError
 from archive.research import datasets
 
 UNCHANGED = "Nothing was imported; the archive is unchanged."
@@ -23,7 +23,13 @@ class Command(BaseCommand):
     help = "Import source texts and their manifest entries; nothing is written if any file is bad."
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", type=Path, help="files or folders of .txt files")
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            help="source files (.txt, .pdf, .html) or folders of them, each with a manifest.toml "
+            "beside it (default: fixtures/)",
+        )
         parser.add_argument("--manifest", type=Path, help="manifest (default: beside each file)")
         parser.add_argument(
             "--dry-run",
@@ -53,6 +59,12 @@ class Command(BaseCommand):
                     # commit hook (the index update) is not reported as a rolled-back import.
                     transaction.on_commit(lambda: committed.append(True))
                     results = import_prepared(prepared)
+        except SourceErrors as errors:
+            for problem in errors.problems:
+                self.stderr.write(one_line(problem))
+            raise CommandError(
+                f"{len(errors.problems)} problems, each on a line above. {UNCHANGED}"
+            ) from None
         except SourceError as error:
             raise CommandError(one_line(f"{error} {UNCHANGED}")) from None
         except Error as error:
