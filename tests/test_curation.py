@@ -13,7 +13,7 @@ from django.urls import reverse
 from archive.importing import prepare_imports
 from archive.ingest.outline import stored_outline
 from archive.models import Clause, Country, Document, Section, Signatory, Work
-from tests.utils import seed_folder
+from tests.utils import FIXTURES, seed_folder
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,24 @@ def test_dry_run_of_the_seed_texts_changes_nothing(seeded):
     assert list(Document.objects.values_list("fingerprint", "imported_at")) == fingerprints
     assert out.count(" files parsed") == 1 and "Dry run: 5 files parsed" in out
     assert "signatories\n    日本国総理大臣 高市早苗" in out
+
+
+def test_the_seed_texts_carry_only_the_warnings_the_readme_explains(seeded):
+    out, _ = run_import(seed_folder(), dry_run=True)
+    warnings = []
+    for block in out.split("\n  warnings")[1:]:
+        lines = block.split("\n")[1:]
+        for line in lines[: next((i for i, x in enumerate(lines) if x[:4] != "    "), None)]:
+            warnings.append(line.strip())
+    kinds = {
+        "page break": sum("cut by a page break was joined" in w for w in warnings),
+        "no numbers": sum(w.startswith("no printed paragraph numbers") for w in warnings),
+        "date from body": sum("was taken from the body" in w for w in warnings),
+    }
+    assert kinds == {"page break": 7, "no numbers": 3, "date from body": 1}, warnings
+    assert len(warnings) == 11 and "Dry run: 5 files parsed, 11 warnings" in out
+    readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
+    assert "11 warnings" in readme and "page break" in readme
 
 
 def test_dry_run_of_a_bad_file_is_refused_with_one_line(seeded, incoming):

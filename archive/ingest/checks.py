@@ -229,6 +229,10 @@ def check(doc: ParsedDocument) -> None:
 
 
 _SPEAKER_GENRE = re.compile(r"(?:談話|演説|スピーチ|挨拶)$")
+# The genre under a theme, named by its place or occasion: 東京宣言, Astana Declaration.
+_NAMED_GENRE = re.compile(
+    r"^[^\s、。]{1,8}(?:宣言|声明|行動計画|議長総括)$|^\w+(?: \w+)? (?:Declaration|Statement)$"
+)
 
 
 def _check_title_parts(doc: ParsedDocument) -> None:
@@ -236,8 +240,9 @@ def _check_title_parts(doc: ParsedDocument) -> None:
     may have taken in a line of the page's (a speaker, a section, a caption) or left one out;
     a genre line under the title (議長総括, Joint Statement) or (概要) is one of its parts."""
     parts = doc.lines("title")
-    if parts and _SPEAKER_GENRE.search(parts[0].text):
-        parts = parts[1:]  # 外務報道官談話 / 福山外務副大臣演説 over the statement's own title
+    if parts and (_SPEAKER_GENRE.search(parts[0].text) or GENRE_ALONE.match(parts[0].text)):
+        # 外務報道官談話 / 福山外務副大臣演説, or Chair's Summary, over the text's own title
+        parts = parts[1:]
     extra = [
         part
         for part in parts[1:]
@@ -245,6 +250,7 @@ def _check_title_parts(doc: ParsedDocument) -> None:
             GENRE_ALONE.match(part.text)
             or GENRE_UNDER_TITLE.match(part.text)
             or is_qualifier(part.text)
+            or _NAMED_GENRE.search(part.text)
         )
     ]
     if extra:
