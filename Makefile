@@ -12,7 +12,7 @@ SECRET_KEY_FILE := $(or $(ARCHIVE_VAR_DIR),var)/secret_key
 SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 
-.PHONY: run serve test test-fast lint format install system-packages migrate import index datasets \
+.PHONY: run port-free serve test test-fast lint format install system-packages migrate import index datasets \
 	collectstatic bench bench-corpus bench-profile real-texts
 
 install: $(VENV)/.installed
@@ -26,19 +26,32 @@ $(VENV)/.installed: requirements.txt
 migrate: install
 	$(MANAGE) migrate --noinput
 
-# Every import rewrites the bulk downloads at /data/ as it ends (archive/research/datasets.py).
+# Every import rewrites the bulk downloads at /data/ as it ends (archive/research/datasets.py)
+# and brings the search index up to date, when there is one.
 import: migrate
 	$(MANAGE) import_documents
 
-index: import
+# The whole index, built again from the archive.
+index: migrate
 	$(MANAGE) build_search_index
 
 # The downloads again, after a change made outside an import (the admin): /data/ says when.
 datasets: migrate
 	$(MANAGE) export_datasets
 
-run: index
-	$(MANAGE) runserver 127.0.0.1:8000
+# The port is tried first, so a taken one stops the run before any set-up. The index is
+# built before the import, which then adds what it changes (no import warns of a missing
+# index that the next step builds). Without the autoreloader, and run by exec, the server is
+# make's own child: stopping make (Ctrl-C, or a kill that make passes on) stops it too.
+PORT ?= 8000
+run: port-free index import
+	DEBUG=1 exec $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+PORT_PROBE = import socket; s = socket.socket(); \
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(PORT)))
+port-free:
+	@$(PYTHON) -c '$(PORT_PROBE)' 2>/dev/null || { echo "Port $(PORT) on 127.0.0.1 is in use." \
+	"Stop what uses it, or choose another port: make run PORT=8001" >&2; exit 1; }
 
 $(SECRET_KEY_FILE):
 	mkdir -p $(@D)
@@ -49,7 +62,7 @@ $(SECRET_KEY_FILE):
 collectstatic: install $(SECRET_KEY_FILE)
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
-serve: index collectstatic
+serve: index import collectstatic
 	$(SERVE_ENV) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 lint: install
