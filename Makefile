@@ -13,7 +13,7 @@ SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 
 .PHONY: run port-free serve test test-fast lint format install system-packages migrate import index datasets \
-	collectstatic bench bench-corpus bench-profile real-texts
+	collectstatic bench bench-corpus bench-profile real-texts screenshots
 
 install: $(VENV)/.installed
 
@@ -88,6 +88,12 @@ test: system-packages lint
 # still runs them all, in one process.
 test-fast: install
 	DEBUG=1 $(PY) -m pytest -q -n 2 -m "not browser and not nodes and not faults and not slow"
+
+# Home, search, a document, side by side, a clause, recurring language, a comparison and
+# term history, at 1280 and 390 px, into test-artifacts/screens/ (Chromium, like the tests).
+screenshots: install
+	DEBUG=1 $(PY) -m pytest -q -p no:cacheprovider tests/test_browser.py -k screenshots
+	@echo "Screenshots in test-artifacts/screens/"
 
 bench: install
 	$(PY) bench/run.py

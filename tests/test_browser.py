@@ -235,6 +235,33 @@ def test_a_browser_reads_the_api_and_the_feeds_as_pages(browser, archive_server,
     page.close()
 
 
+SCREENS = {
+    "home": "/",
+    "search": "/search/?q=GOSAT",
+    "document": f"/documents/{TURKMENISTAN}/ja/",
+    "side-by-side": f"/documents/{TURKMENISTAN}/parallel/",
+    "clause": f"/documents/{TURKMENISTAN}/ja/15/",
+    "recurring": "/recurring/",
+    "compare": f"/compare/?a={TOKYO_DECLARATION}/ja&b={KYRGYZ}/ja",
+    "trend": "/search/trend/?q=温室効果ガス, connectivity, テロ",
+}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screenshots_of_what_a_researcher_meets_first(browser, archive_server, name, width):
+    """`make screenshots`: each page at a desk's and a phone's width, full length, in
+    test-artifacts/screens/, for a person to look at before a release."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    response = page.goto(archive_server + SCREENS[name])
+    assert response.status == 200
+    expect(page.locator("main h1")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    (ARTIFACTS / "screens").mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "screens" / f"{name}-{width}.png"), full_page=True)
+    page.close()
+
+
 def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{archive_server}/documents/{TURKMENISTAN}/parallel/")
