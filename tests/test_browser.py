@@ -262,6 +262,46 @@ def test_screenshots_of_what_a_researcher_meets_first(browser, archive_server, n
     page.close()
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_likeness_chart_spelling_pages_and_japanese_names_as_a_reader_sees_them(
+    browser, archive_server, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
+    page = context.new_page()
+    # Recurring language: no "100% the same" above a diff that shows a change.
+    page.goto(archive_server + "/recurring/")
+    for echo in page.locator("ol.echoes > li").all():
+        label = echo.locator(".similarity")
+        if label.count():
+            changed = echo.locator("ins, del").count() > 0
+            expect(label).not_to_contain_text("100%")
+            assert (label.inner_text() == "identical") == (not changed)
+    # Term history: seven shaded years with no text, and whole-number ticks.
+    page.goto(archive_server + "/search/trend/?q=GOSAT, 協力")
+    expect(page.locator("svg.trend-chart rect.gap")).to_have_count(7)
+    ticks = page.locator("svg.trend-chart text[text-anchor=end]").all_text_contents()
+    assert ticks and all(tick.isdigit() for tick in ticks), ticks
+    # A misspelling: a correction that finds clauses, and no feed of the misspelling.
+    page.goto(archive_server + "/search/?q=conectivity")
+    expect(page.locator(".no-results")).not_to_contain_text("Follow this search")
+    page.locator(".spelling a").click()
+    expect(page.locator("#results-heading")).to_contain_text("“connectivity”")
+    # A page past the end says where the results end, and leads there.
+    page.goto(archive_server + "/search/?q=テロ&page=99")
+    expect(page.get_by_text("Page 99 is past the end")).to_be_visible()
+    page.get_by_role("link", name="Go to page 1").click()
+    expect(page.locator(".hit").first).to_be_visible()
+    context.close()
+    # The Japanese interface names the meetings in Japanese.
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(archive_server + "/documents/")
+    expect(page.locator("main")).to_contain_text("日・キルギス首脳会談")
+    expect(page.locator("main")).to_contain_text("第1回")
+    expect(page.locator("main")).not_to_contain_text("Summit Meeting,")
+    context.close()
+
+
 def test_narrow_screen_stacks_the_two_columns_per_row(browser, archive_server):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{archive_server}/documents/{TURKMENISTAN}/parallel/")

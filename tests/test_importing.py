@@ -411,3 +411,10 @@ def test_a_span_of_days_is_stored_and_shown_until_the_curator_sets_the_date(
     document = version("new-text", "ja")
     assert str(document.date) == "2013-05-15" and document.date_start is None
     assert not any("range" in w for w in document.warnings)
+
+
+def test_the_import_help_names_every_kind_of_source_it_reads(capsys):
+    with pytest.raises(SystemExit):
+        call_command("import_documents", "--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert ".txt, .pdf, .html" in text and "manifest.toml" in text
