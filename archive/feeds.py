@@ -22,16 +22,34 @@ from archive.citations import PUBLISHER, translation_note
 from archive.facets import kind_label
 from archive.models import Document
 from archive.templatetags.citing import reader_date
+from archive.text import xml_text
 
 ENTRIES = 50
 
 
 class AtomFeed(Atom1Feed):
     """Atom 1.0 (RFC 4287) with `xml:lang` on each entry that names its language (§2 allows
-    it on any element); an item gets it from the feed's `item_extra_kwargs`."""
+    it on any element); an item gets it from the feed's `item_extra_kwargs`. What XML cannot
+    carry (a control character a source held) is left out of the feed, never of the archive:
+    Django's writer would refuse it and fail the whole feed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_clean(args), **_clean(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_clean(args), **_clean(kwargs))
 
     def item_attributes(self, item):
         return {"xml:lang": item["language"]} if item.get("language") else {}
+
+
+def _clean(values):
+    """Strings (and lists of them) without the characters XML cannot hold."""
+    if isinstance(values, dict):
+        return {key: _clean(value) for key, value in values.items()}
+    if isinstance(values, list | tuple):
+        return type(values)(_clean(value) for value in values)
+    return xml_text(values) if isinstance(values, str) else values
 
 
 def voice(document: Document) -> str:

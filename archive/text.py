@@ -47,3 +47,14 @@ def is_wide(char: str) -> bool:
     """Whether a character is set full width, as Japanese typesetting sets kana, kanji, its
     punctuation (、。「」) and full-width forms: what a line's width counts double."""
     return bool(char) and unicodedata.east_asian_width(char) in "WF"
+
+
+# XML 1.0 forbids these characters (https://www.w3.org/TR/xml/#charsets): control characters
+# but tab, line feed and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold: for the XML files the archive
+    writes (TEI, TMX, Atom), never for the text it stores."""
+    return _NOT_XML.sub("", text)

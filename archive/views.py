@@ -78,7 +78,10 @@ def version_or_404(slug: str, language: str):
 
 def document_redirect(request, slug: str):
     work = get_object_or_404(Work, slug=slug)
-    return redirect(preferred_version(versions_of(work), request.LANGUAGE_CODE))
+    version = preferred_version(versions_of(work), request.LANGUAGE_CODE)
+    if version is None:  # every version deleted, the work left behind
+        raise Http404(_("This text has no language version in the archive."))
+    return redirect(version)
 
 
 def document_detail(request, slug: str, language: str):

@@ -1,10 +1,12 @@
-"""Security Django does not do by itself: the Content-Security-Policy header, and a limit on
-failed admin logins."""
+"""Security Django does not do by itself: the Content-Security-Policy header, a limit on
+failed admin logins, and the refusal of a NUL character in an address."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -58,3 +60,29 @@ class AdminLoginThrottleMiddleware:
         elif response.status_code in (301, 302):
             cache.delete(key)
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse, with 400 and a sentence, an address whose parameters hold a NUL character
+    (%00): no text or search holds one, and PostgreSQL refuses it in any query, so every view
+    that passes a parameter to the database would fail. Checked here once for all of them;
+    other control characters are the views' to clean (a search drops them, and says so)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = _(
+                "The address holds a NUL character (%00), which no text or search can contain; "
+                "remove it and try again."
+            )
+            if request.path_info.startswith("/api/"):
+                from archive.api import api_error
+
+                return api_error(message, 400)
+            return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)

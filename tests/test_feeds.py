@@ -332,3 +332,21 @@ def test_a_browser_gets_a_page_that_says_what_the_feed_is_and_a_reader_gets_atom
 
 def html_escape(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def test_a_control_character_in_a_text_leaves_every_feed_readable(client, seeded):
+    document = Document.objects.get(work__slug=TURKMENISTAN, language="en")
+    Document.objects.filter(pk=document.pk).update(title="Joint\x0bPress\x01Release")
+    clause = document.clauses.get(label="15")
+    Clause.objects.filter(pk=clause.pk).update(text=clause.text.replace("GOSAT", "GO\x0cSAT", 1))
+    for url in ("/feeds/documents.atom", "/search/feed?q=Observing"):
+        response = client.get(url, HTTP_ACCEPT="application/atom+xml")
+        assert response.status_code == 200, url
+        feed = etree.fromstring(response.content)  # well-formed XML
+        assert not rfc4287_problems(feed)
+    titles = etree.fromstring(client.get("/feeds/documents.atom").content).findall(
+        ".//{http://www.w3.org/2005/Atom}title"
+    )
+    assert "JointPressRelease" in [t.text for t in titles]
+    # The archive keeps the characters; only the feed leaves them out.
+    assert Document.objects.get(pk=document.pk).title == "Joint\x0bPress\x01Release"

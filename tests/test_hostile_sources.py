@@ -233,6 +233,32 @@ def test_under_debug_djangos_error_pages_may_use_their_inline_styles(client, see
     assert "unsafe-inline" not in page["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=GOSAT%00",
+        "/search/?q=GOSAT&series=%00",
+        "/documents/?series=Bilateral%00",
+        "/documents/?country=KG%00",
+        "/recurring/?kind=%00",
+        f"/compare/?a={TURKMENISTAN}/ja%00",
+        "/search/trend/?q=%00GOSAT",
+        "/search/feed?q=GOSAT%00",
+        "/search/export.csv?q=GOSAT&doc=%00",
+        "/api/search?q=GOSAT&series=%00",
+        "/api/search/trend?q=GOSAT%00",
+        "/?x%00=1",
+    ],
+)
+def test_a_nul_character_in_any_parameter_is_a_400_that_says_so(client, seeded, url):
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "NUL character (%00)" in body
+    if url.startswith("/api/"):
+        assert response.json()["status"] == 400
+
+
 # Replacing a stored version.
 def test_another_file_replaces_a_version_only_with_replace_and_reports_lost_labels(
     seeded, tmp_path

@@ -206,6 +206,14 @@ def test_work_url_redirects_to_the_readers_language(client, seeded):
     assert response["Location"].endswith("/ja/")  # the only version
 
 
+def test_a_text_whose_versions_were_all_deleted_is_a_404_page(client, seeded):
+    Document.objects.filter(work__slug=KYRGYZ).delete()  # as a bulk delete in the admin
+    for url in (f"/documents/{KYRGYZ}/", f"/documents/{KYRGYZ}/parallel/"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 404
+    assert "has no language version" in client.get(f"/documents/{KYRGYZ}/").content.decode()
+
+
 def rows_of(html):
     rows = {}
     for number, body in re.findall(r'<tr id="row-(\d+)"[^>]*>(.*?)</tr>', html, re.S):

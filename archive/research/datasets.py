@@ -33,6 +33,7 @@ from archive.citations import PUBLISHER
 from archive.models import Clause, Document, Section, Work
 from archive.reading import document_body
 from archive.signals import current_generation
+from archive.text import xml_text
 
 MANIFEST = "index.json"
 CLAUSES = "clauses.jsonl"
@@ -299,17 +300,10 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 # --- TEI P5 -----------------------------------------------------------------------------------
 
-# XML 1.0 forbids these characters (https://www.w3.org/TR/xml/#charsets) and lxml refuses
-# them. Only they are dropped, and only from TEI and TMX: clauses.jsonl keeps every character.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# XML 1.0 forbids some characters (archive.text.xml_text) and lxml refuses them. Only they are
+# dropped, and only from TEI and TMX: clauses.jsonl keeps every character.
 # Characters an xml:id keeps as they are; any other is written as _<hex>_.
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9.-]")
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot hold (control characters but tab, line
-    feed and carriage return; lone surrogates; U+FFFE and U+FFFF)."""
-    return _NOT_XML.sub("", text)
 
 
 def xml_id(*parts: str) -> str:
