@@ -207,6 +207,18 @@ def bad_input_cases():
         (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
         write_manifest(d, ENTRY.format(file="new.txt", slug="new-text") + 'preamble = "2"\n')
 
+    def unquoted_date(d):
+        (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
+        write_manifest(d, ENTRY.format(file="new.txt", slug="new-text") + "date = 2013-02-03\n")
+
+    def slug_as_number(d):
+        (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
+        write_manifest(d, ENTRY.format(file="new.txt", slug="x").replace('"x"', "5"))
+
+    def entry_not_a_table(d):
+        (d / "new.txt").write_text("共同声明\n\n双方は一致した。\n", encoding="utf-8")
+        write_manifest(d, "document = [1]\n")
+
     # One refused source per row, each a maker and the words its refusal must say.
     return {
         "empty file": (empty, "empty"),
@@ -221,6 +233,9 @@ def bad_input_cases():
         "manifest date that is no day": (impossible_date, "must be a real date"),
         "unknown labels mode": (unknown_label_mode, "labels 'roman' must be one of"),
         "preamble given as a string": (quoted_preamble, "preamble must be a whole number"),
+        "date given as a TOML date": (unquoted_date, "date must be a quoted string"),
+        "slug given as a number": (slug_as_number, "slug must be a quoted string"),
+        "entry that is no table": (entry_not_a_table, "is a number, not a table"),
     }
 
 

@@ -269,6 +269,12 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     problems: list[str] = []  # every entry is checked, so one run names every mistake
     for index, item in enumerate(documents):
         line = starts[index] if index < len(starts) else 0
+        if not isinstance(item, dict):
+            problems.append(
+                f"{path}: document entry {index + 1} is {_toml_kind(item)}, not a table; write "
+                "each entry as [[document]] followed by its fields."
+            )
+            continue
         try:
             entry = _entry(path, line, item)
         except SourceError as error:
@@ -293,6 +299,21 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     return entries
 
 
+def _toml_kind(value) -> str:
+    """What a TOML value is, in the words of the TOML guide."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, str):
+        return "a string"
+    return "a date or a time"
+
+
 def _is_web_address(url: str) -> bool:
     return bool(_HTTP_URL.fullmatch(url))
 
@@ -309,10 +330,13 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
             f"{', '.join(REQUIRED + OPTIONAL)}."
         )
     unquoted = ("countries", "preamble", *LINE_CORRECTIONS)
-    if not all(isinstance(item[key], str) for key in item if key not in unquoted):
+    wrong = [key for key in item if key not in unquoted and not isinstance(item[key], str)]
+    if wrong:
+        key = wrong[0]
         raise SourceError(
-            f"{where}: every field but countries, preamble and the line corrections "
-            f"({', '.join(LINE_CORRECTIONS)}) must be a quoted string."
+            f"{where}: {key} must be a quoted string, as {key} = \"…\" (it is "
+            f"{_toml_kind(item[key])}); only countries, preamble and the line corrections "
+            f"({', '.join(LINE_CORRECTIONS)}) are not."
         )
     corrections = _line_corrections(where, item)
     problem = file_name_problem(item["file"])
