@@ -334,7 +334,7 @@ def _entry(path: Path, line: int, item: dict) -> ManifestEntry:
     if wrong:
         key = wrong[0]
         raise SourceError(
-            f"{where}: {key} must be a quoted string, as {key} = \"…\" (it is "
+            f'{where}: {key} must be a quoted string, as {key} = "…" (it is '
             f"{_toml_kind(item[key])}); only countries, preamble and the line corrections "
             f"({', '.join(LINE_CORRECTIONS)}) are not."
         )
