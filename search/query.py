@@ -275,7 +275,7 @@ class _Parser:
     def _primary(self, field: tuple[str, str] | None = None) -> _Node | None:
         lexeme = self._next()
         if lexeme.kind == "field":
-            if self._peek() in ("word", "phrase", "open"):
+            if self._peek() in ("word", "phrase", "open", "prefix"):
                 return self._primary((lexeme.text, lexeme.target))
             self.notices.append(_FIELD_WITHOUT_WORD.format(lexeme.text))
             return None
@@ -385,11 +385,11 @@ class _Builder:
         """``partner*``, ``テロ*``: words that start with the characters typed."""
         folded = node.alternatives[0][0]
         runs = substring_runs(folded)
-        if not negated:
+        if not negated and not node.target:  # a title's word is not marked in the clause
             self.needles.add(folded)
-        if len(runs) == 1 and not runs[0][1]:  # Latin letters or digits: the words they start
-            return Lexicon(GRAMS, runs[0][0], "prefix")
-        if len(runs) == 1:  # Japanese: MeCab's words that start with it
+        if len(runs) == 1 and not runs[0][1] and not node.target:
+            return Lexicon(GRAMS, runs[0][0], "prefix")  # Latin: the clause words it starts
+        if len(runs) == 1:  # Japanese, or a field's: the indexed words that start with it
             fields = (node.target,) if node.target else self.fields
             return _combine(wq.Or, [Lexicon(name, runs[0][0], "prefix") for name in fields])
         return substring_query(folded)

@@ -187,6 +187,20 @@ def test_a_page_past_the_last_says_so_and_links_to_the_last(client, seeded):
     assert 'href="?q=%E3%83%86%E3%83%AD&amp;page=1">Go to page 1</a>' in html
 
 
+def test_a_wildcard_scoped_to_a_field_searches_that_field(seeded):
+    def clauses(q):
+        results = search(SearchRequest(q=q, per_page=200))
+        return results, {hit.clause.pk for hit in results.hits}
+
+    scoped, found = clauses("title:joint*")
+    assert scoped.parsed.normalized == "title:joint*" and not scoped.notices
+    assert found == clauses("title:joint")[1]  # the versions whose title says Joint …
+    assert all("joint" in hit.clause.document.title.lower() for hit in scoped.hits)
+    japanese, found = clauses("title:共同*")
+    assert found and all("共同" in hit.clause.document.title for hit in japanese.hits)
+    assert found != clauses("共同*")[1]  # not the clauses whose own words start so
+
+
 def test_nothing_found_page_says_what_was_searched_and_how_to_broaden(client, seeded):
     html = client.get("/search/", {"q": "Antarctica", "lang": "ja"}).content.decode()
     assert "No clause matches “Antarctica”" in html
