@@ -117,7 +117,9 @@ def test_any_search_is_answered_without_a_server_error(client, seeded, q, params
         page = client.get("/search/", query)
         api = client.get("/api/search", query)
         export = client.get("/search/export.csv", query)
-    assert page.status_code == 200, page.status_code
+    # A NUL in any parameter is refused before any view, with a sentence (config.security).
+    has_nul = any("\x00" in str(value) for value in query.values())
+    assert page.status_code == (400 if has_nul else 200), page.status_code
     html = page.content.decode()
     assert html.lower().count("<script") == html.lower().count(SCRIPT_TAGS)
     assert api.status_code in (200, 400), api.status_code
