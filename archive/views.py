@@ -287,6 +287,15 @@ def page_not_found(request, exception):
     return render(request, "404.html", {"message": message}, status=404)
 
 
+def bad_request(request, exception):
+    """400 from Django itself (a host the site does not serve, a request too large to read):
+    JSON under /api/, as every other answer there, else the archive's page."""
+    message = _("The request could not be read; check the address and try again.")
+    if request.path_info.startswith("/api/"):
+        return api_error(message, 400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def server_error(request):
     """500: JSON under /api/, else the standalone page (it must render without the database)."""
     if request.path_info.startswith("/api/"):

@@ -21,5 +21,6 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 
+handler400 = "archive.views.bad_request"
 handler404 = "archive.views.page_not_found"
 handler500 = "archive.views.server_error"

@@ -103,10 +103,12 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 def _term_history(request):
-    """(form, terms, history or None, problem or ""): the term history the request asks for."""
+    """(form, terms, history or None, problem or ""): the term history the request asks for,
+    of its first MAX_TERMS terms; `form.dropped` holds the others, which the answers name."""
     form = SearchForm(request.GET)
     form.is_valid()
     terms = split_terms(form.cleaned_data.get("q") or "")
+    terms, form.dropped = terms[:MAX_TERMS], terms[MAX_TERMS:]
     if not terms:
         return form, terms, None, ""
     try:
@@ -127,6 +129,7 @@ def trend_page(request):
         "chart": chart(history, measure) if history else None,
         "measure": measure,
         "max_terms": MAX_TERMS,
+        "dropped": form.dropped,
         "unavailable": unavailable,
         "problems": form.problems(),
     }
@@ -158,8 +161,13 @@ def api_trend(request):
     form, terms, history, unavailable = _term_history(request)
     if unavailable:
         return api_error(unavailable, 503)
-    if form.problems() or not history:
+    if form.problems() or not history or form.dropped:
         problems = form.problems() or ["Give one or more terms, separated by commas: q=GOSAT, テロ"]
+        if history and form.dropped:
+            problems = [
+                f"Give at most {MAX_TERMS} terms; {len(terms) + len(form.dropped)} were given "
+                f"({', '.join(form.dropped)} beyond the limit)."
+            ]
         return api_error(" ".join(problems), 400)
     body = {
         "terms": [

@@ -168,3 +168,26 @@ def test_a_corrupt_index_is_a_503_too(client, seeded, scratch_index):
     truncate_toc(scratch_index)
     body = json.loads(get(client, "/api/search/trend", status=503, q="協力").content)
     assert "rebuild" in body["error"] or "make index" in body["error"]
+
+
+def test_terms_beyond_the_limit_are_named_and_every_answer_agrees(client, seeded):
+    q = "GOSAT, 協力, テロ, エネルギー, 投資, 観光, 教育, 農業"
+    html = unescape(get(client, "/search/trend/", q=q).content.decode())
+    assert "Only the first 6 terms are drawn; left out: 教育, 農業." in html
+    table = html[html.index('<table class="trend-table">') :]
+    assert "教育" not in table and "投資" in table
+    rows = list(csv.reader(io.StringIO(get(client, "/search/trend.csv", q=q).content.decode())))
+    assert all(len(row) == len(rows[0]) for row in rows)  # the header matches every row
+    assert len(rows[0]) == 2 + 2 * 6
+    api = client.get("/api/search/trend", {"q": q})
+    assert api.status_code == 400 and "at most 6 terms" in api.json()["error"]
+
+
+def test_every_api_error_is_json_even_from_django_itself(client, seeded):
+    for url in ("/api/search?q=GOSAT", "/api/search/trend?q=GOSAT", "/api/documents/"):
+        response = client.get(url, HTTP_HOST="not-this-site.example")
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["status"] == 400
+    page = client.get("/search/?q=GOSAT", HTTP_HOST="not-this-site.example")
+    assert page.status_code == 400 and b"Bad request" in page.content
