@@ -1,5 +1,6 @@
 """Security Django does not do by itself: the Content-Security-Policy header, a limit on
-failed admin logins, and the refusal of a NUL character in an address."""
+failed admin logins, the methods each address answers, and the refusal of a NUL character
+in an address."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,3 +87,30 @@ class NulCharacterMiddleware:
                 return api_error(message, 400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+class ReadOnlyMethodsMiddleware:
+    """The archive's pages, API and files are read: they answer GET and HEAD, and any other
+    method (TRACE, PUT, a POST to the API) 405 with the methods allowed, never the page, and
+    before the CSRF check could answer 403. Only the admin and the language switch take POST."""
+
+    READ = ("GET", "HEAD")
+    WRITABLE = ("/admin/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in self.READ or request.path_info.startswith(self.WRITABLE):
+            return self.get_response(request)
+        message = _("This address is read only: it answers GET and HEAD, not %(method)s.") % {
+            "method": request.method[:20]
+        }
+        if request.path_info.startswith("/api/"):
+            from archive.api import api_error
+
+            response = api_error(message, 405)
+        else:
+            response = HttpResponse(message, status=405, content_type="text/plain; charset=utf-8")
+        response["Allow"] = ", ".join(self.READ)
+        return response

@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.core.management import CommandError
 from django.db import DataError, OperationalError
+from django.test import Client
 from django.utils.html import escape
 
 from archive.models import Document, Work
@@ -257,6 +258,22 @@ def test_a_nul_character_in_any_parameter_is_a_400_that_says_so(client, seeded, 
     assert "NUL character (%00)" in body
     if url.startswith("/api/"):
         assert response.json()["status"] == 400
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize(
+    "path", ["/", f"/documents/{TURKMENISTAN}/ja/", "/search/?q=GOSAT", "/api/search?q=GOSAT"]
+)
+def test_a_method_the_archive_does_not_answer_is_a_405_that_names_the_allowed(
+    seeded, method, path
+):
+    client = Client(enforce_csrf_checks=True)  # as a browser or a script meets the site
+    response = client.generic(method, path)
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert b"<html" not in response.content.lower()  # TRACE never echoes the page
+    if path.startswith("/api/"):
+        assert response.json()["status"] == 405
+    assert client.head(path).status_code == 200
 
 
 # Replacing a stored version.
