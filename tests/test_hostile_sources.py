@@ -264,9 +264,7 @@ def test_a_nul_character_in_any_parameter_is_a_400_that_says_so(client, seeded, 
 @pytest.mark.parametrize(
     "path", ["/", f"/documents/{TURKMENISTAN}/ja/", "/search/?q=GOSAT", "/api/search?q=GOSAT"]
 )
-def test_a_method_the_archive_does_not_answer_is_a_405_that_names_the_allowed(
-    seeded, method, path
-):
+def test_a_method_the_archive_does_not_answer_is_a_405_that_names_the_allowed(seeded, method, path):
     client = Client(enforce_csrf_checks=True)  # as a browser or a script meets the site
     response = client.generic(method, path)
     assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
