@@ -33,13 +33,31 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+def client_address(request) -> str:
+    """The address of the reader's machine: REMOTE_ADDR, unless that is one of
+    settings.TRUSTED_PROXIES, whose X-Forwarded-For is then read from the right, past every
+    trusted proxy. A client that is no proxy cannot choose its own address this way."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if address not in settings.TRUSTED_PROXIES:
+        return address
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([a for a in forwarded if a]):
+        if hop not in settings.TRUSTED_PROXIES:
+            return hop
+    return address
+
+
 class AdminLoginThrottleMiddleware:
-    """Refuse admin login attempts from an address that failed ADMIN_LOGIN_ATTEMPTS times in
-    ADMIN_LOGIN_WINDOW seconds: 429 until the window passes.
+    """Refuse admin logins, 429 until ADMIN_LOGIN_WINDOW seconds pass, from a client address
+    that failed ADMIN_LOGIN_ATTEMPTS times for one account, or four times as often over all
+    accounts. Counting by address and account, one attacker locks out neither the curators at
+    other addresses nor, behind a shared address, the other accounts.
 
     Counts live in Django's cache, so with the default local-memory cache they are per
     server process; a shared cache (CACHES) makes them per site.
     """
+
+    ACROSS_ACCOUNTS = 4  # times ADMIN_LOGIN_ATTEMPTS, from one address over every account
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,8 +65,14 @@ class AdminLoginThrottleMiddleware:
     def __call__(self, request):
         if request.method != "POST" or request.path != reverse("admin:login"):
             return self.get_response(request)
-        key = f"admin-login-failures:{request.META.get('REMOTE_ADDR', '')}"
-        if cache.get(key, 0) >= settings.ADMIN_LOGIN_ATTEMPTS:
+        address = client_address(request)
+        account = request.POST.get("username", "").strip().casefold()[:150]
+        keys = (f"admin-login-failures:{address}:{account}", f"admin-login-failures:{address}")
+        limits = (
+            settings.ADMIN_LOGIN_ATTEMPTS,
+            settings.ADMIN_LOGIN_ATTEMPTS * self.ACROSS_ACCOUNTS,
+        )
+        if any(cache.get(key, 0) >= limit for key, limit in zip(keys, limits, strict=True)):
             return HttpResponse(
                 "Too many failed logins from this address; try again later.",
                 status=429,
@@ -57,9 +81,10 @@ class AdminLoginThrottleMiddleware:
             )
         response = self.get_response(request)
         if response.status_code == 200:  # the form again: the login failed
-            cache.set(key, cache.get(key, 0) + 1, settings.ADMIN_LOGIN_WINDOW)
+            for key in keys:
+                cache.set(key, cache.get(key, 0) + 1, settings.ADMIN_LOGIN_WINDOW)
         elif response.status_code in (301, 302):
-            cache.delete(key)
+            cache.delete(keys[0])
         return response
 
 

@@ -194,3 +194,8 @@ LOGGING = {
 # Failed admin logins allowed per address within the window (seconds) before 429 answers.
 ADMIN_LOGIN_ATTEMPTS = int(os.environ.get("ADMIN_LOGIN_ATTEMPTS", "5"))
 ADMIN_LOGIN_WINDOW = int(os.environ.get("ADMIN_LOGIN_WINDOW", "900"))
+# The reverse proxies in front of the site (nginx, a load balancer), by address: behind them a
+# reader's address is read from X-Forwarded-For (config.security.client_address).
+TRUSTED_PROXIES = frozenset(
+    address.strip() for address in os.environ.get("TRUSTED_PROXIES", "").split(",") if address
+)

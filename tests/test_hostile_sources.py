@@ -274,6 +274,44 @@ def test_a_method_the_archive_does_not_answer_is_a_405_that_names_the_allowed(se
     assert client.head(path).status_code == 200
 
 
+def test_behind_a_proxy_one_attacker_locks_out_neither_other_readers_nor_other_accounts(
+    client, db, settings
+):
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+
+    cache.clear()
+    User.objects.create_superuser("curator", "c@example.org", "right-password")
+    User.objects.create_superuser("editor", "e@example.org", "other-password")
+    settings.ADMIN_LOGIN_ATTEMPTS = 3
+    settings.TRUSTED_PROXIES = frozenset({"127.0.0.1"})
+    url = "/admin/login/?next=/admin/"
+
+    def login(username, password, forwarded):
+        return client.post(
+            url,
+            {"username": username, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for _ in range(3):  # an attacker at 203.0.113.9, against the curator's account
+        assert login("curator", "guess", "203.0.113.9").status_code == 200
+    assert login("curator", "right-password", "203.0.113.9").status_code == 429
+    # The curator at another address is not locked out; the attacker cannot slip out by
+    # writing another address into the header, ahead of the one the proxy adds.
+    assert login("curator", "right-password", "198.51.100.4").status_code == 302
+    assert login("curator", "guess", "198.51.100.4, 203.0.113.9").status_code == 429
+    # Without the proxy trusted, its header is ignored: every reader behind it is one
+    # address, and still the attacker's failures lock only the account they tried.
+    settings.TRUSTED_PROXIES = frozenset()
+    cache.clear()
+    for _ in range(3):
+        assert login("curator", "guess", "203.0.113.9").status_code == 200
+    assert login("curator", "right-password", "198.51.100.4").status_code == 429
+    assert login("editor", "other-password", "198.51.100.4").status_code == 302
+
+
 # Replacing a stored version.
 def test_another_file_replaces_a_version_only_with_replace_and_reports_lost_labels(
     seeded, tmp_path
