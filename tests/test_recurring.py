@@ -158,6 +158,22 @@ def test_an_english_diff_marks_whole_words_and_a_japanese_one_characters():
     assert pieces[:2] == [("removed", "首脳"), ("added", "双方")]
 
 
+def test_a_diff_of_long_clauses_is_bounded_and_still_spells_both_texts():
+    sentence = "双方は、地域の連結性を強化し、持続可能な開発に向けた協力を推進することで一致した。"
+    before = sentence * 200  # 8,400 characters: 70 million character pairs
+    after = (sentence * 100) + sentence.replace("協力", "連携") + (sentence * 99)
+    pieces = recurring.diff(before, after, "ja")
+    assert "".join(text for op, text in pieces if op != "removed") == after
+    assert "".join(text for op, text in pieces if op != "added") == before
+    changed = sorted(text for op, text in pieces if op != "same")
+    assert changed == sorted([sentence, sentence.replace("協力", "連携")])  # whole sentences
+    english = "The Sides agreed to strengthen cooperation. " * 600
+    pieces = recurring.diff(english, english.replace("agreed", "decided"), "en")
+    assert "".join(t for op, t in pieces if op != "removed") == english.replace("agreed", "decided")
+    # A short pair is still compared word by word.
+    assert ("added", " further") in recurring.diff("the progress.", "the further progress.", "en")
+
+
 # 1. Pages and API
 
 

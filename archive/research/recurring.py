@@ -222,14 +222,28 @@ def _tokens(text: str, language: str) -> list[str]:
     return list(text) if language == "ja" else _TOKEN.findall(text)
 
 
+# The most token pairs one diff compares (difflib's cost grows with their product): about two
+# 500-character Japanese clauses. Longer clauses are compared sentence by sentence, and
+# sentences past the bound are shown as replaced whole, so a page of long clauses costs what
+# its length does, never its length squared.
+DIFF_PAIRS = 250_000
+_SENTENCE = re.compile(r"[^。．.!?！？]*(?:[。．.!?！？]+\s*|$)")
+
+
 def diff(before: str, after: str, language: str) -> list[tuple[str, str]]:
     """(op, text) pieces turning `before` into `after`: op is "same", "removed" or "added".
 
     The pieces of "same" and "added" spell `after` exactly; those of "same" and "removed"
     spell `before` up to width and case (（AI） and (AI) are the same words, shown as `after`
-    prints them): only the comparison folds characters, display keeps them.
+    prints them): only the comparison folds characters, display keeps them. Within
+    DIFF_PAIRS the pieces are words (characters in Japanese); beyond it, sentences.
     """
     a, b = _tokens(before, language), _tokens(after, language)
+    if len(a) * len(b) > DIFF_PAIRS:
+        a = [s for s in _SENTENCE.findall(before) if s]
+        b = [s for s in _SENTENCE.findall(after) if s]
+        if len(a) * len(b) > DIFF_PAIRS:
+            return [("removed", before), ("added", after)]
     matcher = difflib.SequenceMatcher(None, [folded(t) for t in a], [folded(t) for t in b], False)
     pieces: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
