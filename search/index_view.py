@@ -40,8 +40,13 @@ FILTER_SETS = 8
 SORT_FEW_HITS = 4096
 # How many indexed words one wildcard or word part may stand for (partner*, "a").
 MAX_EXPANSIONS = 500
+# The words all the wildcards of one query stand for together: 26 one-letter wildcards
+# (a* b* … z*) would otherwise search 13,000 words and hold a worker for a minute.
+QUERY_EXPANSIONS = 1000
 _EXPANSIONS_CAPPED = "“{}” matches more than {} different words; only the {} most frequent were \
 searched. Type more of the word to narrow it."
+_QUERY_EXPANSIONS_SPENT = "The wildcards of this search stand for more than {} words in all; \
+“{}” was searched for its {} most frequent only. Use fewer wildcards, or type more of each word."
 # Our command first: haystack's rebuild_index prompts (and fails without a terminal) unless
 # given --noinput, and cannot open a damaged index at all.
 _NOT_BUILT = "The search index has not been built yet. Build it with `make index` (or \
@@ -234,24 +239,35 @@ class IndexView:
             near.sort(key=lambda pair: (pair[0], -frequency(GRAMS, pair[1]), pair[1]))
         return [word_ for _edits, word_ in near[:limit]]
 
-    def resolve(self, query: wq.Query, notices: list[str]) -> wq.Query:
-        """`query` with each Lexicon placeholder replaced by the words it stands for."""
+    def resolve(self, query: wq.Query, notices: list[str], budget: list[int] | None = None):
+        """`query` with each Lexicon placeholder replaced by the words it stands for, at most
+        QUERY_EXPANSIONS words for all of them together (`budget` holds what is left)."""
+        budget = [QUERY_EXPANSIONS] if budget is None else budget
         if isinstance(query, Lexicon):
             words, capped = self.expand(query)
             if capped:
                 notices.append(
                     _EXPANSIONS_CAPPED.format(query.text, MAX_EXPANSIONS, MAX_EXPANSIONS)
                 )
+            if len(words) > budget[0]:
+                with self._lock:
+                    frequency = self.reader.doc_frequency
+                    words = sorted(words, key=lambda w: -frequency(query.fieldname, w))
+                words = words[: budget[0]]
+                notices.append(
+                    _QUERY_EXPANSIONS_SPENT.format(QUERY_EXPANSIONS, query.text, len(words))
+                )
+            budget[0] -= len(words)
             terms = [wq.Term(query.fieldname, word) for word in words]
             return wq.Or(terms) if len(terms) > 1 else (terms[0] if terms else wq.NullQuery)
         if isinstance(query, Substring):
-            known = self.resolve(query.known, notices) if query.known is not None else None
-            parts = [self.resolve(part, notices) for part in query.subqueries]
+            known = None if query.known is None else self.resolve(query.known, notices, budget)
+            parts = [self.resolve(part, notices, budget) for part in query.subqueries]
             return Substring(parts, query.needle, query.exact, known)
         if isinstance(query, wq.And | wq.Or):
-            return type(query)([self.resolve(part, notices) for part in query.subqueries])
+            return type(query)([self.resolve(p, notices, budget) for p in query.subqueries])
         if isinstance(query, wq.Not):
-            return wq.Not(self.resolve(query.query, notices))
+            return wq.Not(self.resolve(query.query, notices, budget))
         return query
 
     def substring_mask(self, query: Substring) -> int:

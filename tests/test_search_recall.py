@@ -219,6 +219,16 @@ def test_a_wildcard_that_stands_for_too_many_words_says_so(seeded, monkeypatch):
     assert any("only the 3 most frequent were searched" in n for n in results.notices)
 
 
+def test_all_the_wildcards_of_a_search_share_one_budget_of_words(seeded, monkeypatch):
+    alone = search(SearchRequest(q="s*")).total
+    monkeypatch.setattr(index_view, "QUERY_EXPANSIONS", 6)
+    many = search(SearchRequest(q="a* OR b* OR c* OR s* OR t*"))
+    spent = [n for n in many.notices if "stand for more than 6 words in all" in n]
+    assert spent and "was searched for its" in spent[0]
+    budgeted = search(SearchRequest(q="s*"))
+    assert 0 < budgeted.total <= alone  # one wildcard alone within the budget still finds
+
+
 def test_a_kanji_mecab_tags_as_a_symbol_is_indexed_and_found(
     seeded, tmp_path, scratch_index, django_capture_on_commit_callbacks
 ):
