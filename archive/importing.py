@@ -122,7 +122,8 @@ def prepare_imports(
                 f"{path}: no entry in {manifest_file}; add a [[document]] with "
                 f'file = "{path.name}", slug, language and kind.'
             )
-        source = read_source(path)
+        source = read_source(path, settings.IMPORT_MAX_PDF_INFLATED_BYTES)
+        _check_lines(path, source.text)
         try:
             parsed = parse_document(source.text, entry.language, hints_from(entry))
         except ParseError as error:
@@ -156,6 +157,18 @@ def _check_size(path: Path) -> None:
         raise SourceError(
             f"{path.name}: the file is {_size(size)}, over the limit of {_size(limit)} "
             f"(setting {name}); check that it is one document, or raise the limit in the "
+            "environment."
+        )
+
+
+def _check_lines(path: Path, text: str) -> None:
+    """Refuse, before parsing, a text of more lines than any document has: parsing holds
+    every line and paragraph in memory (a million short lines took 1.5 GB)."""
+    lines, limit = text.count("\n") + 1, settings.IMPORT_MAX_LINES
+    if lines > limit:
+        raise SourceError(
+            f"{path.name}: {lines:,} lines, more than the {limit:,} a document may have (setting "
+            "IMPORT_MAX_LINES); check that it is one document, or raise the limit in the "
             "environment."
         )
 

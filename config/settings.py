@@ -163,9 +163,12 @@ FIXTURES_DIR = BASE_DIR / "fixtures"
 MB = 1024 * 1024
 IMPORT_MAX_TEXT_BYTES = int(os.environ.get("IMPORT_MAX_TEXT_BYTES", 20 * MB))  # .txt and .html
 IMPORT_MAX_PDF_BYTES = int(os.environ.get("IMPORT_MAX_PDF_BYTES", 50 * MB))
+# What a PDF's compressed streams may expand to, checked before it is read (a PDF bomb).
+IMPORT_MAX_PDF_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_PDF_INFLATED_BYTES", 200 * MB))
 IMPORT_MAX_CLAUSE_CHARS = int(os.environ.get("IMPORT_MAX_CLAUSE_CHARS", 20_000))
 IMPORT_MAX_SECTIONS = int(os.environ.get("IMPORT_MAX_SECTIONS", 2_000))
 IMPORT_MAX_CLAUSES = int(os.environ.get("IMPORT_MAX_CLAUSES", 5_000))
+IMPORT_MAX_LINES = int(os.environ.get("IMPORT_MAX_LINES", 50_000))  # checked before parsing
 
 # Sent on every response (config/security.py). The templates load only our own CSS and JS
 # files and use no inline script or style, so nothing else needs allowing.

@@ -5,6 +5,7 @@ import io
 import os
 import textwrap
 import unicodedata
+import zlib
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -418,6 +419,49 @@ def test_an_unreadable_source_is_refused_in_one_line_and_nothing_is_written(db, 
     assert message.startswith(f"{name}: ") and expected in message
     assert "\n" not in message and "Traceback" not in message
     assert Document.objects.count() == before
+
+
+def bomb_pdf(inflated_mb: int) -> bytes:
+    """A valid PDF of one page whose content stream inflates to `inflated_mb` megabytes of
+    spaces (under a hundred kilobytes on disk); built a megabyte at a time."""
+    deflater = zlib.compressobj(9)
+    stream = b"".join(deflater.compress(b" " * (1 << 20)) for _ in range(inflated_mb))
+    stream += deflater.flush()
+    body = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, obj in enumerate(body, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
+    return out
+
+
+def test_a_pdf_that_inflates_past_the_limit_is_refused_before_it_is_read(db, tmp_path, settings):
+    settings.IMPORT_MAX_PDF_INFLATED_BYTES = 8 * 1024 * 1024
+    data = bomb_pdf(64)
+    assert len(data) < 200_000  # 64 MB of spaces, a small file
+    write_source(tmp_path, "bomb.pdf", data)
+    before = Document.objects.count()
+    with pytest.raises(CommandError) as error:
+        import_folder(tmp_path)
+    message = str(error.value)
+    assert message.startswith("bomb.pdf: ") and "expand to more than 8 MB" in message
+    assert "IMPORT_MAX_PDF_INFLATED_BYTES" in message and Document.objects.count() == before
+
+
+def test_a_pdf_that_inflates_within_the_limit_is_read_as_before():
+    # pdfminer takes the inflated stream; under the limit the check lets it through.
+    with pytest.raises(SourceError, match="no text layer"):
+        pdf_text("blank.pdf", bomb_pdf(1), max_inflated=8 * 1024 * 1024)
 
 
 def test_a_pdf_without_pages_and_a_page_of_only_a_comment_are_refused():

@@ -119,6 +119,7 @@ LIMITS = {
     "clause length": ("IMPORT_MAX_CLAUSE_CHARS", 50, "characters"),
     "sections per document": ("IMPORT_MAX_SECTIONS", 2, "sections"),
     "clauses per document": ("IMPORT_MAX_CLAUSES", 10, "clauses"),
+    "lines per text, before parsing": ("IMPORT_MAX_LINES", 20, "lines"),
 }
 
 
@@ -132,6 +133,19 @@ def test_a_file_over_a_limit_is_refused_with_one_line(seeded, workdir, settings,
     message = str(error.value)
     assert expected in message and FILES["000"] in message and name in message
     assert "\n" not in message and "Traceback" not in message
+    assert archive_snapshot() == before
+
+
+def test_a_million_short_lines_are_refused_before_they_are_parsed(seeded, tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "lines.txt").write_text("共同声明\n\n" + "あ\n\n" * 500_000, encoding="utf-8")
+    write_manifest(folder, ENTRY.format(file="lines.txt", slug="many-lines"))
+    before = archive_snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(folder)
+    # Refused by the line count, which is read before the parser sees the text.
+    assert "1,000,003 lines" in str(error.value) and "IMPORT_MAX_LINES" in str(error.value)
     assert archive_snapshot() == before
 
 

@@ -10,6 +10,7 @@ import io
 import re
 import statistics
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -111,9 +112,36 @@ def _pages_text(pages: list[list[_Row]]) -> str:
     return "\n".join(lines)
 
 
-def pdf_text(name: str, data: bytes) -> str:
+# What the compressed streams of a PDF may expand to, all together, before pdfminer reads it:
+# a small file whose stream inflates to gigabytes would otherwise take the importer's memory.
+MAX_INFLATED_BYTES = 200 * 1024 * 1024
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+_INFLATE_STEP = 1024 * 1024
+
+
+def inflated_size_over(data: bytes, limit: int) -> bool:
+    """Whether the Flate streams of `data` expand to more than `limit` bytes in all: each is
+    inflated a megabyte at a time and the output counted, never kept."""
+    total = 0
+    for match in _STREAM_START.finditer(data):
+        end = data.find(b"endstream", match.end())
+        pending = data[match.end() : end if end >= 0 else len(data)]
+        inflater = zlib.decompressobj()
+        try:
+            while pending:
+                total += len(inflater.decompress(pending, _INFLATE_STEP))
+                if total > limit:
+                    return True
+                pending = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not a Flate stream (an image, plain text): its size is the file's
+    return False
+
+
+def pdf_text(name: str, data: bytes, max_inflated: int = MAX_INFLATED_BYTES) -> str:
     """The text layer of a PDF. Pages are read top to bottom as one column, which is how
-    statements and press releases are set; a two-column page would interleave its columns."""
+    statements and press releases are set; a two-column page would interleave its columns.
+    A PDF whose streams expand to more than `max_inflated` bytes is refused before reading."""
 
     def unreadable(reason: str) -> SourceError:
         return SourceError(
@@ -126,6 +154,13 @@ def pdf_text(name: str, data: bytes) -> str:
     # parse error pdfminer meets first.
     if b"%%EOF" not in data[-1024:]:
         raise unreadable("the file is cut short: it has no %%EOF end mark")
+    if inflated_size_over(data, max_inflated):
+        raise SourceError(
+            f"{name}: this PDF's compressed streams expand to more than "
+            f"{max_inflated // (1024 * 1024):,} MB (setting IMPORT_MAX_PDF_INFLATED_BYTES); "
+            "a statement needs far less, so check that it is the right file, or raise the "
+            "limit in the environment."
+        )
     try:
         layouts = list(extract_pages(io.BytesIO(data), laparams=LAYOUT))
     except PDFEncryptionError:  # PDFPasswordIncorrect, or a method pdfminer cannot decrypt

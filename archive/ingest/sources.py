@@ -198,8 +198,9 @@ def source_format_of(path: Path) -> str:
     return source_format
 
 
-def read_source(path: Path) -> Source:
-    """Read a .txt, .pdf or .html source; PDF and HTML go through `archive.ingest.extraction`."""
+def read_source(path: Path, max_inflated: int = extraction.MAX_INFLATED_BYTES) -> Source:
+    """Read a .txt, .pdf or .html source; PDF and HTML go through `archive.ingest.extraction`
+    (a PDF whose streams expand past `max_inflated` bytes is refused)."""
     source_format = source_format_of(path)
     try:
         data = path.read_bytes()
@@ -209,8 +210,10 @@ def read_source(path: Path) -> Source:
         return decode_source(path.name, data)
     if not data.strip():
         raise SourceError(f"{path.name}: the file is empty; download it again and re-import it.")
-    extract = extraction.pdf_text if source_format == "pdf" else extraction.html_text
-    text = extract(path.name, data)
+    if source_format == "pdf":
+        text = extraction.pdf_text(path.name, data, max_inflated)
+    else:
+        text = extraction.html_text(path.name, data)
     return Source(
         path.name,
         data,
