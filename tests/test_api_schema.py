@@ -379,3 +379,32 @@ def test_the_search_index_holds_a_keyword_field_for_each_facet():
 
     fields = ClauseIndex.fields
     assert all(fields[facet.name].is_multivalued for facet in FACETS)
+
+
+def test_a_client_walks_the_links_from_the_list_to_every_endpoint_of_a_text(client, seeded):
+    """From /api/documents/ to a text, a version and a clause's recurring language, by the
+    description's links alone, each answer checked against its schema."""
+    operations = {
+        op["operationId"]: (path, op)
+        for path, methods in DESCRIPTION["paths"].items()
+        for op in methods.values()
+    }
+    path, reached = "/api/documents/", []
+    answer = client.get(path).json()
+    while links := operations_links(path):
+        (name, link), *_ = links.items()
+        target, _operation = operations[link["operationId"]]
+        url = target
+        for parameter, expression in link["parameters"].items():
+            value = answer
+            for step in expression.removeprefix("$response.body#/").split("/"):
+                value = value[int(step)] if isinstance(value, list) else value[step]
+            url = url.replace("{" + parameter + "}", str(value))
+        answer = get_checked(client, target, url)
+        path = target
+        reached.append(link["operationId"])
+    assert reached == ["getText", "getVersion", "getClauseRecurring"]
+
+
+def operations_links(path: str) -> dict:
+    return DESCRIPTION["paths"][path]["get"]["responses"]["200"].get("links", {})
