@@ -1,7 +1,9 @@
 """Hostile and careless input: each bad source gets one line and an unchanged archive,
 or imports safely and every page of it renders; filters, error pages and headers hold up."""
 
+import errno
 import json
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -18,6 +20,7 @@ from tests.utils import (
     archive_snapshot,
     refused_import,
     run_import,
+    source_text,
     write_manifest,
 )
 
@@ -324,6 +327,24 @@ def test_behind_a_proxy_one_attacker_locks_out_neither_other_readers_nor_other_a
         assert login("curator", "guess", "203.0.113.9").status_code == 200
     assert login("curator", "right-password", "198.51.100.4").status_code == 429
     assert login("editor", "other-password", "198.51.100.4").status_code == 302
+
+
+def test_a_full_disk_during_an_import_writes_nothing_and_says_what_to_do(seeded, workdir):
+    name = FILES["000"]
+    (workdir / name).write_text(source_text("000").replace("双方は", "両国は", 1), encoding="utf-8")
+    before = archive_snapshot()
+    # The record of pending index changes is the import's first file write (a real full disk
+    # cannot be made here without root; ENOSPC is what the kernel would answer).
+    full = OSError(errno.ENOSPC, "No space left on device", "var/whoosh_index.pending.json")
+    with (
+        mock.patch("search.indexing._state", side_effect=full),
+        pytest.raises(CommandError) as error,
+    ):
+        run_import(workdir)
+    message = str(error.value)
+    assert "No space left on device" in message and "free some space" in message
+    assert "Nothing was imported" in message and "\n" not in message
+    assert archive_snapshot() == before
 
 
 # Replacing a stored version.

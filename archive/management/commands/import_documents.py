@@ -69,6 +69,8 @@ class Command(BaseCommand):
             raise CommandError(one_line(f"{error} {UNCHANGED}")) from None
         except Error as error:
             raise CommandError(one_line(database_message(error, bool(committed)))) from None
+        except OSError as error:  # a full disk or a folder it may not write, while writing
+            raise CommandError(one_line(disk_message(error, bool(committed)))) from None
         if dry_run:
             self.review(prepared)
         for result in results:
@@ -108,6 +110,22 @@ class Command(BaseCommand):
         files = f"{len(prepared)} file{'s' if len(prepared) != 1 else ''}"
         warned = f"{warnings} warning{'s' if warnings != 1 else ''}"
         self.stdout.write(f"Dry run: {files} parsed, {warned}; nothing was written.")
+
+
+def disk_message(error: OSError, committed: bool) -> str:
+    """One sentence for a file the import could not write (the index's record of pending
+    changes, a full disk), saying whether anything was written and what to do."""
+    detail = error.strerror or str(error) or type(error).__name__
+    where = f" ({error.filename})" if error.filename else ""
+    if committed:
+        return (
+            f"The import was written, but a file after it could not be ({detail}{where}); free "
+            "some space and run `manage.py repair_search_index`."
+        )
+    return (
+        f"The import could not write a file ({detail}{where}); free some space and import "
+        f"again. {UNCHANGED}"
+    )
 
 
 def database_message(error: Error, committed: bool) -> str:
