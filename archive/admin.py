@@ -1,26 +1,57 @@
 """Django admin for the archive's records."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from archive.importing import delete_versions
 from archive.ingest.outline import stored_outline
 from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.research import recurring
 from archive.signals import send_documents_changed
 
 
+def _documents_of(objects) -> list[int]:
+    """The versions that records of the admin belong to (a work's are all of its)."""
+    ids: list[int] = []
+    for obj in objects:
+        if isinstance(obj, Work):
+            ids += obj.documents.values_list("pk", flat=True)
+        else:
+            ids.append(obj.pk if isinstance(obj, Document) else obj.document_id)
+    return ids
+
+
 class NotifyChangesMixin:
-    """An edit in the admin reaches derived data (the search index) once its save commits."""
+    """Every change made in the admin, one record or a bulk action, reaches what derives
+    from the archive as an import's does (archive.importing.delete_versions and
+    archive.signals): recurring-language links, the generation, the search index. The bulk
+    data then says it is behind (/data/)."""
 
     def save_model(self, request, obj, form, change):
+        # Links follow at once, in the admin's transaction; the index after the commit,
+        # when the inlines and a work's countries are saved too.
         super().save_model(request, obj, form, change)
-        send_documents_changed([obj.document_id if isinstance(obj, Clause) else obj.pk])
+        send_documents_changed(_documents_of([obj]))
 
     def delete_model(self, request, obj):
-        document_id = obj.document_id if isinstance(obj, Clause) else obj.pk
-        super().delete_model(request, obj)
-        send_documents_changed([document_id] if document_id else [])
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            objects = list(queryset)
+            documents = _documents_of(objects)
+            if queryset.model in (Work, Document):
+                delete_versions(documents)
+                if queryset.model is Work:
+                    queryset.delete()
+                return
+            if settings.FIND_RECURRING_LANGUAGE:
+                recurring.forget(documents)  # a clause's links, before the cascade
+            queryset.delete()
+            send_documents_changed(documents)
 
 
 class DocumentInline(admin.TabularInline):
@@ -31,7 +62,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(NotifyChangesMixin, admin.ModelAdmin):
     list_display = ("slug", "kind", "series", "meeting", "date", "authentic_language")
     list_filter = ("kind", "series", "countries")
     search_fields = ("slug", "series", "meeting")
@@ -128,10 +159,14 @@ class ClauseAdmin(NotifyChangesMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(NotifyChangesMixin, admin.ModelAdmin):
     list_display = ("__str__", "document", "level")
     list_select_related = ("document__work",)
 
 
 admin.site.register(Country)
-admin.site.register(Signatory)
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(NotifyChangesMixin, admin.ModelAdmin):
+    list_display = ("__str__", "document")

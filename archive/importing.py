@@ -35,6 +35,7 @@ from archive.ingest.sources import (
     source_format_of,
 )
 from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.research import recurring
 from archive.signals import send_documents_changed
 
 WORK_FIELDS = ("kind", "series", "meeting", "meeting_ja", "countries")
@@ -531,6 +532,18 @@ def _update_work_summary(work: Work, items: list[PreparedDocument]) -> None:
     work.date = dates[0] if dates else None
     work.authentic_language = next((h for h in hints if h), work.authentic_language)
     work.save(update_fields=["date", "authentic_language"])
+
+
+@transaction.atomic
+def delete_versions(document_ids) -> None:
+    """Delete these language versions the one way that keeps what derives from them: their
+    recurring-language links and their partners' counts, then the rows, then the archive's
+    generation, and after the commit the search index (archive.signals)."""
+    ids = sorted(set(document_ids))
+    if settings.FIND_RECURRING_LANGUAGE:
+        recurring.forget(ids)
+    Document.objects.filter(pk__in=ids).delete()
+    send_documents_changed(ids)
 
 
 def align_work(work: Work) -> None:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from archive.importing import prepare_imports
 from archive.ingest.outline import stored_outline
 from archive.models import Clause, Country, Document, Section, Signatory, Work
-from tests.utils import FIXTURES, seed_folder
+from tests.utils import FIXTURES, KYRGYZ, seed_folder
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,70 @@ def test_document_page_shows_import_warnings_to_staff_only(
     for html in (anonymous, page(client)):
         assert "Import warnings" not in html
         assert not any(warning in html for warning in document.warnings)
+
+
+def test_a_bulk_delete_in_the_admin_reaches_search_recurring_language_and_the_data_page(
+    admin_client, seeded, scratch_index, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from archive.models import Clause, Recurrence
+    from archive.research import datasets
+    from archive.signals import current_generation
+    from search.results import SearchRequest
+    from search.searching import search
+
+    settings.DATASETS_DIR = tmp_path / "data"
+    datasets.export_all()
+    kyrgyz = Document.objects.get(work__slug=KYRGYZ)
+    generation = current_generation()
+    assert search(SearchRequest(q="キルギス共和国大統領")).total > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/archive/document/",
+            {"action": "delete_selected", "_selected_action": [kyrgyz.pk], "post": "yes"},
+        )
+    assert response.status_code == 302 and not Document.objects.filter(pk=kyrgyz.pk).exists()
+    assert current_generation() > generation
+    # Search no longer finds the deleted clauses, and counts only what is left.
+    left = Clause.objects.filter(text__contains="キルギス共和国大統領").count()
+    assert search(SearchRequest(q="キルギス共和国大統領")).total == left
+    # Every clause's count of recurring links is its links, the deleted ones' partners too.
+    for clause in Clause.objects.all():
+        assert clause.recurrences_count == Recurrence.objects.filter(clause=clause).count()
+    assert "behind it" in admin_client.get("/data/").content.decode()
+
+
+def test_a_work_edited_in_the_admin_is_searched_by_its_new_kind(
+    admin_client, seeded, scratch_index, django_capture_on_commit_callbacks
+):
+    from archive.models import Work
+    from search.results import SearchRequest
+    from search.searching import search
+
+    work = Work.objects.get(slug=KYRGYZ)
+    before = search(SearchRequest(q="協力", filters=(("kind", "declaration"),))).total
+    change = admin_client.get(f"/admin/archive/work/{work.pk}/change/").context["adminform"]
+    data = {
+        key: value
+        for key, value in change.form.initial.items()
+        if value is not None and key != "countries"
+    }
+    data.update(
+        kind="declaration",
+        countries=[c.pk for c in work.countries.all()],
+        **{
+            "documents-TOTAL_FORMS": "1",
+            "documents-INITIAL_FORMS": "1",
+            "documents-0-id": str(work.documents.get().pk),
+            "documents-0-work": str(work.pk),
+            "documents-0-language": "ja",
+            "documents-0-title": work.documents.get().title,
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/archive/work/{work.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = search(SearchRequest(q="協力", filters=(("kind", "declaration"),))).total
+    kyrgyz_hits = sum(
+        "協力" in text for text in work.documents.get().clauses.values_list("text", flat=True)
+    )
+    assert after == before + kyrgyz_hits

@@ -162,6 +162,23 @@ def relink(document_ids) -> int:
     return Recurrence.objects.filter(clause__document_id__in=ids).count()
 
 
+def forget(document_ids) -> None:
+    """Before these documents (or some of their clauses) are deleted: drop their clauses'
+    links both ways, and recount the partners they leave, whose counts the deletion's cascade
+    would leave too high."""
+    every = list(
+        Clause.objects.filter(document_id__in=set(document_ids)).values_list("pk", flat=True)
+    )
+    partners: set[int] = set()
+    for chunk in _chunks(every):
+        partners.update(
+            Recurrence.objects.filter(clause_id__in=chunk).values_list("other_id", flat=True)
+        )
+        Recurrence.objects.filter(clause_id__in=chunk).delete()
+        Recurrence.objects.filter(other_id__in=chunk).delete()
+    _recount(partners - set(every))
+
+
 def _chunks(ids, size: int = 500):
     ids = list(ids)
     for start in range(0, len(ids), size):
