@@ -271,3 +271,29 @@ def test_a_work_edited_in_the_admin_is_searched_by_its_new_kind(
         "協力" in text for text in work.documents.get().clauses.values_list("text", flat=True)
     )
     assert after == before + kyrgyz_hits
+
+
+def test_check_archive_finds_what_went_round_the_change_path_and_repairs_it(
+    seeded, scratch_index, settings, tmp_path
+):
+    from archive.models import Clause
+    from archive.research import datasets
+
+    settings.DATASETS_DIR = tmp_path / "data"
+    datasets.export_all()
+    out = io.StringIO()
+    call_command("check_archive", stdout=out)
+    assert "agree" in out.getvalue()
+    # Changes made behind the archive's back: a version deleted and a count altered by hand.
+    Document.objects.filter(work__slug=KYRGYZ).delete()
+    Clause.objects.filter(pk=Clause.objects.first().pk).update(recurrences_count=99)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"3 part\(s\) disagree"):
+        call_command("check_archive", stdout=out)
+    report = out.getvalue()
+    assert "search index: 1 document(s)" in report
+    assert "recurring language: " in report and "bulk data: 192 clauses in the files" in report
+    out = io.StringIO()
+    call_command("check_archive", "--repair", stdout=out)
+    assert "Repaired 3 part(s); all agree now." in out.getvalue()
+    call_command("check_archive", stdout=io.StringIO())  # no CommandError: all agree

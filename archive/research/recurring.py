@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from archive.models import Clause, Document, Recurrence, Work
@@ -160,6 +160,20 @@ def relink(document_ids) -> int:
     _trim(touched)
     _recount(touched)
     return Recurrence.objects.filter(clause__document_id__in=ids).count()
+
+
+def miscounted() -> list[int]:
+    """Clauses whose stored count of links is not the number of their links (an edit that
+    went round the change path)."""
+    links = Recurrence.objects.filter(clause_id=OuterRef("pk")).order_by()
+    links = links.values("clause_id").annotate(n=Count("id")).values("n")
+    counted = Clause.objects.annotate(links=Coalesce(Subquery(links), 0))
+    return list(counted.exclude(recurrences_count=F("links")).values_list("pk", flat=True))
+
+
+def recount(clause_ids) -> None:
+    """Store these clauses' counts of links again, from the links."""
+    _recount(list(clause_ids))
 
 
 def forget(document_ids) -> None:
