@@ -99,8 +99,11 @@ TARGETS = {
     "export RSS growth (MB)": 50,
     "server peak RSS per worker (MB)": 500,
     "index build (clauses/s)": 3000,
-    # Issue 13: an import with recurring-language detection.
+    # An import with recurring-language detection.
     "import with recurring language (clauses/s)": 2000,
+    # Ordinary searches under a tenth of hostile requests, over their p95 without them.
+    "search p95 with 10% hostile / without": 2.0,
+    "errors other than 400 with 10% hostile": 0,
 }
 AT_LEAST = {
     "throughput at 16 clients (req/s)",
@@ -334,9 +337,29 @@ def mixed_paths(pages: dict, rng: random.Random) -> list[tuple[str, str]]:
     return paths
 
 
+def hostile_paths(long_clause_page: str) -> list[tuple[str, str]]:
+    """What an attacker or a careless script asks for: 26 one-letter wildcards, a page of
+    9,000-character clauses and their diffs, a NUL byte, a query of 500 characters."""
+    wildcards = " ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz")
+    return [
+        ("hostile", search_path("/search/", wildcards, {})),
+        ("hostile", search_path("/api/search", wildcards, {})),
+        ("hostile", long_clause_page),
+        ("hostile", "/search/?q=GOSAT%00"),
+        ("hostile", search_path("/search/", "協力 " * 160, {})),
+    ]
+
+
+def with_hostile_share(paths: list, hostile: list, share: float = 0.1) -> list:
+    """`paths` with `hostile` ones mixed in to make about `share` of the requests."""
+    copies = max(1, round(len(paths) * share / (1 - share) / len(hostile)))
+    return paths + hostile * copies
+
+
 def load(paths: list[tuple[str, str]], clients: int, seconds: float, seed: int = 1) -> dict:
-    """`clients` readers, each asking for a random path as soon as its last answer arrived."""
-    latencies: dict[str, list[float]] = {"search": [], "page": []}
+    """`clients` readers, each asking for a random path as soon as its last answer arrived.
+    A hostile request may be refused with 400; any other status than 200 is an error."""
+    latencies: dict[str, list[float]] = {"search": [], "page": [], "hostile": []}
     errors: list[str] = []
     stop = time.monotonic() + seconds
     lock = threading.Lock()
@@ -348,7 +371,7 @@ def load(paths: list[tuple[str, str]], clients: int, seconds: float, seed: int =
             ms, status, _ = get(path)
             with lock:
                 latencies[kind].append(ms)
-                if status != 200:
+                if status != 200 and not (kind == "hostile" and status == 400):
                     errors.append(f"{status} {path}")
 
     started = time.monotonic()
@@ -368,7 +391,33 @@ def load(paths: list[tuple[str, str]], clients: int, seconds: float, seed: int =
         "error_samples": errors[:5],
         "search_ms": summary(latencies["search"]),
         "page_ms": summary(latencies["page"]),
+        "hostile_ms": summary(latencies["hostile"]) if latencies["hostile"] else None,
     }
+
+
+def long_clause_document(env: dict) -> str:
+    """Import two versions of one text whose clauses are 9,000 characters, nearly the same
+    (so recurring language links and diffs them), and return the page of the first."""
+    folder = OUT / "probe-long"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    sentence = "双方は、地域の連結性を強化し、持続可能な開発に向けた協力を推進することで一致した。"
+    entries = []
+    for n, word in enumerate(("協力", "連携")):
+        clauses = "\n\n".join(f"{i}. " + sentence.replace("協力", word) * 210 for i in range(1, 6))
+        (folder / f"long-{n}.txt").write_text(
+            f"長い条項の試験文書 {n}\n\n2031年1月{n + 1}日\n\n{clauses}\n", encoding="utf-8"
+        )
+        entries.append(
+            f'[[document]]\nfile = "long-{n}.txt"\nslug = "bench-long-{n}"\n'
+            'language = "ja"\nkind = "other"\n'
+        )
+    (folder / "manifest.toml").write_text("\n".join(entries), encoding="utf-8")
+    subprocess.run(
+        [PY, "manage.py", "import_documents", "--no-datasets", str(folder)],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    return "/documents/bench-long-0/ja/"
 
 
 def repeated(path: str, times: int) -> list[float]:
@@ -590,6 +639,11 @@ def bench_size(size: int) -> dict:
         result["per_query"] = per_query
         paths = mixed_paths(facts["pages"], random.Random(size))
         result["load"] = [load(paths, clients, LOAD_SECONDS) for clients in CLIENTS]
+        # The same 16 readers with a tenth of the requests hostile: ordinary searches should
+        # stay within twice their p95 without it, and nothing but 400 may fail.
+        long_page = long_clause_document(env)
+        hostile = with_hostile_share(paths, hostile_paths(long_page))
+        result["hostile_load"] = load(hostile, max(CLIENTS), LOAD_SECONDS)
         result["export"] = measure_export(server, export_query(per_query))
         small = probe_corpus(OUT / f"probe-a-{size}", 600, 11, "ゼルコヴァニア")
         result["after_import"] = measure_after_import(server, env, small, warm_p50)
@@ -619,6 +673,10 @@ def targets(r: dict) -> dict:
         "server peak RSS per worker (MB)": r["server_peak_rss_per_worker_mb"],
         "index build (clauses/s)": r["index"]["clauses_per_s"],
         "import with recurring language (clauses/s)": r["import"]["clauses_per_s"],
+        "search p95 with 10% hostile / without": round(
+            r["hostile_load"]["search_ms"]["p95"] / max(by_clients[16]["search_ms"]["p95"], 1), 2
+        ),
+        "errors other than 400 with 10% hostile": r["hostile_load"]["errors"],
     }
     return {
         name: {

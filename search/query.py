@@ -304,6 +304,12 @@ class _Parser:
 
 
 def _group(kind: str, children: list[_Node]) -> _Node | None:
+    # A word said twice asks nothing more of a clause (協力 協力 … is 協力): each repeat would
+    # cost the ranking another term.
+    unique: dict[str, _Node] = {}
+    for child in children:
+        unique.setdefault(_render(child), child)
+    children = list(unique.values())
     if not children:
         return None
     return children[0] if len(children) == 1 else _Node(kind, children=children)

@@ -201,6 +201,14 @@ def test_a_wildcard_scoped_to_a_field_searches_that_field(seeded):
     assert found != clauses("共同*")[1]  # not the clauses whose own words start so
 
 
+def test_a_word_repeated_in_a_query_is_searched_once(seeded):
+    once = search(SearchRequest(q="協力 GOSAT"))
+    repeated = search(SearchRequest(q="協力 " * 100 + "GOSAT 協力"))
+    assert repeated.parsed.normalized == "協力 GOSAT" == once.parsed.normalized
+    assert [h.clause.pk for h in repeated.hits] == [h.clause.pk for h in once.hits]
+    assert search(SearchRequest(q="テロ OR 犯罪 OR テロ")).parsed.normalized == "テロ OR 犯罪"
+
+
 def test_nothing_found_page_says_what_was_searched_and_how_to_broaden(client, seeded):
     html = client.get("/search/", {"q": "Antarctica", "lang": "ja"}).content.decode()
     assert "No clause matches “Antarctica”" in html
