@@ -269,6 +269,15 @@ def test_likeness_chart_spelling_pages_and_japanese_names_as_a_reader_sees_them(
     expect(page.locator("svg.trend-chart rect.gap")).to_have_count(7)
     ticks = page.locator("svg.trend-chart text[text-anchor=end]").all_text_contents()
     assert ticks and all(tick.isdigit() for tick in ticks), ticks
+    # A comparison shows one kind of clause on asking; on a phone a clause only in one text
+    # takes no room for the other's empty side.
+    page.goto(f"{archive_server}/compare/?a={TOKYO_DECLARATION}/ja&b={KYRGYZ}/ja")
+    only_b = page.locator("tr.pair.only-b").first
+    empty_a = only_b.locator("td[data-side=A]").bounding_box()
+    assert (empty_a is None or empty_a["height"] < 1) == (width == 390), empty_a
+    page.locator(".compare-counts a", has_text="reworded").click()
+    expect(page.locator("tr.pair")).to_have_count(1)
+    expect(page.locator("tr.pair.reworded ins").first).to_be_visible()
     # A misspelling: a correction that finds clauses, and no feed of the misspelling.
     page.goto(archive_server + "/search/?q=conectivity")
     expect(page.locator(".no-results")).not_to_contain_text("Follow this search")
