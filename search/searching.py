@@ -61,10 +61,16 @@ def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
         # The versions another one stands for leave `matched`; Whoosh is told to skip them.
         dropped = view.duplicate_versions(run.matched, request.prefer)
         run.matched &= ~dropped
-    if request.sort != "relevance":
+    sort = request.sort
+    if sort == "relevance" and _terms(query) > RANKED_TERMS:
+        # Whoosh scores every match of a wide OR (a* stands for hundreds of words: 10 s at
+        # 100,000 clauses); such a search is shown newest first, from the bitmasks.
+        parsed.notices.append(_TOO_WIDE_TO_RANK.format(_terms(query)))
+        sort = "date"
+    if sort != "relevance":
         # One order across both tiers, from the view's precomputed date order.
         run.ranking = _plain(query, drop_exclusions=True)
-        run.sort = request.sort
+        run.sort = sort
         return run
     run.ranking = _plain(_whole_words(query))
     ranked = view.docmask(run.ranking) & filter_mask if run.ranking is not None else 0
@@ -78,6 +84,23 @@ def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
         run.allowed = view.allowed(filter_query)
     run.rest = run.matched & ~ranked
     return run
+
+
+# Words a search may rank by relevance; a query that stands for more is shown by date.
+RANKED_TERMS = 100
+_TOO_WIDE_TO_RANK = "This search stands for {:,} words, too many to rank by relevance in good \
+time; its clauses are shown newest first. Type more of each word to rank them."
+
+
+def _terms(query: wq.Query) -> int:
+    """How many index terms `query` searches, its expanded wildcards' words included."""
+    if isinstance(query, wq.Term):
+        return 1
+    if isinstance(query, wq.CompoundQuery | Substring):
+        return sum(_terms(part) for part in query.subqueries)
+    if isinstance(query, wq.Not):
+        return _terms(query.query)
+    return 1
 
 
 def _whole_words(query: wq.Query) -> wq.Query:
@@ -121,7 +144,7 @@ def search(request: SearchRequest) -> SearchResults:
         first = (request.page - 1) * request.per_page
         results.total = run.matched.bit_count()
         results.facets = run.view.facet_counts(run.matched)
-        scored = _ranked(run, first, request.per_page, request.sort)
+        scored = _ranked(run, first, request.per_page, run.sort)
     results.hits = load_hits(scored, parsed)
     return results
 
@@ -170,7 +193,7 @@ def ordered_matches(request: SearchRequest, limit: int) -> tuple[ParsedQuery, li
         run = _run(request, parsed)
         if run.ranking is None or not run.matched:
             return parsed, []
-        return parsed, _ranked(run, 0, limit, request.sort)
+        return parsed, _ranked(run, 0, limit, run.sort)
 
 
 def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuery, list[Hit]]:

@@ -229,6 +229,19 @@ def test_all_the_wildcards_of_a_search_share_one_budget_of_words(seeded, monkeyp
     assert 0 < budgeted.total <= alone  # one wildcard alone within the budget still finds
 
 
+def test_a_search_too_wide_to_rank_is_shown_newest_first_and_says_so(seeded, monkeypatch):
+    from search import searching
+
+    ranked = search(SearchRequest(q="s*", per_page=100))
+    assert not any("too many to rank" in n for n in ranked.notices)
+    monkeypatch.setattr(searching, "RANKED_TERMS", 3)
+    wide = search(SearchRequest(q="s*", per_page=100))
+    assert any("too many to rank by relevance" in n for n in wide.notices)
+    assert wide.total == ranked.total
+    dates = [hit.clause.document.date for hit in wide.hits]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_a_kanji_mecab_tags_as_a_symbol_is_indexed_and_found(
     seeded, tmp_path, scratch_index, django_capture_on_commit_callbacks
 ):
