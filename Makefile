@@ -68,6 +68,7 @@ serve: index import collectstatic
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) .ci/check_templates.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

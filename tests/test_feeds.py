@@ -11,7 +11,7 @@ from lxml import etree
 
 from archive.models import Clause, Document
 from search.feeds import SUMMARY_CHARS
-from tests.utils import TOKYO_DECLARATION, TURKMENISTAN, index_at
+from tests.utils import TOKYO_DECLARATION, TURKMENISTAN, index_at, squeezed
 
 pytestmark = pytest.mark.django_db
 
@@ -277,7 +277,7 @@ def test_search_feed_queries_are_the_same_for_one_hit_or_fifty(
 
 
 def test_every_page_points_feed_readers_at_the_documents_feed(client, seeded):
-    html = client.get("/").content.decode()
+    html = squeezed(client.get("/").content.decode())
     assert (
         '<link rel="alternate" type="application/atom+xml" title="New and changed documents '
         '(Atom)" href="/feeds/documents.atom">'
@@ -285,7 +285,9 @@ def test_every_page_points_feed_readers_at_the_documents_feed(client, seeded):
 
 
 def test_search_results_offer_their_feed(client, seeded):
-    html = client.get("/search/", {"q": "GOSAT", "lang": "en", "page": "1"}).content.decode()
+    html = squeezed(
+        client.get("/search/", {"q": "GOSAT", "lang": "en", "page": "1"}).content.decode()
+    )
     href = "/search/feed?q=GOSAT&amp;lang=en"
     title = "Clauses matching “GOSAT” (Atom)"
     assert (
@@ -297,7 +299,7 @@ def test_search_results_offer_their_feed(client, seeded):
 
 
 def test_a_search_without_hits_can_still_be_followed(client, seeded):
-    html = client.get("/search/", {"q": "zzyzx"}).content.decode()
+    html = squeezed(client.get("/search/", {"q": "zzyzx"}).content.decode())
     assert 'href="/search/feed?q=zzyzx" type="application/atom+xml">Follow this search' in html
     assert entries(search_feed(client, q="zzyzx")) == []
 

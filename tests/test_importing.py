@@ -156,6 +156,7 @@ def test_a_removed_clause_disappears_and_the_others_keep_their_rows(seeded, work
 
 
 def bad_input_cases():
+    # Each maker writes one source and its manifest entry: alike in shape by design.
     def empty(d):
         (d / "new.txt").write_bytes(b"")
         write_manifest(d, ENTRY.format(file="new.txt", slug="new-text"))

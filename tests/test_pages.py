@@ -18,6 +18,7 @@ from tests.utils import (
     KYRGYZ,
     TOKYO_DECLARATION,
     TURKMENISTAN,
+    squeezed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_document_list_filters(client, seeded, params, slugs):
 
 def facet_counts(html: str, heading: str) -> dict[str, int]:
     """{value label: count} of one facet list on a page."""
-    section = html.split(f"<h2>{heading}</h2>")[1].split("</section>")[0]
+    section = squeezed(html).split(f"<h2>{heading}</h2>")[1].split("</section>")[0]
     return {unescape(label): int(n) for label, n in re.findall(r">([^<>]+)</a> \((\d+)\)", section)}
 
 
@@ -164,6 +165,9 @@ def test_the_japanese_interface_names_facets_countries_series_languages_and_date
     document = client.get(f"/documents/{TURKMENISTAN}/ja/", HTTP_ACCEPT_LANGUAGE="ja")
     text = document.content.decode()
     assert "<dd>英語</dd>" in text and "正文は英語版です" in text
+    assert "<dd>日本、トルクメニスタン</dd>" in text  # the participants, listed as Japanese lists
+    english = client.get(f"/documents/{TURKMENISTAN}/ja/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "<dd>Japan, Turkmenistan</dd>" in english.content.decode()
     results = client.get("/search/", {"q": "GOSAT"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert ">トルクメニスタン</a>" in results and ">日本語</a>" in results
     assert ">Japan, Turkmenistan<" not in results

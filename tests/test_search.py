@@ -16,7 +16,7 @@ from archive.models import Clause, Document
 from search import indexing
 from search.results import SearchRequest
 from search.searching import search
-from tests.utils import FILES, TURKMENISTAN, index_at
+from tests.utils import FILES, TURKMENISTAN, index_at, squeezed
 
 pytestmark = pytest.mark.django_db
 KEY = {name: key for key, name in FILES.items()}
@@ -167,7 +167,7 @@ def test_a_hit_asks_its_page_to_mark_the_forms_its_snippet_marked(client, seeded
 
 
 def test_a_misspelt_word_that_finds_nothing_gets_a_correction_that_does(client, seeded):
-    html = client.get("/search/", {"q": "conectivity"}).content.decode()
+    html = squeezed(client.get("/search/", {"q": "conectivity"}).content.decode())
     assert "No clause matches “conectivity”" in html
     assert re.search(r'Did you mean\s*<a href="\?q=connectivity">connectivity</a> \(1\)', html)
     assert "Follow this search" not in html  # a misspelling is no search to follow
@@ -432,14 +432,14 @@ def test_build_search_index_command_builds_the_same_index_as_rebuild_index(seede
 
 
 def test_a_search_that_finds_nothing_suggests_shorter_searches_that_do(client, seeded):
-    html = client.get("/search/", {"q": "GOSAT penguin"}).content.decode()
+    html = squeezed(client.get("/search/", {"q": "GOSAT penguin"}).content.decode())
     assert "These shorter searches find clauses:" in html
     # Counted as the page shows them: the press release's two versions of its clause are one.
     assert ">GOSAT</a> (3)" in html and ">penguin</a>" not in html
     assert "the Japanese term may find more" in html  # an English query
     assert "character for character" not in html
 
-    japanese = client.get("/search/", {"q": "カスピ海横断鉄道"}).content.decode()
+    japanese = squeezed(client.get("/search/", {"q": "カスピ海横断鉄道"}).content.decode())
     assert "character for character" in japanese and "Japanese term" not in japanese
     assert ">カスピ海</a> (3)" in japanese  # the first half of the word
     assert "Every word must appear" not in japanese  # one word: no advice about several

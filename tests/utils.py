@@ -40,6 +40,12 @@ KYRGYZ = "2025-japan-kyrgyz-joint-statement"
 FOREIGN_MINISTERS_2017 = "2017-caj-6th-foreign-ministers-joint-statement"
 
 
+def squeezed(html: str) -> str:
+    """A page's HTML with each run of white space as one space, as a browser lays it out: a
+    test then reads what a reader sees, not where a template breaks its lines."""
+    return re.sub(r"\s+", " ", html)
+
+
 def source_text(key: str) -> str:
     return (FIXTURES / FILES[key]).read_text(encoding="utf-8")
 

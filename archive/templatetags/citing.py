@@ -96,6 +96,14 @@ def meeting_name(work) -> str:
 
 
 @register.simple_tag
+def participants(countries) -> str:
+    """The participants in the interface's language: 日本、カザフスタン or Japan, Kazakhstan."""
+    if _voice() == "ja":
+        return "、".join(country.name_ja for country in countries)
+    return ", ".join(country.name_en for country in countries)
+
+
+@register.simple_tag
 def meeting_language(work) -> str:
     """The language the meeting's name is shown in, for its lang attribute."""
     if _voice() == "ja" and (_ORDINAL.match(work.meeting) or work.meeting_ja):
