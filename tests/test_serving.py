@@ -6,7 +6,6 @@ suite runs with), imported with the real fixtures, and a STATIC_ROOT filled by c
 """
 
 import gzip
-import os
 import re
 import signal
 from pathlib import Path
@@ -18,9 +17,8 @@ from tests.utils import (
     TURKMENISTAN,
     get,
     gunicorn,
-    manage,
     port_open,
-    seed_folder,
+    production_environment,
 )
 
 pytestmark = pytest.mark.nodes
@@ -30,24 +28,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory):
-    """The environment of a production run on loopback, with a migrated, imported archive."""
-    folder = tmp_path_factory.mktemp("serving")
-    unset = ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "GUNICORN_CMD_ARGS")
-    env = {k: v for k, v in os.environ.items() if k not in unset}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="serving-test-key-not-for-production-" + "q7Zk2mW9xR4tB8vN1pL6" * 2,
-        SECURE_SSL_REDIRECT="0",
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{folder / 'archive.sqlite3'}",
-        SEARCH_INDEX_PATH=str(folder / "whoosh_index"),
-        STATIC_ROOT=str(folder / "static"),
-        ARCHIVE_VAR_DIR=str(folder / "var"),
-    )
-    manage("migrate", "--noinput", env=env)
-    manage("import_documents", str(seed_folder()), env=env)
-    manage("collectstatic", "--noinput", env=env)
-    return env
+    return production_environment(tmp_path_factory.mktemp("serving"))
 
 
 @pytest.fixture(scope="module")

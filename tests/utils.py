@@ -7,6 +7,7 @@ import atexit
 import contextlib
 import http.client
 import io
+import os
 import re
 import shutil
 import socket
@@ -145,6 +146,29 @@ def gunicorn(env: dict, log_path: Path):
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+def production_environment(folder: Path) -> dict:
+    """The environment of a production run on loopback (DEBUG off, as `make serve`), with a
+    migrated archive in `folder` that holds the seed texts, indexed, and collected static files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    unset = ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "GUNICORN_CMD_ARGS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="serving-test-key-not-for-production-" + "q7Zk2mW9xR4tB8vN1pL6" * 2,
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{folder / 'archive.sqlite3'}",
+        SEARCH_INDEX_PATH=str(folder / "whoosh_index"),
+        STATIC_ROOT=str(folder / "static"),
+        ARCHIVE_VAR_DIR=str(folder / "var"),
+    )
+    manage("migrate", "--noinput", env=env)
+    manage("import_documents", str(seed_folder()), env=env)
+    manage("build_search_index", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    return env
 
 
 def get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
