@@ -145,6 +145,11 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Term bitmasks each server process keeps for the current index (search/index_view.py), least
 # recently used first out; each is clauses / 8 bytes (2000 × 12 kB ≈ 25 MB at 100,000 clauses).
 SEARCH_CACHE_TERM_MASKS = int(os.environ.get("SEARCH_CACHE_TERM_MASKS", 2000))
+# Searchers each process lends its threads for ranking, so that one search's ranking never
+# waits for another's (a Whoosh searcher cannot be shared unlocked): one per gunicorn thread.
+SEARCH_RANKERS = int(os.environ.get("SEARCH_RANKERS", os.environ.get("GUNICORN_THREADS", 4)))
+# Seconds one search may spend ranking; past it, the search is shown newest first and says so.
+SEARCH_RANK_SECONDS = float(os.environ.get("SEARCH_RANK_SECONDS", 3.0))
 # A web worker's refresher thread (search/worker.py): how often it looks for a changed index
 # folder, and how often it asks the database whether the archive has changed on another node.
 SEARCH_REFRESH_SECONDS = float(os.environ.get("SEARCH_REFRESH_SECONDS", 0.5))

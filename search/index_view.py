@@ -5,16 +5,17 @@ the index changes, and warmed by the refresher thread in a web worker (search.wo
 import functools
 import logging
 import threading
+import time
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
 from django.conf import settings
+from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from archive import facets as archive_facets
@@ -85,9 +86,11 @@ class IndexView:
 
     Threads: a Whoosh searcher is not safe to share unlocked (its files are read by seek() then
     read() on one shared file object, `whoosh/filedb/structfile.py`, `StructFile.get`), so
-    every use of the searcher and every change to a cache holds the view's lock. Whoosh is pure
-    Python, so under the GIL the lock costs no parallelism; database reads (`check_texts`) run
-    outside it. Cache values are never changed once stored, only added or evicted.
+    every use of the view's searcher and every change to a cache holds the view's lock; those
+    are short. The long reads, ranking and a phrase's documents, use a searcher of the same
+    index version lent to the thread alone (`lent_searcher`, up to settings.SEARCH_RANKERS),
+    so a slow search never holds the lock another search needs. Database reads (`check_texts`)
+    run outside the lock. Cache values are never changed once stored, only added or evicted.
 
     Memory, per process (the view of an older index version is freed once the requests still
     using it end):
@@ -105,6 +108,9 @@ class IndexView:
         self.searcher = searcher
         self.reader = searcher.reader()
         self._lock = threading.RLock()
+        self._idle_searchers: list = []
+        self._searchers_opened = 0
+        self._lending = threading.Lock()
         self.term_masks = getattr(settings, "SEARCH_CACHE_TERM_MASKS", DEFAULT_TERM_MASKS)
         self._masks: dict[str, dict[str, int]] | None = None
         self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
@@ -124,7 +130,8 @@ class IndexView:
 
     def warm(self, previous: "IndexView | None" = None, terms: int = 200) -> None:
         """Build what the first searches would otherwise wait for: the facet masks, the clause
-        pk column, and the masks of the `terms` words `previous` used most recently."""
+        pk column, the searchers lent for ranking, and the masks of the `terms` words
+        `previous` used most recently."""
         self.facet_masks()
         self.everything()
         for sort in ("date", "oldest"):
@@ -132,6 +139,10 @@ class IndexView:
         for language in ("ja", "en"):  # the interface languages, for grouped versions
             self.version_groups(language)
         self.clause_pks([0] if self.reader.doc_count_all() else [])
+        # The searchers lent for ranking, opened now rather than by the first searches.
+        lent = [searcher for _ in range(settings.SEARCH_RANKERS) if (searcher := self._lend())]
+        with self._lending:
+            self._idle_searchers.extend(lent)
         if previous is not None:
             with previous._lock:
                 recent = list(previous._terms)[-terms:]
@@ -176,32 +187,38 @@ class IndexView:
 
     @_locked
     def expand(self, lexicon: Lexicon) -> tuple[list[str], bool]:
-        """The indexed words a placeholder stands for (most frequent first), and whether
+        """The indexed words a placeholder stands for, most frequent first, and whether
         there were more than MAX_EXPANSIONS."""
         key = (lexicon.fieldname, lexicon.text, lexicon.mode)
         if key in self._expansions:
             self._expansions.move_to_end(key)
             return self._expansions[key]
-        text = lexicon.text
-        if lexicon.fieldname not in self.reader.indexed_field_names():
-            found = []
+        text, fieldname = lexicon.text, lexicon.fieldname
+        if fieldname not in self.reader.indexed_field_names():
+            frequencies = {}
         elif lexicon.mode == "prefix":
-            found = [
-                term.decode()
-                for term in self.reader.expand_prefix(lexicon.fieldname, text)
-                if b" " not in term  # pair terms (search.analysis.PairFilter) are not words
-            ]
+            # One pass over each segment's terms with the prefix, which reads each word's
+            # frequency on the way: asking for each word's frequency looks it up in every
+            # segment (26 one-letter wildcards: 20,000 words, 2 s at 100,000 clauses).
+            frequencies = Counter()
+            for leaf, _offset in self.reader.leaf_readers():
+                if fieldname in leaf.indexed_field_names():
+                    for term, info in leaf.iter_prefix(fieldname, text):
+                        if b" " not in term:  # pair terms (search.analysis.PairFilter)
+                            frequencies[term.decode()] += info.doc_frequency()
         else:
             test = {
                 "contains": lambda word: text in word,
                 "suffix": lambda word: word.endswith(text),
                 "exact": lambda word: word == text,
             }[lexicon.mode]
-            found = [word for word in self.words(lexicon.fieldname) if test(word)]
+            frequency = self.reader.doc_frequency
+            frequencies = {
+                word: frequency(fieldname, word) for word in self.words(fieldname) if test(word)
+            }
+        found = sorted(frequencies, key=lambda word: (-frequencies[word], word))
         capped = len(found) > MAX_EXPANSIONS
         if capped:
-            frequency = self.reader.doc_frequency
-            found.sort(key=lambda word: -frequency(lexicon.fieldname, word))
             found = found[:MAX_EXPANSIONS]
         self._expansions[key] = (found, capped)
         if len(self._expansions) > 256:
@@ -250,10 +267,7 @@ class IndexView:
                     _EXPANSIONS_CAPPED.format(query.text, MAX_EXPANSIONS, MAX_EXPANSIONS)
                 )
             if len(words) > budget[0]:
-                with self._lock:
-                    frequency = self.reader.doc_frequency
-                    words = sorted(words, key=lambda w: -frequency(query.fieldname, w))
-                words = words[: budget[0]]
+                words = words[: budget[0]]  # the most frequent: expand() orders them so
                 notices.append(
                     _QUERY_EXPANSIONS_SPENT.format(QUERY_EXPANSIONS, query.text, len(words))
                 )
@@ -402,17 +416,65 @@ class IndexView:
             dropped = (d for e in numbers_in(earlier) for d in groups.after[e] if hit(d))
         return bitmask(dropped) & matched
 
-    @_locked
-    def docs_for_query(self, query: wq.Query) -> list[int]:
-        return list(self.searcher.docs_for_query(query))
+    @contextmanager
+    def lent_searcher(self):
+        """A searcher of this view's index version for one long read, lent to this thread
+        alone so the view's lock is free meanwhile; the view's own searcher, under its lock,
+        when all are lent or the index on disk is no longer this version."""
+        searcher = self._lend()
+        if searcher is None:
+            with self._lock:
+                yield self.searcher
+            return
+        try:
+            yield searcher
+        finally:
+            with self._lending:
+                self._idle_searchers.append(searcher)
 
-    @_locked
-    def rank(self, query, first: int, count: int, allowed, sortedby, excluded=None):
+    def _lend(self):
+        with self._lending:
+            if self._idle_searchers:
+                return self._idle_searchers.pop()
+            if self._searchers_opened >= settings.SEARCH_RANKERS:
+                return None
+            self._searchers_opened += 1
+        try:
+            searcher = open_searcher(self.path)
+        except (IndexUnreadable, OSError, *DAMAGED):
+            return None
+        # Document numbers differ between versions: a searcher opened after the index changed
+        # ranks nothing for this view (the next request gets a new view).
+        same = searcher.reader().generation() == self.reader.generation()
+        return searcher if same and index_signature(self.path) == self.signature else None
+
+    def docs_for_query(self, query: wq.Query) -> list[int]:
+        with self.lent_searcher() as searcher:
+            return list(searcher.docs_for_query(query))
+
+    def rank(self, query, first, count, allowed, sortedby, excluded=None, timed=True):
         """(clause pk, score) for Whoosh's hits first … first + count, and how many it scored.
-        Clause pks come from the index's column, not from stored fields."""
-        results = self.searcher.search(
-            query, limit=first + count, filter=allowed, mask=excluded or None, sortedby=sortedby
-        )
+        Clause pks come from the index's column, not from stored fields. When `timed`, raises
+        SearchTooSlow past settings.SEARCH_RANK_SECONDS of scoring."""
+        seconds = settings.SEARCH_RANK_SECONDS if timed else float("inf")
+        deadline = time.monotonic() + seconds
+        with self.lent_searcher() as searcher:
+            if sortedby is None and first + count < searcher.doc_count():
+                scoring = collector = _TopBeforeDeadline(first + count, deadline)
+                if allowed or excluded:  # as Searcher.collector wraps it
+                    collector = collectors.FilterCollector(scoring, allowed, excluded or None)
+                searcher.search_with_collector(query, collector)
+                if scoring.stopped:
+                    raise SearchTooSlow
+                results = collector.results()
+            else:
+                results = searcher.search(
+                    query,
+                    limit=first + count,
+                    filter=allowed,
+                    mask=excluded or None,
+                    sortedby=sortedby,
+                )
         top = results.top_n[first:]
         pks = self.clause_pks([docnum for _score, docnum in top])
         return (
@@ -580,6 +642,28 @@ def reading_index():
         yield
     except DAMAGED as error:
         raise _unreadable(error) from None
+
+
+class SearchTooSlow(Exception):
+    """Ranking a search ran past settings.SEARCH_RANK_SECONDS."""
+
+
+class _TopBeforeDeadline(collectors.TopCollector):
+    """Whoosh's top-N collector (block-quality skipping and all) that stops scoring at
+    `deadline`, a time.monotonic() value, and says so in `stopped`. It looks at the clock
+    every 256 documents: a clock read costs about what scoring a document does."""
+
+    def __init__(self, limit: int, deadline: float):
+        super().__init__(limit)
+        self.deadline = deadline
+        self.stopped = False
+
+    def matches(self):
+        for n, docnum in enumerate(super().matches()):
+            if not n & 255 and time.monotonic() > self.deadline:
+                self.stopped = True
+                return
+            yield docnum
 
 
 def sorting_for(sort: str):

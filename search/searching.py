@@ -6,6 +6,7 @@ search that found nothing. The view is search.index_view; loading hits, search.h
 import re
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from whoosh import query as wq
 
 from archive.text import has_japanese
@@ -13,7 +14,7 @@ from search import index_view
 from search.analysis import fold_for_match
 from search.backend import clause_term
 from search.hits import load_hits
-from search.index_view import numbers_in, sorting_for
+from search.index_view import SearchTooSlow, numbers_in, sorting_for
 from search.query import ParsedQuery, Substring, parse_query
 from search.results import Hit, SearchRequest, SearchResults
 
@@ -92,6 +93,10 @@ _TOO_WIDE_TO_RANK = "This search stands for {:,} words, too many to rank by rele
 time; its clauses are shown newest first. Type more of each word to rank them."
 
 
+_TOO_SLOW_TO_RANK = "Ranking this search by relevance took longer than {:g} s, so its clauses \
+are shown newest first. Fewer or longer words rank faster."
+
+
 def _terms(query: wq.Query) -> int:
     """How many index terms `query` searches, its expanded wildcards' words included."""
     if isinstance(query, wq.Term):
@@ -115,8 +120,9 @@ def _whole_words(query: wq.Query) -> wq.Query:
     return query
 
 
-def _ranked(run: _Run, first: int, count: int, sort: str) -> list[tuple[int, float]]:
-    """(clause pk, score) for hits first … first + count, tier one then tier two."""
+def _ranked(run: _Run, first: int, count: int, sort: str, timed=True) -> list[tuple[int, float]]:
+    """(clause pk, score) for hits first … first + count, tier one then tier two. A page
+    whose ranking runs out of time (`timed`; an export is not) is shown newest first."""
     found: list[tuple[int, float]] = []
     if run.sort != "relevance":
         docnums = run.view.sorted_slice(run.matched, run.sort, first, count)
@@ -124,9 +130,13 @@ def _ranked(run: _Run, first: int, count: int, sort: str) -> list[tuple[int, flo
     # An empty filter would let Whoosh rank every document (it reads one as no filter).
     nothing_allowed = run.allowed is not None and not run.allowed
     if run.ranking is not None and run.ranking is not wq.NullQuery and not nothing_allowed:
-        found, scored = run.view.rank(
-            run.ranking, first, count, run.allowed, sorting_for(sort), run.excluded
-        )
+        try:
+            found, scored = run.view.rank(
+                run.ranking, first, count, run.allowed, sorting_for(sort), run.excluded, timed
+            )
+        except SearchTooSlow:
+            run.parsed.notices.append(_TOO_SLOW_TO_RANK.format(settings.SEARCH_RANK_SECONDS))
+            return _ranked(replace(run, sort="date"), first, count, "date")
         first = max(0, first - scored)
     if len(found) < count and run.rest:
         later = numbers_in(run.rest)[first : first + count - len(found)]
@@ -193,7 +203,7 @@ def ordered_matches(request: SearchRequest, limit: int) -> tuple[ParsedQuery, li
         run = _run(request, parsed)
         if run.ranking is None or not run.matched:
             return parsed, []
-        return parsed, _ranked(run, 0, limit, run.sort)
+        return parsed, _ranked(run, 0, limit, run.sort, timed=False)
 
 
 def all_matches(request: SearchRequest, limit: int = 10_000) -> tuple[ParsedQuery, list[Hit]]:

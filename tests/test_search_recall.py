@@ -242,6 +242,56 @@ def test_a_search_too_wide_to_rank_is_shown_newest_first_and_says_so(seeded, mon
     assert dates == sorted(dates, reverse=True)
 
 
+def test_a_search_whose_ranking_runs_out_of_time_is_shown_newest_first_and_says_so(
+    seeded, settings
+):
+    ranked = search(SearchRequest(q="energy OR 協力", per_page=100))
+    assert not any("took longer than" in n for n in ranked.notices)
+    settings.SEARCH_RANK_SECONDS = 0  # every ranking is past its budget at once
+    slow = search(SearchRequest(q="energy OR 協力", per_page=100))
+    assert any("took longer than 0 s" in n and "newest first" in n for n in slow.notices)
+    assert slow.total == ranked.total
+    assert {hit.clause.pk for hit in slow.hits} == {hit.clause.pk for hit in ranked.hits}
+    dates = [hit.clause.document.date for hit in slow.hits]
+    assert dates == sorted(dates, reverse=True)
+    # An export is not a page a reader waits on: it keeps the order asked for.
+    _parsed, exported = all_matches(SearchRequest(q="energy OR 協力"))
+    assert [hit.clause.pk for hit in exported] == [hit.clause.pk for hit in ranked.hits]
+
+
+def test_no_search_waits_for_another_ones_ranking(seeded):
+    """One search stays in the middle of ranking (its word's postings arrive only when the
+    test says so) while another search runs from start to finish."""
+    import threading
+
+    from whoosh import query as wq
+
+    started, release = threading.Event(), threading.Event()
+
+    class SlowWord(wq.Term):
+        def matcher(self, searcher, context=None):
+            started.set()
+            release.wait(30)
+            return super().matcher(searcher, context)
+
+    view = index_view.current()
+    ranking = threading.Thread(
+        target=view.rank, args=(SlowWord("text", "gosat"), 0, 10, None, None)
+    )
+    ranking.start()
+    try:
+        assert started.wait(10)
+        finished = []
+        other = threading.Thread(target=lambda: finished.append(search(SearchRequest(q="協力"))))
+        other.start()
+        other.join(10)
+        assert finished and finished[0].total > 0  # done while the first is still ranking
+        assert ranking.is_alive()
+    finally:
+        release.set()
+        ranking.join(10)
+
+
 def test_a_kanji_mecab_tags_as_a_symbol_is_indexed_and_found(
     seeded, tmp_path, scratch_index, django_capture_on_commit_callbacks
 ):
