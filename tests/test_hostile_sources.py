@@ -13,6 +13,8 @@ from django.test import Client
 from django.utils.html import escape
 
 from archive.models import Document, Work
+
+# The import helpers, as test_importing.py takes them: the same list by design.
 from tests.utils import (
     ENTRY,
     FILES,
@@ -152,6 +154,7 @@ def test_a_million_short_lines_are_refused_before_they_are_parsed(seeded, tmp_pa
     assert archive_snapshot() == before
 
 
+# Refused as the test above is, by another limit: the same steps by design.
 def test_a_clause_over_the_default_length_names_the_file_and_clause(seeded, tmp_path):
     folder = tmp_path / "incoming"
     folder.mkdir()

@@ -9,6 +9,9 @@ from django.core.management import CommandError, call_command
 
 from archive.ingest.repairs import strip_markup_from_source
 from archive.models import Document
+
+# The seeds' names and the import helpers, as test_pages.py and test_hostile_sources.py
+# take them: the same list by design.
 from tests.utils import (
     ENTRY,
     FILES,
