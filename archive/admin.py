@@ -157,11 +157,18 @@ class ClauseAdmin(NotifyChangesMixin, admin.ModelAdmin):
     search_fields = ("text", "label")
     list_select_related = ("document__work", "section")
 
+    def get_queryset(self, request):
+        # Each row joins its document: without its source file and extracted text.
+        return super().get_queryset(request).defer(*Document.large_columns("document__"))
+
 
 @admin.register(Section)
 class SectionAdmin(NotifyChangesMixin, admin.ModelAdmin):
     list_display = ("__str__", "document", "level")
     list_select_related = ("document__work",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*Document.large_columns("document__"))
 
 
 admin.site.register(Country)

@@ -18,16 +18,21 @@ from archive.signals import current_generation
 
 
 def get_version(slug: str, language: str) -> Document | None:
+    """A version without its source file and extracted text (read when asked for)."""
     return (
-        Document.objects.select_related("work", "translation_of")
+        Document.objects.light()
+        .select_related("work", "translation_of")
+        .defer(*Document.large_columns("translation_of__"))
         .filter(work__slug=slug, language=language)
         .first()
     )
 
 
 def versions_of(work: Work) -> list[Document]:
-    """All language versions of a work: one query."""
-    return list(Document.objects.filter(work=work).select_related("work").order_by("language"))
+    """All language versions of a work, without their sources: one query."""
+    return list(
+        Document.objects.light().filter(work=work).select_related("work").order_by("language")
+    )
 
 
 def preferred_version(versions: list[Document], reader_language: str | None = None):
@@ -64,7 +69,9 @@ def parallel_rows(columns: list[Document]) -> list[Row]:
     column_of = {pk: n for n, pk in enumerate(ids)}
     by_row: dict[int, Row] = {}
     items = list(Section.objects.filter(document_id__in=ids)) + list(
-        Clause.objects.filter(document_id__in=ids).select_related("document__work")
+        Clause.objects.filter(document_id__in=ids)
+        .select_related("document__work")
+        .defer(*Document.large_columns("document__"))
     )
     for item in items:
         kind = "section" if isinstance(item, Section) else "clause"
@@ -88,6 +95,7 @@ def aligned_clauses(clause: Clause) -> list[Clause]:
         Clause.objects.filter(document__work_id=clause.document.work_id, row=clause.row)
         .exclude(document_id=clause.document_id)
         .select_related("document__work")
+        .defer(*Document.large_columns("document__"))
         .order_by("document__language", "sequence")
     )
 

@@ -12,7 +12,7 @@ from django.views import defaults
 
 from archive import citations, facets
 from archive.api import api_error, document_data
-from archive.models import Clause, Work
+from archive.models import Clause, Document, Work
 from archive.reading import (
     BROWSE_SORTS,
     active_filters,
@@ -179,6 +179,7 @@ def clause_detail(request, slug: str, language: str, label: str):
             {"document": document, "label": label},
             status=404,
         )
+    clause.document = document  # the version already read, without its source file
     url = request.build_absolute_uri(clause.get_permalink())
     echoes, echoes_total = recurring.also_said_in(clause)
     context = {
@@ -203,6 +204,7 @@ def clause_across_versions(request, slug: str, label: str):
     clauses = list(
         Clause.objects.filter(document__work=work, label=label)
         .select_related("document__work", "section")
+        .defer(*Document.large_columns("document__"))
         .order_by("document__language")
     )
     if not clauses:

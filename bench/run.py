@@ -104,6 +104,8 @@ TARGETS = {
     # Ordinary searches under a tenth of hostile requests, over their p95 without them.
     "search p95 with 10% hostile / without": 2.0,
     "errors other than 400 with 10% hostile": 0,
+    # An import of a text at every import limit at once, its whole process tree.
+    "import peak RSS at the largest accepted text (MB)": 300,
 }
 AT_LEAST = {
     "throughput at 16 clients (req/s)",
@@ -420,6 +422,34 @@ def long_clause_document(env: dict) -> str:
     return "/documents/bench-long-0/ja/"
 
 
+def largest_import(env: dict) -> dict:
+    """Import a text at the import limits (just under IMPORT_MAX_TEXT_BYTES, 4,900 clauses of
+    1,300 characters, every one different) and measure the import's time and peak memory."""
+    folder = OUT / "probe-largest"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(5)
+    kanji = "協力連携地域開発経済文化交流教育環境安全保障技術投資貿易資源エネルギー農業医療観光"
+    kana = "のをにはがとでもへやからまでより"
+
+    def sentence() -> str:
+        words = ("".join(rng.choices(kanji, k=rng.randint(2, 4))) for _ in range(10))
+        return "".join(word + rng.choice(kana) for word in words)[:-1] + "。"
+
+    # Unnumbered: printed numbers past 999 read as years, not labels; the archive numbers them.
+    clauses = ("".join(sentence() for _ in range(33)) for _n in range(4900))
+    text = "上限の試験文書\n\n2031年2月1日\n\n" + "\n\n".join(clauses) + "\n"
+    (folder / "largest.txt").write_text(text, encoding="utf-8")
+    (folder / "manifest.toml").write_text(
+        '[[document]]\nfile = "largest.txt"\nslug = "bench-largest"\nlanguage = "ja"\n'
+        'kind = "other"\n',
+        encoding="utf-8",
+    )
+    seconds, peak = timed([PY, "manage.py", "import_documents", "--no-datasets", str(folder)], env)
+    return {"mb": round(len(text.encode()) / 2**20, 1), "seconds": round(seconds, 1),
+            "tree_peak_rss_mb": peak}  # fmt: skip
+
+
 def repeated(path: str, times: int) -> list[float]:
     get(path)
     return [get(path)[0] for _ in range(times)]
@@ -654,6 +684,7 @@ def bench_size(size: int) -> dict:
         result["server_peak_rss_tree_mb"] = sum(server.worker_peaks()) + _status(
             server.process.pid, "VmHWM"
         )
+    result["largest_import"] = largest_import(env)
     result["targets"] = targets(result)
     return result
 
@@ -677,6 +708,9 @@ def targets(r: dict) -> dict:
             r["hostile_load"]["search_ms"]["p95"] / max(by_clients[16]["search_ms"]["p95"], 1), 2
         ),
         "errors other than 400 with 10% hostile": r["hostile_load"]["errors"],
+        "import peak RSS at the largest accepted text (MB)": r["largest_import"][
+            "tree_peak_rss_mb"
+        ],
     }
     return {
         name: {

@@ -272,3 +272,38 @@ def test_browse_counts_are_kept_until_the_archive_changes(
     send_documents_changed([work.documents.first().pk])  # what an import or the admin does
     html = squeezed(client.get("/documents/").content.decode())
     assert "Declaration</a> (2)" in html
+
+
+# A clause's row brings its document's columns along; without the source file and extracted
+# text, or a page or an index write of N clauses reads the source N times.
+ONE_TEXT = f"/documents/{TURKMENISTAN}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{ONE_TEXT}/parallel/",
+        f"{ONE_TEXT}/ja/",
+        f"{ONE_TEXT}/ja/17/",
+        f"{ONE_TEXT}/clauses/17/",
+        "/admin/archive/clause/",
+        "/admin/archive/section/",
+    ],
+)
+def test_pages_of_clauses_never_read_the_source_files(admin_client, seeded, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    for query in queries.captured_queries:
+        assert "source_bytes" not in query["sql"] and "extracted_text" not in query["sql"]
+
+
+def test_indexing_a_text_reads_its_source_file_not_once_per_clause(seeded, scratch_index):
+    from search import indexing
+
+    document = Document.objects.get(work__slug=TURKMENISTAN, language="ja")
+    with CaptureQueriesContext(connection) as queries:
+        written = indexing.reindex_documents([document.pk], parallel=False)
+    assert written == document.clauses.count()
+    for query in queries.captured_queries:
+        assert "source_bytes" not in query["sql"] and "extracted_text" not in query["sql"]
