@@ -264,6 +264,24 @@ class DocumentChange(models.Model):
         return f"document {self.document_id} in generation {self.generation}"
 
 
+class SketchEntry(models.Model):
+    """One of a clause's sketch values (archive/research/recurring.py): the persisted candidate
+    index, so that finding the recurring language of new clauses reads their own sketches and
+    the lists they share, never every clause of their language."""
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="+")
+    document_id = models.IntegerField()  # the clause's, never changed: skips its own text
+    value = models.IntegerField()
+    # The work's date as a day number: each value's list is read oldest first.
+    day = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["value", "day", "clause"], name="sketch_by_value")]
+
+    def __str__(self):
+        return f"{self.clause_id}: {self.value}"
+
+
 class Recurrence(models.Model):
     """A clause of another text, in the same language, that says nearly the same thing.
 

@@ -7,13 +7,13 @@ import re
 from html import unescape
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.models import Clause, Document, Recurrence
+from archive.models import Clause, Document, Recurrence, SketchEntry
 from archive.research import recurring
 from archive.research.comparison import compare
 from search.analysis import fold_for_match
@@ -421,3 +421,49 @@ def test_recurring_language_and_search_fold_variant_kanji_alike():
     assert fold_for_match(printed) == fold_for_match(common)
     assert recurring.shingles(printed, "ja") == recurring.shingles(common, "ja")
     assert recurring.text_similarity(printed, common, "ja") == 1.0
+
+
+def test_an_import_reads_its_own_clauses_and_their_candidates_never_the_whole_language(
+    seeded, monkeypatch
+):
+    read = []
+    shingles = recurring.shingles
+
+    def reading(text, language):
+        read.append(text)
+        return shingles(text, language)
+
+    monkeypatch.setattr(recurring, "shingles", reading)
+    before = set(Clause.objects.values_list("pk", flat=True))
+    import_made_up()
+    new = Clause.objects.exclude(pk__in=before)
+    values = set(SketchEntry.objects.filter(clause__in=new).values_list("value", flat=True))
+    sharing = Clause.objects.filter(
+        pk__in=SketchEntry.objects.filter(value__in=values).values("clause")
+    )
+    allowed = set(sharing.values_list("text", flat=True))
+    every = set(Clause.objects.values_list("text", flat=True))
+    assert set(read) <= allowed < every  # (the old way read every clause of the language)
+    # And what it read was enough: the new English text found its echo in the fixtures.
+    assert (TURKMENISTAN, "15") in links_of(clause("test-2019-climate-dialogue", "en", "1"))
+
+
+def test_check_archive_restores_lost_sketches_so_new_texts_meet_the_old_again(seeded):
+    declaration = Document.objects.get(work__slug=TOKYO_DECLARATION, language="ja")
+    SketchEntry.objects.filter(document_id=declaration.pk).delete()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="check_archive --repair"):
+        call_command("check_archive", stdout=out)
+    assert "1 document(s) without sketches" in out.getvalue()
+    call_command("check_archive", "--repair", stdout=io.StringIO())
+    assert recurring.unsketched() == []
+    import_made_up()
+    assert (TOKYO_DECLARATION, "17") in links_of(clause("test-2024-gosat-dialogue", "ja", "1"))
+
+
+def test_without_its_sketches_an_old_text_is_not_found_by_a_new_one(seeded):
+    # The other side of the test above: the stored sketches are what an import reads.
+    declarations = Document.objects.filter(work__slug=TOKYO_DECLARATION).values("pk")
+    SketchEntry.objects.filter(document_id__in=declarations).delete()
+    import_made_up()
+    assert (TOKYO_DECLARATION, "17") not in links_of(clause("test-2024-gosat-dialogue", "ja", "1"))

@@ -8,11 +8,12 @@ on), overlapping word pairs for other languages, both over text folded as search
 （AI） or "1st" and "1 st" do not count as rewording.
 
 Finding candidates without comparing every pair: each clause keeps a *sketch*, the smallest
-`SKETCH` hashes of its shingles (a bottom-k MinHash). Two clauses with similarity ≥ 0.5 share
-most of their sketches, so only clauses sharing sketch entries are compared exactly. A formula
-repeated in hundreds of texts would make its sketch entries' lists long; each list is read in
-date order and only its first `POSTING_CAP` entries are taken, so the oldest appearances,
-which a reader wants first, are always found and the work per clause stays bounded.
+`SKETCH` hashes of its shingles (a bottom-k MinHash), stored as `SketchEntry` rows. Two
+clauses with similarity ≥ 0.5 share most of their sketches, so only clauses sharing sketch
+entries are read and compared exactly. A formula repeated in hundreds of texts would make its
+sketch entries' lists long; each list is read in date order and only its first `POSTING_CAP`
+entries are taken, so the oldest appearances, which a reader wants first, are always found
+and the work per clause stays bounded.
 
 Links are stored in both directions (`Recurrence`) and recomputed, in the transaction of an
 import or an edit, only for the documents it changed.
@@ -23,15 +24,16 @@ import difflib
 import hashlib
 import heapq
 import re
-from collections import Counter, defaultdict
+import zlib
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from archive.models import Clause, Document, Recurrence, Work
+from archive.models import Clause, Document, Recurrence, SketchEntry, Work
 from archive.signals import current_generation
 from archive.text import fold as folded
 
@@ -52,8 +54,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def shingles(text: str, language: str) -> frozenset[int]:
-    """The clause's shingles, hashed. Python's string hash differs between processes; these
-    sets are never stored, only compared within one computation."""
+    """The clause's shingles, hashed the same in every process (sketches are stored), with
+    the language in the hash so that sketch entries of two languages never meet. 32 bits:
+    the few collisions among millions of shingles move a similarity by nothing visible."""
     text = folded(text)
     if language == "ja":
         chars = _NOT_COUNTED.sub("", text)
@@ -61,7 +64,11 @@ def shingles(text: str, language: str) -> frozenset[int]:
     else:
         words = _WORD.findall(text)
         pieces = [" ".join(words[i : i + 2]) for i in range(max(1, len(words) - 1))]
-    return frozenset(map(hash, filter(None, pieces)))
+    salt = f"{language}:"
+    return frozenset(zlib.crc32((salt + p).encode()) - _HALF for p in pieces if p)
+
+
+_HALF = 2**31  # crc32 is unsigned; stored in a signed 32-bit column
 
 
 def similarity(a: frozenset[int], b: frozenset[int]) -> float:
@@ -75,64 +82,132 @@ def text_similarity(a: str, b: str, language: str) -> float:
     return similarity(shingles(a, language), shingles(b, language))
 
 
-@dataclass(frozen=True)
-class Entry:
-    clause_id: int
-    document_id: int
-    shingles: frozenset[int]
-    sketch: tuple[int, ...]
+def sketch(found: frozenset[int]) -> list[int]:
+    """A clause's sketch: the smallest SKETCH of its shingles' hashes."""
+    return heapq.nsmallest(SKETCH, found)
 
 
-class SketchIndex:
-    """Clauses of one language by sketch entry, each list in the order clauses were added."""
-
-    def __init__(self):
-        self.entries: dict[int, Entry] = {}
-        self.postings: dict[int, list[int]] = defaultdict(list)
-
-    def add(self, clause_id: int, document_id: int, text: str, language: str) -> None:
-        found = shingles(text, language)
-        entry = Entry(clause_id, document_id, found, tuple(heapq.nsmallest(SKETCH, found)))
-        self.entries[clause_id] = entry
-        for value in entry.sketch:
-            self.postings[value].append(clause_id)
-
-    def similar(self, clause_id: int) -> list[tuple[int, float]]:
-        """Clauses of other documents with similarity ≥ RECURS, most similar first."""
-        entry = self.entries[clause_id]
-        shared = Counter()
-        for value in entry.sketch:
-            for other in self.postings[value][:POSTING_CAP]:
-                shared[other] += 1
-        found = []
-        for other, _count in shared.most_common(CANDIDATES + 1):
-            candidate = self.entries[other]
-            if candidate.document_id == entry.document_id:
-                continue
-            score = similarity(entry.shingles, candidate.shingles)
-            if score >= RECURS:
-                found.append((other, score))
-        found.sort(key=lambda pair: -pair[1])
-        return found[:PER_CLAUSE]
+def day_number(date) -> int:
+    """A work's date as the number that orders sketch lists, oldest first."""
+    return date.toordinal() if date else UNDATED
 
 
-def _index_of(language: str) -> SketchIndex:
-    """Every clause of one language, oldest text first (so capped lists keep the oldest)."""
-    index = SketchIndex()
-    rows = (
-        Clause.objects.filter(document__language=language)
-        .order_by("document__work__date", "document_id", "sequence")
-        .values_list("pk", "document_id", "text")
+UNDATED = datetime.date.max.toordinal()  # texts without a date are read last
+BATCH = 500  # clauses whose candidates are looked up together
+
+
+class _Shingled:
+    """Clauses' shingles and documents by id, read from the database as asked for; holds at
+    most `size`, the ones last used, so memory stays bounded however many clauses a relink
+    reads."""
+
+    def __init__(self, language: str, size: int = 20_000):
+        self.language, self.size = language, size
+        self.known: OrderedDict[int, tuple[int, frozenset[int]]] = OrderedDict()
+
+    def read(self, clause_ids) -> None:
+        missing = [pk for pk in clause_ids if pk not in self.known]
+        for chunk in _chunks(missing):
+            rows = Clause.objects.filter(pk__in=chunk).values_list("pk", "document_id", "text")
+            for pk, document_id, text in rows:
+                self.known[pk] = (document_id, shingles(text, self.language))
+        for pk in clause_ids:
+            if pk in self.known:
+                self.known.move_to_end(pk)
+        while len(self.known) > max(self.size, len(clause_ids)):
+            self.known.popitem(last=False)
+
+    def __getitem__(self, clause_id: int) -> tuple[int, frozenset[int]]:
+        return self.known[clause_id]
+
+    def __contains__(self, clause_id: int) -> bool:
+        return clause_id in self.known
+
+
+def store_sketches(document_ids) -> None:
+    """Replace the sketch entries of these documents' clauses, and give every clause of their
+    works the works' date (a new version can move it)."""
+    table = connection.ops.quote_name(SketchEntry._meta.db_table)
+    clauses = Clause.objects.filter(document_id__in=document_ids).order_by("pk")
+    for chunk in _chunks(clauses.values_list("pk", flat=True)):
+        SketchEntry.objects.filter(clause_id__in=chunk).delete()
+    rows = clauses.values_list(
+        "pk", "document_id", "document__language", "text", "document__work__date"
     )
-    for pk, document_id, text in rows.iterator(chunk_size=2000):
-        index.add(pk, document_id, text, language)
-    return index
+    batch = []
+    for pk, document_id, language, text, date in rows.iterator(chunk_size=2000):
+        day = day_number(date)
+        batch += [(pk, document_id, v, day) for v in sketch(shingles(text, language))]
+        if len(batch) >= 20_000:
+            _insert_sketches(table, batch)
+            batch = []
+    _insert_sketches(table, batch)
+    works = Work.objects.filter(documents__in=document_ids).distinct()
+    for work_id, date in works.values_list("pk", "date"):
+        siblings = Clause.objects.filter(document__work_id=work_id).values("pk")
+        SketchEntry.objects.filter(clause_id__in=siblings).exclude(day=day_number(date)).update(
+            day=day_number(date)
+        )
+
+
+def _insert_sketches(table: str, rows) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (clause_id, document_id, value, day) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )
+
+
+def _postings(values) -> dict[int, list[tuple[int, int]]]:
+    """For each sketch value, its first POSTING_CAP (clause, document) pairs, oldest first."""
+    table = connection.ops.quote_name(SketchEntry._meta.db_table)
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(values)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                "SELECT value, clause_id, document_id FROM (SELECT value, clause_id, document_id, "  # noqa: S608
+                "ROW_NUMBER() OVER (PARTITION BY value ORDER BY day, clause_id) AS n "
+                f"FROM {table} WHERE value IN ({marks})) AS ranked WHERE n <= %s",
+                [*chunk, POSTING_CAP],
+            )
+            for value, clause_id, document_id in cursor.fetchall():
+                found[value].append((clause_id, document_id))
+    return found
+
+
+def _similar(
+    language: str, clause_ids: list[int], shingled: _Shingled
+) -> dict[int, list[tuple[int, float]]]:
+    """For each of these clauses, the clauses of other documents with similarity ≥ RECURS
+    (at most PER_CLAUSE, most similar first), found among those sharing its sketch entries."""
+    shingled.read(clause_ids)
+    own = {pk: shingled[pk] for pk in clause_ids if pk in shingled}
+    postings = _postings({v for _doc, found in own.values() for v in sketch(found)})
+    candidates: dict[int, list[int]] = {}
+    for pk, (document_id, found) in own.items():
+        shared = Counter()
+        for value in sketch(found):
+            for other, other_document in postings.get(value, ()):
+                if other_document != document_id:
+                    shared[other] += 1
+        candidates[pk] = [other for other, _count in shared.most_common(CANDIDATES)]
+    shingled.read({other for others in candidates.values() for other in others})
+    similar = {}
+    for pk, others in candidates.items():
+        found = own[pk][1]
+        scored = [(o, similarity(found, shingled[o][1])) for o in others if o in shingled]
+        scored = sorted((pair for pair in scored if pair[1] >= RECURS), key=lambda p: -p[1])
+        similar[pk] = scored[:PER_CLAUSE]
+    return similar
 
 
 @transaction.atomic
 def relink(document_ids) -> int:
     """Recompute the recurring-language links of these documents' clauses; returns how many
-    links their clauses now have (to clauses of any document)."""
+    links their clauses now have (to clauses of any document). Reads these clauses and the
+    candidates their sketches name, a batch at a time: its cost and memory follow the size of
+    the change, not of the archive."""
     ids = set(document_ids)
     if not ids:
         return 0
@@ -149,17 +224,27 @@ def relink(document_ids) -> int:
         touched.update(links.values_list("other_id", flat=True))
         links.delete()
         Recurrence.objects.filter(other_id__in=chunk).delete()
+    store_sketches(ids)
     for language, pks in by_language.items():
-        index = _index_of(language)
-        pairs: dict[tuple[int, int], float] = {}
-        for pk in pks:
-            for other, score in index.similar(pk):
-                pairs[(pk, other)] = pairs[(other, pk)] = score
-                touched.add(other)
-        _insert(pairs)
+        shingled = _Shingled(language)
+        for batch in _chunks(sorted(pks), BATCH):
+            pairs: dict[tuple[int, int], float] = {}
+            for pk, found in _similar(language, batch, shingled).items():
+                for other, score in found:
+                    pairs[(pk, other)] = pairs[(other, pk)] = score
+                    touched.add(other)
+            _insert(pairs)
     _trim(touched)
     _recount(touched)
     return Recurrence.objects.filter(clause__document_id__in=ids).count()
+
+
+def unsketched() -> list[int]:
+    """Documents with clauses and not one sketch entry (sketches written round the change
+    path, or lost): new texts would never be linked to them."""
+    sketched = SketchEntry.objects.filter(clause__document_id=OuterRef("pk"))
+    documents = Document.objects.filter(clauses__text__gt="").distinct().order_by("pk")
+    return list(documents.exclude(Exists(sketched)).values_list("pk", flat=True))
 
 
 def miscounted() -> list[int]:
@@ -231,11 +316,13 @@ def _recount(clause_ids) -> None:
 
 def _insert(pairs: dict[tuple[int, int], float]) -> None:
     """Store links with one statement run once per row: building a model instance per link
-    costs more than finding it (bench/, 100,000 clauses)."""
+    costs more than finding it (bench/, 100,000 clauses). A pair two batches both found is
+    kept once (its similarity is the same both ways)."""
     table = connection.ops.quote_name(Recurrence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (clause_id, other_id, similarity) VALUES (%s, %s, %s)",  # noqa: S608
+            f"INSERT INTO {table} (clause_id, other_id, similarity) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT DO NOTHING",
             [(a, b, score) for (a, b), score in pairs.items()],
         )
 

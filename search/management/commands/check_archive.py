@@ -2,6 +2,7 @@
 (the search index, recurring-language counts, the bulk data), and with --repair, bring each
 back in step. Exits 1 when something disagreed and was not repaired, for a monitor to see."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from whoosh.writing import LockError
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         except LockError as error:
             raise CommandError(str(error)) from None
         recurring.recount(recurring.miscounted())
+        if settings.FIND_RECURRING_LANGUAGE:
+            recurring.store_sketches(recurring.unsketched())
         datasets.export_all()
         left = self.problems()
         for problem in left:
@@ -65,6 +68,11 @@ class Command(BaseCommand):
                 )
         if miscounted := recurring.miscounted():
             found.append(f"recurring language: {len(miscounted)} clause(s) miscount their links")
+        if settings.FIND_RECURRING_LANGUAGE and (unsketched := recurring.unsketched()):
+            found.append(
+                f"recurring language: {len(unsketched)} document(s) without sketches, which new "
+                "texts are never compared with"
+            )
         manifest = datasets.read_manifest()
         if manifest is None:
             found.append("bulk data: never exported")
