@@ -162,7 +162,7 @@ def _note_reindexed(document_ids) -> None:
         state["reindexed"].append({"time": now, "documents": sorted(document_ids)})
 
 
-def index_changes(document_ids, change: str, parallel: bool = True) -> int:
+def index_changes(document_ids, change: str) -> int:
     """After a commit: index these documents, any a dead process left unindexed, and any the
     archive changed on another machine; returns the clauses written.
 
@@ -173,7 +173,7 @@ def index_changes(document_ids, change: str, parallel: bool = True) -> int:
     leftover = abandoned_changes()
     ids = set(document_ids) | {pk for record in leftover for pk in record["documents"]}
     try:
-        written = catch_up(ids, parallel=parallel)
+        written = catch_up(ids)
     except Exception as error:  # the archive is saved either way; say how to catch up
         if document_ids:
             _mark_failed(change)
@@ -205,7 +205,7 @@ def _record_generation(folder: Path, number: int) -> None:
     os.replace(temporary, folder / GENERATION_FILE)
 
 
-def catch_up(document_ids=(), parallel: bool = True) -> int:
+def catch_up(document_ids=()) -> int:
     """Index every document the archive changed since the index's generation, on whichever
     machine the change was made, and `document_ids`; then record the archive's generation in
     the index. Returns the clauses written.
@@ -219,7 +219,7 @@ def catch_up(document_ids=(), parallel: bool = True) -> int:
     ids = set(document_ids)
     if indexed < archive:
         ids |= documents_changed_since(indexed, archive)
-    written = reindex_documents(ids, parallel=parallel)
+    written = reindex_documents(ids)
     if indexed < archive and index_exists():
         with _state():  # one writer of the record at a time; never moves it back
             if indexed_generation(target) < archive:
@@ -263,17 +263,22 @@ def rebuild_all(chunk_size: int = 2000) -> int:
 
 def _write_all(index, chunk_size: int) -> int:
     """Stream every clause into `index`, in chunks, in document order."""
-    queryset = ClauseIndex().index_queryset().order_by("pk")  # pk order is document order
-
-    def chunks():
-        last = 0
-        while chunk := list(queryset.filter(pk__gt=last)[:chunk_size]):
-            yield chunk
-            last = chunk[-1].pk
-
-    return backend.add_in_chunks(
-        index, chunks(), queryset.count(), during_write=lambda: fault_point("index-write")
+    clauses = ClauseIndex().index_queryset()
+    return backend.write_clauses(
+        index,
+        _in_chunks(clauses, chunk_size),
+        clauses.count(),
+        during_write=lambda: fault_point("index-write"),
     )
+
+
+def _in_chunks(clauses, size: int = 200):
+    """The clauses of a queryset, a list of `size` at a time, in pk (so document) order."""
+    clauses = clauses.order_by("pk")
+    last = 0
+    while chunk := list(clauses.filter(pk__gt=last)[:size]):
+        yield chunk
+        last = chunk[-1].pk
 
 
 def _catch_up(index, since: float) -> None:
@@ -289,9 +294,9 @@ def _catch_up(index, since: float) -> None:
 
 def _replace_documents(index, document_ids) -> int:
     clauses = ClauseIndex().index_queryset().filter(document_id__in=document_ids)
-    entries = backend.entries(clauses)
-    backend.replace_documents(index, document_ids, entries)
-    return len(entries)
+    return backend.write_clauses(
+        index, _in_chunks(clauses), clauses.count(), replacing=sorted(document_ids)
+    )
 
 
 def _swap(building: Path, target: Path) -> Path | None:
@@ -340,12 +345,13 @@ def _remove_abandoned_builds(target: Path) -> None:
             _remove(folder)
 
 
-def reindex_documents(document_ids, parallel: bool = True) -> int:
+def reindex_documents(document_ids) -> int:
     """Replace the index entries of these documents with their current clauses.
 
     Returns the number of clauses written. Does nothing when there is no index yet: a partial
-    index would look complete, so `make index` has to build it first. `parallel=False` keeps
-    the work in this process (a web worker does not fork writer processes).
+    index would look complete, so `make index` has to build it first. Never forks writer
+    processes (a web worker may call it) and keeps the writer's buffer small: an import's
+    memory stays what its text needs, however large the archive (docs/performance.md).
     """
     document_ids = sorted(set(document_ids))
     if not document_ids:
@@ -355,20 +361,26 @@ def reindex_documents(document_ids, parallel: bool = True) -> int:
         _note_reindexed(document_ids)  # a first build may be under way
         return 0
     clauses = ClauseIndex().index_queryset().filter(document_id__in=document_ids)
-    entries = backend.entries(clauses)
+    noted = []
 
     def during_write():
-        fault_point("index-write")
-        _note_reindexed(document_ids)  # under the index lock, so a build's swap sees it
+        if not noted:
+            fault_point("index-write")
+            _note_reindexed(document_ids)  # under the index lock, so a build's swap sees it
+            noted.append(True)
 
     try:
-        backend.replace_documents(
-            backend.live_index(), document_ids, entries, parallel, during_write
+        return backend.write_clauses(
+            backend.live_index(),
+            _in_chunks(clauses),
+            clauses.count(),
+            replacing=document_ids,
+            parallel=False,
+            during_write=during_write,
         )
     except LockError:
         log.error("The search index stayed locked; run `make index` once the other writer ends.")
         raise
-    return len(entries)
 
 
 # -- Comparing and repairing -----------------------------------------------------------------

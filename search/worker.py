@@ -83,7 +83,7 @@ def sync() -> int:
         except BlockingIOError:
             return 0  # another worker of this machine is catching up
         # Also what a process of this machine left unindexed when it died (its record).
-        written = indexing.index_changes((), change="", parallel=False)
+        written = indexing.index_changes((), change="")
     if written:
         log.info("Search index caught up with the archive: %d clauses reindexed", written)
     return written
