@@ -93,35 +93,33 @@ def day_number(date) -> int:
 
 
 UNDATED = datetime.date.max.toordinal()  # texts without a date are read last
-BATCH = 500  # clauses whose candidates are looked up together
+BATCH = 200  # clauses whose candidates are looked up together
 
 
 class _Shingled:
-    """Clauses' shingles and documents by id, read from the database as asked for; holds at
-    most `size`, the ones last used, so memory stays bounded however many clauses a relink
-    reads."""
+    """Clauses' shingles and documents by id, read from the database as asked for. Keeps the
+    last used up to `budget` shingles in all, so memory stays bounded however many clauses a
+    relink reads and however long they are."""
 
-    def __init__(self, language: str, size: int = 20_000):
-        self.language, self.size = language, size
+    def __init__(self, language: str, budget: int = 300_000):  # about 25 MB
+        self.language, self.budget, self.held = language, budget, 0
         self.known: OrderedDict[int, tuple[int, frozenset[int]]] = OrderedDict()
 
-    def read(self, clause_ids) -> None:
-        missing = [pk for pk in clause_ids if pk not in self.known]
+    def get(self, clause_ids) -> dict[int, tuple[int, frozenset[int]]]:
+        """These clauses' (document, shingles): those still held, and the rest read now."""
+        found = {pk: self.known[pk] for pk in clause_ids if pk in self.known}
+        for pk in found:
+            self.known.move_to_end(pk)
+        missing = [pk for pk in clause_ids if pk not in found]
         for chunk in _chunks(missing):
             rows = Clause.objects.filter(pk__in=chunk).values_list("pk", "document_id", "text")
             for pk, document_id, text in rows:
-                self.known[pk] = (document_id, shingles(text, self.language))
-        for pk in clause_ids:
-            if pk in self.known:
-                self.known.move_to_end(pk)
-        while len(self.known) > max(self.size, len(clause_ids)):
-            self.known.popitem(last=False)
-
-    def __getitem__(self, clause_id: int) -> tuple[int, frozenset[int]]:
-        return self.known[clause_id]
-
-    def __contains__(self, clause_id: int) -> bool:
-        return clause_id in self.known
+                found[pk] = self.known[pk] = (document_id, shingles(text, self.language))
+                self.held += len(found[pk][1])
+        while self.held > self.budget and self.known:
+            _pk, (_document, dropped) = self.known.popitem(last=False)
+            self.held -= len(dropped)
+        return found
 
 
 def store_sketches(document_ids) -> None:
@@ -176,30 +174,29 @@ def _postings(values) -> dict[int, list[tuple[int, int]]]:
     return found
 
 
-def _similar(
-    language: str, clause_ids: list[int], shingled: _Shingled
-) -> dict[int, list[tuple[int, float]]]:
+def _similar(clause_ids: list[int], shingled: _Shingled) -> dict[int, list[tuple[int, float]]]:
     """For each of these clauses, the clauses of other documents with similarity ≥ RECURS
-    (at most PER_CLAUSE, most similar first), found among those sharing its sketch entries."""
-    shingled.read(clause_ids)
-    own = {pk: shingled[pk] for pk in clause_ids if pk in shingled}
+    (at most PER_CLAUSE, most similar first), found among those sharing its sketch entries.
+    Candidates are read a chunk at a time, each chunk compared with the clauses that named
+    it."""
+    own = shingled.get(clause_ids)
     postings = _postings({v for _doc, found in own.values() for v in sketch(found)})
-    candidates: dict[int, list[int]] = {}
+    asked_by: dict[int, list[int]] = defaultdict(list)
     for pk, (document_id, found) in own.items():
         shared = Counter()
         for value in sketch(found):
             for other, other_document in postings.get(value, ()):
                 if other_document != document_id:
                     shared[other] += 1
-        candidates[pk] = [other for other, _count in shared.most_common(CANDIDATES)]
-    shingled.read({other for others in candidates.values() for other in others})
-    similar = {}
-    for pk, others in candidates.items():
-        found = own[pk][1]
-        scored = [(o, similarity(found, shingled[o][1])) for o in others if o in shingled]
-        scored = sorted((pair for pair in scored if pair[1] >= RECURS), key=lambda p: -p[1])
-        similar[pk] = scored[:PER_CLAUSE]
-    return similar
+        for other, _count in shared.most_common(CANDIDATES):
+            asked_by[other].append(pk)
+    similar: dict[int, list[tuple[int, float]]] = {pk: [] for pk in own}
+    for chunk in _chunks(sorted(asked_by)):
+        for other, (_document, theirs) in shingled.get(chunk).items():
+            for pk in asked_by[other]:
+                if (score := similarity(own[pk][1], theirs)) >= RECURS:
+                    similar[pk].append((other, score))
+    return {pk: sorted(found, key=lambda p: -p[1])[:PER_CLAUSE] for pk, found in similar.items()}
 
 
 @transaction.atomic
@@ -229,7 +226,7 @@ def relink(document_ids) -> int:
         shingled = _Shingled(language)
         for batch in _chunks(sorted(pks), BATCH):
             pairs: dict[tuple[int, int], float] = {}
-            for pk, found in _similar(language, batch, shingled).items():
+            for pk, found in _similar(batch, shingled).items():
                 for other, score in found:
                     pairs[(pk, other)] = pairs[(other, pk)] = score
                     touched.add(other)
