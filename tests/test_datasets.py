@@ -383,3 +383,15 @@ def test_before_the_first_export_the_page_says_how_to_generate_it(client, db, da
     text = page.content.decode()
     assert "not been generated" in text and "make run" in text and "export_datasets" in text
     assert client.get("/data/clauses.jsonl").status_code == 404
+
+
+def test_an_import_that_changes_nothing_leaves_the_downloads_as_they_are(exported):
+    manifest = json.loads((exported / datasets.MANIFEST).read_text())
+    written = (exported / datasets.MANIFEST).stat()
+    run_import()  # the seed texts again: every one unchanged
+    unchanged = (exported / datasets.MANIFEST).stat()
+    assert (unchanged.st_ino, unchanged.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    Work.objects.filter(slug=TURKMENISTAN).delete()
+    run_import()  # one text back: the downloads follow it
+    again = json.loads((exported / datasets.MANIFEST).read_text())
+    assert again["generation"] > manifest["generation"]

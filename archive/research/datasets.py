@@ -165,6 +165,13 @@ class Manifest:
     files: dict[str, dict]  # its file entries by path
 
 
+def is_current(directory: Path | None = None) -> bool:
+    """Whether the last export was made from the archive's present generation (an import
+    that changed nothing need not write the downloads again: 25 s at 100,000 clauses)."""
+    manifest = read_manifest(directory)
+    return manifest is not None and manifest.data["generation"] >= current_generation()
+
+
 def read_manifest(directory: Path | None = None) -> Manifest | None:
     """The manifest of the last export, or None before the first one. Parsed once per version
     of the file, as /data/ reads it on every request."""

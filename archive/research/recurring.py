@@ -157,20 +157,26 @@ def _insert_sketches(table: str, rows) -> None:
 
 
 def _postings(values) -> dict[int, list[tuple[int, int]]]:
-    """For each sketch value, its first POSTING_CAP (clause, document) pairs, oldest first."""
+    """For each sketch value, its first POSTING_CAP (clause, document) pairs, oldest first.
+    One indexed range scan per value that stops at the cap: a window over whole lists read
+    every entry of a value shared by thousands of clauses (6 s of a 600-clause import at
+    100,000 clauses, bench/)."""
     table = connection.ops.quote_name(SketchEntry._meta.db_table)
-    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    one = (
+        f"SELECT * FROM (SELECT value, day, clause_id, document_id FROM {table} "  # noqa: S608
+        "WHERE value = %s ORDER BY day, clause_id LIMIT %s) AS v"
+    )
+    rows = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(sorted(values)):
-            marks = ", ".join(["%s"] * len(chunk))
+        for chunk in _chunks(sorted(values), 100):  # SQLite takes 500 SELECTs in a UNION
             cursor.execute(
-                "SELECT value, clause_id, document_id FROM (SELECT value, clause_id, document_id, "  # noqa: S608
-                "ROW_NUMBER() OVER (PARTITION BY value ORDER BY day, clause_id) AS n "
-                f"FROM {table} WHERE value IN ({marks})) AS ranked WHERE n <= %s",
-                [*chunk, POSTING_CAP],
+                " UNION ALL ".join([one] * len(chunk)),
+                [p for value in chunk for p in (value, POSTING_CAP)],
             )
-            for value, clause_id, document_id in cursor.fetchall():
-                found[value].append((clause_id, document_id))
+            rows += cursor.fetchall()
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for value, _day, clause_id, document_id in sorted(rows):  # a UNION promises no order
+        found[value].append((clause_id, document_id))
     return found
 
 

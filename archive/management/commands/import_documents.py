@@ -81,7 +81,7 @@ class Command(BaseCommand):
             )
             for warning in result.warnings:
                 self.stderr.write(self.style.WARNING(f"  warning: {warning}"))
-        if not dry_run and not no_datasets:
+        if not dry_run and not no_datasets and not datasets.is_current():
             self.export_datasets()
 
     def export_datasets(self):
