@@ -168,7 +168,10 @@ class Manifest:
 def is_current(directory: Path | None = None) -> bool:
     """Whether the last export was made from the archive's present generation (an import
     that changed nothing need not write the downloads again: 25 s at 100,000 clauses)."""
-    manifest = read_manifest(directory)
+    try:
+        manifest = read_manifest(directory)
+    except OSError:  # a folder it cannot read: the export, attempted, says what is wrong
+        return False
     return manifest is not None and manifest.data["generation"] >= current_generation()
 
 
