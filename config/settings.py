@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.timing.ServerTimingMiddleware",  # first, so its total covers the others
     "django.middleware.security.SecurityMiddleware",
     "config.security.ReadOnlyMethodsMiddleware",
     # Static files are answered here, before sessions and the rest (whitenoise's documented place).
@@ -69,7 +70,7 @@ ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "config.timing.TimedTemplates",  # Django's, timed for Server-Timing
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.safestring import mark_safe
 
 from archive.models import Clause, Document
+from config.timing import span
 from search.highlight import snippet_and_marks
 from search.query import ParsedQuery
 from search.results import Hit
@@ -48,11 +49,14 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
             translations.setdefault((other.document.work_id, other.row), []).append(other)
     hits = []
     for clause, score in found:
-        snippet, marked = (
-            snippet_and_marks(clause.text, parsed.highlight_terms, needles=parsed.highlight_needles)
-            if with_snippets
-            else ("", ())
-        )
+        with span("snippets"):
+            snippet, marked = (
+                snippet_and_marks(
+                    clause.text, parsed.highlight_terms, needles=parsed.highlight_needles
+                )
+                if with_snippets
+                else ("", ())
+            )
         same = translations.get((clause.document.work_id, clause.row), [])
         hits.append(
             Hit(
