@@ -4,6 +4,8 @@ import os
 import sys
 import time
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -54,8 +56,26 @@ def next_generation(document_ids) -> int:
 
 
 def current_generation() -> int:
-    """The archive's generation as committed (0 before the first change)."""
+    """The archive's generation as committed (0 before the first change), or the one a page
+    is being drawn for (`generation_pinned`)."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     return Generation.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+_pinned: ContextVar[int | None] = ContextVar("pinned_generation", default=None)
+
+
+@contextmanager
+def generation_pinned():
+    """Read the generation once for the block: a page's ETag and the caches it reads are
+    keyed by the same one, with one query."""
+    token = _pinned.set(current_generation())
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def documents_changed_since(generation: int, until: int) -> set[int]:

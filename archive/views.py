@@ -12,6 +12,7 @@ from django.views import defaults
 
 from archive import citations, facets
 from archive.api import api_error, document_data
+from archive.freshness import fixed_between_changes
 from archive.models import Clause, Document, Work
 from archive.reading import (
     BROWSE_SORTS,
@@ -37,6 +38,7 @@ LATEST_WORKS = 10
 WORKS_PER_PAGE = 50
 
 
+@fixed_between_changes
 def home(request):
     context = {
         "counts": archive_counts(),
@@ -46,6 +48,7 @@ def home(request):
     return render(request, "archive/home.html", context)
 
 
+@fixed_between_changes
 def document_list(request):
     works, active, notices = browse(request.GET)
     page = Paginator(works, WORKS_PER_PAGE).get_page(page_number(request.GET.get("page", "")))
@@ -84,6 +87,7 @@ def document_redirect(request, slug: str):
     return redirect(version)
 
 
+@fixed_between_changes
 def document_detail(request, slug: str, language: str):
     document = version_or_404(slug, language)
     body = document_body(document)
@@ -103,6 +107,7 @@ def document_detail(request, slug: str, language: str):
     return render(request, "archive/document_detail.html", context)
 
 
+@fixed_between_changes
 def document_text(request, slug: str, language: str):
     document = version_or_404(slug, language)
     response = HttpResponse(plain_text(document), content_type="text/plain; charset=utf-8")
@@ -110,6 +115,7 @@ def document_text(request, slug: str, language: str):
     return response
 
 
+@fixed_between_changes
 def document_json(request, slug: str, language: str):
     document = version_or_404(slug, language)
     return JsonResponse(document_data(document), json_dumps_params={"ensure_ascii": False})
@@ -144,6 +150,7 @@ def document_source(request, slug: str, language: str):
     return response
 
 
+@fixed_between_changes
 def parallel(request, slug: str):
     work = get_object_or_404(Work, slug=slug)
     versions = {d.language: d for d in versions_of(work)}
@@ -165,6 +172,7 @@ def parallel(request, slug: str):
     return render(request, "archive/parallel.html", context)
 
 
+@fixed_between_changes
 def clause_detail(request, slug: str, language: str, label: str):
     document = version_or_404(slug, language)
     clause = (
@@ -219,6 +227,7 @@ def clause_across_versions(request, slug: str, label: str):
     )
 
 
+@fixed_between_changes
 def recurring_list(request):
     """The formulas said in the most texts, each with its history; filterable like browse."""
     active, notices = active_filters(request.GET)
@@ -231,6 +240,7 @@ def recurring_list(request):
     return render(request, "archive/recurring.html", context)
 
 
+@fixed_between_changes
 def compare_texts(request):
     """Two statements clause by clause: /compare/?a=<slug>/<lang>&b=<slug>/<lang>."""
     if not request.GET.get("a", "").strip() and not request.GET.get("b", "").strip():

@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -450,9 +451,39 @@ def largest_import(env: dict) -> dict:
             "tree_peak_rss_mb": peak}  # fmt: skip
 
 
-def repeated(path: str, times: int) -> list[float]:
+def repeated(path: str, times: int, parts: list | None = None) -> list[float]:
+    """Latencies of `times` requests after a first one; each answer's Server-Timing parts
+    (config/timing.py) are added to `parts` when given."""
     get(path)
-    return [get(path)[0] for _ in range(times)]
+    latencies = []
+    for _ in range(times):
+        ms, timing = timed_get(path)
+        latencies.append(ms)
+        if parts is not None:
+            parts.append(timing)
+    return latencies
+
+
+def timed_get(path: str) -> tuple[float, dict[str, float]]:
+    """One request: its latency, and the server's own account of it (ms per part)."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    start = time.perf_counter()
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        header = response.getheader("Server-Timing") or ""
+    finally:
+        connection.close()
+    ms = (time.perf_counter() - start) * 1000
+    found = re.findall(r"(\w+);dur=([\d.]+)", header)
+    return ms, {name: float(duration) for name, duration in found}
+
+
+def server_parts(parts: list[dict]) -> dict:
+    """Median ms of each Server-Timing part over these answers (0 where a part is absent)."""
+    names = ("cpu", "db", "index", "snippets", "template", "total")
+    return {n: round(statistics.median(p.get(n, 0.0) for p in parts), 1) for n in names}
 
 
 # -- One size --------------------------------------------------------------------------------
@@ -646,10 +677,13 @@ def bench_size(size: int) -> dict:
         server.wait_until_warm()
         first = [get(search_path("/search/", q, p))[0] for q, p in QUERIES]
         latencies = {"search page": [], "search API": []}
+        parts = {"search page": [], "search API": []}
         per_query = {}
         for query, params in QUERIES:
-            page_ms = repeated(search_path("/search/", query, params), REPEAT)
-            api_ms = repeated(search_path("/api/search", query, params), REPEAT)
+            page_ms = repeated(search_path("/search/", query, params), REPEAT, parts["search page"])
+            api_ms = repeated(
+                search_path("/api/search", query, params), REPEAT, parts["search API"]
+            )
             latencies["search page"] += page_ms
             latencies["search API"] += api_ms
             per_query[query + (f" {params}" if params else "")] = {
@@ -657,7 +691,8 @@ def bench_size(size: int) -> dict:
                 "page_p50": round(statistics.median(page_ms), 1),
             }
         for name, path in pages.items():
-            latencies[name] = repeated(path, REPEAT * 3)
+            parts[name] = []
+            latencies[name] = repeated(path, REPEAT * 3, parts[name])
         warm_p50 = percentile(latencies["search page"], 50)
         result["cold_start"] = {
             "first_answer_after_process_start_ms": round(cold_total_ms),
@@ -666,6 +701,9 @@ def bench_size(size: int) -> dict:
             "first_over_warm_p50": round(statistics.median(first) / warm_p50, 2),
         }
         result["latency_ms"] = {k: summary(v) for k, v in latencies.items()}
+        # What the server says each kind of request cost it: steadier than latency on a
+        # shared machine, and it names the part that grew.
+        result["server_ms"] = {k: server_parts(v) for k, v in parts.items()}
         result["per_query"] = per_query
         paths = mixed_paths(facts["pages"], random.Random(size))
         result["load"] = [load(paths, clients, LOAD_SECONDS) for clients in CLIENTS]
@@ -771,6 +809,13 @@ def markdown(results: list[dict]) -> str:
         row(
             f"{name}: p50 / p95 / p99 ms",
             lambda r, n=name: "{p50} / {p95} / {p99}".format(**r["latency_ms"][n]),
+        )
+    for name in results[0].get("server_ms", {}):
+        row(
+            f"{name}: server ms p50, CPU / database / index / snippets / template",
+            lambda r, n=name: "{cpu} / {db} / {index} / {snippets} / {template}".format(
+                **r["server_ms"][n]
+            ),
         )
     for index, clients in enumerate(CLIENTS):
         row(

@@ -155,6 +155,9 @@ SEARCH_RANK_SECONDS = float(os.environ.get("SEARCH_RANK_SECONDS", 3.0))
 # folder, and how often it asks the database whether the archive has changed on another node.
 SEARCH_REFRESH_SECONDS = float(os.environ.get("SEARCH_REFRESH_SECONDS", 0.5))
 SEARCH_SYNC_SECONDS = float(os.environ.get("SEARCH_SYNC_SECONDS", 2.0))
+# Seconds a browser or a shared cache may show a reading page without asking again; after
+# that it asks with the page's ETag and gets 304 unless the archive changed (archive.freshness).
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", 60))
 
 # Recurring language (archive/research/recurring.py): links to clauses of other texts that say
 # nearly the same, recomputed in the transaction of each import or edit for the documents it

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from archive.sitemaps import SITEMAPS
 
@@ -9,7 +11,10 @@ urlpatterns = [
     path("", include("archive.urls")),
     path("api/", include("archive.api_urls")),
     path("", include("search.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token, so that no page carries a token of its reader's and every page can
+    # be kept by a shared cache; a forged request could only change a reader's interface
+    # language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
