@@ -24,6 +24,7 @@ import re
 import signal
 import struct
 import zlib
+from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SkipDocument
 from whoosh import index as whoosh_index
+from whoosh import multiproc
 from whoosh.fields import NUMERIC, TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency
@@ -326,7 +328,36 @@ def open_writer(index, batch_size: int = 0):
         return _ParallelWriter(
             index, procs=procs, multisegment=True, timeout=LOCK_TIMEOUT, limitmb=256
         )
-    return SegmentWriter(index, timeout=LOCK_TIMEOUT, limitmb=UPDATE_BUFFER_MB)
+    return _Writer(index, timeout=LOCK_TIMEOUT, limitmb=UPDATE_BUFFER_MB)
+
+
+class _Writer(SegmentWriter):
+    """Whoosh's writer, with each document's field lengths read once when the postings are
+    written: Whoosh reads the length of a posting's document from the new segment's column
+    file for every posting (a seek and a read each, a fifth of an index build's time)."""
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = _KnownLengths(self.per_document_reader()) if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths:
+            lengths.reader.close()
+
+
+class _KnownLengths:
+    """A per-document reader's field lengths, each read from its file once."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.known: dict[str, dict[int, int]] = defaultdict(dict)
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        known = self.known[fieldname]
+        length = known.get(docnum)
+        if length is None:
+            length = known[docnum] = self.reader.doc_field_length(docnum, fieldname, default)
+        return length
 
 
 class _ParallelWriter(MpWriter):
@@ -355,6 +386,9 @@ class _WorkerTask(SubWriterTask):
         _die_with_parent()
         if os.getppid() != self.parent_pid:  # the parent died before the line above
             os._exit(1)
+        # SubWriterTask.run makes its writer from whoosh.multiproc's name SegmentWriter; in
+        # this forked process only, that name is our writer, with its field lengths read once.
+        multiproc.SegmentWriter = _Writer
         super().run()
 
 
