@@ -467,3 +467,19 @@ def test_without_its_sketches_an_old_text_is_not_found_by_a_new_one(seeded):
     SketchEntry.objects.filter(document_id__in=declarations).delete()
     import_made_up()
     assert (TOKYO_DECLARATION, "17") not in links_of(clause("test-2024-gosat-dialogue", "ja", "1"))
+
+
+def test_the_recurring_page_costs_the_same_queries_however_many_formulas_it_shows(client, seeded):
+    from django.core.cache import cache
+
+    def cold_queries():
+        cache.clear()  # the formulas are kept per generation: count the page that finds them
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, "/recurring/")
+        return len(queries.captured_queries), html.count('class="formula"')
+
+    before, shown_before = cold_queries()
+    import_made_up()  # the climate dialogue's sentences and the GOSAT clause recur more
+    after, shown_after = cold_queries()
+    assert shown_after > shown_before
+    assert after == before <= 10
