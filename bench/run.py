@@ -482,7 +482,7 @@ def timed_get(path: str) -> tuple[float, dict[str, float]]:
 
 def server_parts(parts: list[dict]) -> dict:
     """Median ms of each Server-Timing part over these answers (0 where a part is absent)."""
-    names = ("cpu", "db", "index", "snippets", "template", "total")
+    names = ("cpu", "db", "index", "snippets", "discovery", "template", "total")
     return {n: round(statistics.median(p.get(n, 0.0) for p in parts), 1) for n in names}
 
 
@@ -817,9 +817,11 @@ def markdown(results: list[dict]) -> str:
         )
     for name in results[0].get("server_ms", {}):
         row(
-            f"{name}: server ms p50, CPU / database / index / snippets / template",
-            lambda r, n=name: "{cpu} / {db} / {index} / {snippets} / {template}".format(
-                **r["server_ms"][n]
+            f"{name}: server ms p50, CPU / database / index / snippets / discovery / template",
+            lambda r, n=name: (
+                "{cpu} / {db} / {index} / {snippets} / {discovery} / {template}".format(
+                    **{"discovery": 0.0, **r["server_ms"][n]}
+                )
             ),
         )
     for index, clients in enumerate(CLIENTS):

@@ -16,6 +16,7 @@ PARTS = {
     "db": "database",
     "index": "search index",
     "snippets": "snippets",
+    "discovery": "clauses a search leads to",
     "template": "template",
     "cpu": "CPU of this thread",
     "total": "whole request",

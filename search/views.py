@@ -13,6 +13,7 @@ from django.utils.log import log_response
 from archive import facets
 from archive.api import api_error
 from archive.text import has_japanese
+from config.timing import span
 from search.discovery import discover
 from search.forms import SearchForm
 from search.hits import hits_in_chunks
@@ -65,7 +66,8 @@ def search_page(request):
                 context["japanese_query"] = has_japanese(results.parsed.normalized)
             context["facet_groups"] = facet_groups(results, form.cleaned_data, request.GET)
             if results.request.page == 1 and results.hits:
-                context["discovered"] = discover(results)
+                with span("discovery"):
+                    context["discovered"] = discover(results)
     context["problems"] = form.problems()
     return render(request, "search/results.html", context, status=status)
 

@@ -25,7 +25,7 @@ def parts(response) -> dict[str, tuple[float, str]]:
 @pytest.mark.parametrize(
     "url, expected",
     [
-        ("/search/?q=GOSAT", {"db", "index", "snippets", "template", "cpu", "total"}),
+        ("/search/?q=GOSAT", {"db", "index", "snippets", "discovery", "template", "cpu", "total"}),
         ("/api/search?q=GOSAT", {"db", "index", "snippets", "cpu", "total"}),
         (f"/documents/{TURKMENISTAN}/ja/", {"db", "template", "cpu", "total"}),
         ("/api/documents/", {"db", "cpu", "total"}),
