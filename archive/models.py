@@ -243,6 +243,10 @@ class Generation(models.Model):
     """
 
     number = models.PositiveBigIntegerField(default=0)
+    # A random token drawn at each raise: a database recreated or restored from a backup counts
+    # its numbers again, and the token keeps its generations apart from the old ones in any
+    # cache keyed by generation (archive.freshness).
+    token = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_generation")]

@@ -48,7 +48,8 @@ def next_generation(document_ids) -> int:
     Generation.objects.get_or_create(pk=1)  # made by the migration; gone after a flush
     row = Generation.objects.select_for_update().get(pk=1)
     row.number += 1
-    row.save(update_fields=["number"])
+    row.token = uuid.uuid4().hex
+    row.save(update_fields=["number", "token"])
     DocumentChange.objects.bulk_create(
         DocumentChange(generation=row.number, document_id=pk) for pk in document_ids
     )
@@ -58,20 +59,32 @@ def next_generation(document_ids) -> int:
 def current_generation() -> int:
     """The archive's generation as committed (0 before the first change), or the one a page
     is being drawn for (`generation_pinned`)."""
+    return _generation()[0]
+
+
+def archive_version() -> str:
+    """The generation with its token: what a cache shared between processes and kept across
+    restarts keys on, never seen twice even when a database is recreated or restored."""
+    number, token = _generation()
+    return f"{number}.{token}"
+
+
+def _generation() -> tuple[int, str]:
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
-    return Generation.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    row = Generation.objects.filter(pk=1).values_list("number", "token").first()
+    return row or (0, "")
 
 
-_pinned: ContextVar[int | None] = ContextVar("pinned_generation", default=None)
+_pinned: ContextVar[tuple[int, str] | None] = ContextVar("pinned_generation", default=None)
 
 
 @contextmanager
 def generation_pinned():
     """Read the generation once for the block: a page's ETag and the caches it reads are
     keyed by the same one, with one query."""
-    token = _pinned.set(current_generation())
+    token = _pinned.set(_generation())
     try:
         yield
     finally:

@@ -158,6 +158,22 @@ SEARCH_SYNC_SECONDS = float(os.environ.get("SEARCH_SYNC_SECONDS", 2.0))
 # Seconds a browser or a shared cache may show a reading page without asking again; after
 # that it asks with the page's ETag and gets 304 unless the archive changed (archive.freshness).
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", 60))
+# Pages and search results as drawn for readers, kept on disk where every server process of
+# this machine finds them (archive.freshness; diskcache: SQLite-indexed files, so a lookup or a
+# store costs the same however full it is). Keyed by the archive's generation, so an import
+# makes the old entries unreachable; the least recently stored go first past PAGE_CACHE_MB.
+# PAGE_CACHE=0 draws every page afresh.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "diskcache.DjangoCache"
+        if env_flag("PAGE_CACHE", True)
+        else "django.core.cache.backends.dummy.DummyCache",
+        "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(VAR_DIR / "page_cache")),
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"size_limit": int(os.environ.get("PAGE_CACHE_MB", 512)) * 2**20},
+    },
+}
 
 # Recurring language (archive/research/recurring.py): links to clauses of other texts that say
 # nearly the same, recomputed in the transaction of each import or edit for the documents it

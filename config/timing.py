@@ -18,6 +18,7 @@ PARTS = {
     "snippets": "snippets",
     "discovery": "clauses a search leads to",
     "template": "template",
+    "cache": "page cache",
     "cpu": "CPU of this thread",
     "total": "whole request",
 }
@@ -38,12 +39,24 @@ def span(name: str):
         spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
 
 
-def header(spent: dict[str, float], queries: int) -> str:
+_said: ContextVar[dict[str, str] | None] = ContextVar("server_timing_said", default=None)
+
+
+def describe(name: str, description: str) -> None:
+    """Say what became of part `name` in the request under way (the page cache: `hit`,
+    `miss`), in place of the part's usual description."""
+    said = _said.get()
+    if said is not None:
+        said[name] = description
+
+
+def header(spent: dict[str, float], queries: int, said: dict[str, str] | None = None) -> str:
     parts = []
     for name, description in PARTS.items():
         if name in spent:
             if name == "db":
                 description = f"{queries} database quer{'y' if queries == 1 else 'ies'}"
+            description = (said or {}).get(name, description)
             parts.append(f'{name};dur={spent[name] * 1000:.1f};desc="{description}"')
     return ", ".join(parts)
 
@@ -66,7 +79,8 @@ class ServerTimingMiddleware:
                 spent["db"] += time.perf_counter() - start
                 queries[0] += 1
 
-        token = _spent.set(spent)
+        said: dict[str, str] = {}
+        token, told = _spent.set(spent), _said.set(said)
         start, cpu = time.perf_counter(), time.thread_time()
         try:
             with ExitStack() as stack:
@@ -75,9 +89,10 @@ class ServerTimingMiddleware:
                 response = self.get_response(request)
         finally:
             _spent.reset(token)
+            _said.reset(told)
         spent["cpu"] = time.thread_time() - cpu
         spent["total"] = time.perf_counter() - start
-        response["Server-Timing"] = header(spent, queries[0])
+        response["Server-Timing"] = header(spent, queries[0], said)
         return response
 
 

@@ -591,6 +591,15 @@ def current() -> IndexView:
     return view
 
 
+def version() -> str:
+    """Which version of the index this process searches ("none" without one): pages drawn
+    from it are kept under it (archive.freshness)."""
+    try:
+        return "-".join(map(str, current().signature))
+    except SearchUnavailable:
+        return "none"
+
+
 def refresh() -> bool:
     """Open and warm a view of the index if it has changed, then publish it; True if it did.
     For the refresher thread and for worker start (search.worker)."""

@@ -44,6 +44,8 @@ class SearchResults:
     total: int = 0
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # Ranking ran out of its time budget and the hits are newest first: a page not to keep.
+    cut_short: bool = False
 
     @property
     def pages(self) -> int:

@@ -42,6 +42,7 @@ class _Run:
     allowed: set[int] | None = None  # Whoosh's filter
     matched: int = 0  # every hit
     rest: int = 0  # tier two: hits Whoosh does not rank
+    cut_short: bool = False  # ranking ran out of its time budget: newest first instead
     sort: str = "relevance"  # else every hit in the view's date order
     excluded: set[int] | None = None  # versions another hit stands for (Whoosh's mask)
 
@@ -136,6 +137,7 @@ def _ranked(run: _Run, first: int, count: int, sort: str, timed=True) -> list[tu
             )
         except SearchTooSlow:
             run.parsed.notices.append(_TOO_SLOW_TO_RANK.format(settings.SEARCH_RANK_SECONDS))
+            run.cut_short = True
             return _ranked(replace(run, sort="date"), first, count, "date")
         first = max(0, first - scored)
     if len(found) < count and run.rest:
@@ -155,6 +157,7 @@ def search(request: SearchRequest) -> SearchResults:
         results.total = run.matched.bit_count()
         results.facets = run.view.facet_counts(run.matched)
         scored = _ranked(run, first, request.per_page, run.sort)
+        results.cut_short = run.cut_short
     results.hits = load_hits(scored, parsed)
     return results
 

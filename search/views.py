@@ -12,11 +12,13 @@ from django.utils.log import log_response
 
 from archive import facets
 from archive.api import api_error
+from archive.freshness import fixed_between_changes, not_to_keep
 from archive.text import has_japanese
 from config.timing import span
 from search.discovery import discover
 from search.forms import SearchForm
 from search.hits import hits_in_chunks
+from search.index_view import version as index_version
 from search.results import SearchResults, SearchUnavailable
 from search.searching import ordered_matches, search, spellings, suggestions
 from search.trend import MAX_TERMS, chart, split_terms, term_history
@@ -41,6 +43,7 @@ def facet_groups(results: SearchResults, active: dict, query) -> list[dict]:
     return groups
 
 
+@fixed_between_changes(also=index_version)
 def search_page(request):
     form = SearchForm(request.GET)
     context = {"form": form, "q": request.GET.get("q", ""), "results": None}
@@ -69,7 +72,10 @@ def search_page(request):
                 with span("discovery"):
                     context["discovered"] = discover(results)
     context["problems"] = form.problems()
-    return render(request, "search/results.html", context, status=status)
+    response = render(request, "search/results.html", context, status=status)
+    if context["results"] is not None and context["results"].cut_short:
+        not_to_keep(response)
+    return response
 
 
 def json_errors(view):
@@ -355,6 +361,7 @@ def api_hit(request, hit) -> dict:
 
 
 @json_errors
+@fixed_between_changes(also=index_version)
 def api_search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -372,4 +379,5 @@ def api_search(request):
         "facets": {name: dict(counts) for name, counts in results.facets.items()},
         "hits": [api_hit(request, hit) for hit in results.hits],
     }
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    return not_to_keep(response) if results.cut_short else response

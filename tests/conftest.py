@@ -20,6 +20,36 @@ def search_index_path(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def pages_drawn_afresh():
+    """Tests change rows without an import and roll back to the same generation, so a page
+    kept from one test would answer the next. Each test draws its pages afresh; the tests of
+    the page cache (`page_cache`) turn it on in a folder of their own."""
+    from django.test.utils import override_settings
+
+    with override_settings(CACHES=_caches(page_cache=None)):
+        yield
+
+
+def _caches(page_cache) -> dict:
+    from django.conf import settings
+
+    pages = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if page_cache is not None:
+        pages = {**settings.CACHES["pages"], "BACKEND": "diskcache.DjangoCache"}
+        pages["LOCATION"] = str(page_cache)
+    return {**settings.CACHES, "pages": pages}
+
+
+@pytest.fixture
+def page_cache(tmp_path):
+    """The server's page cache, on, empty, in a folder of this test."""
+    from django.test.utils import override_settings
+
+    with override_settings(CACHES=_caches(tmp_path / "page-cache")):
+        yield tmp_path / "page-cache"
+
+
+@pytest.fixture(scope="session", autouse=True)
 def datasets_path(tmp_path_factory):
     """Bulk downloads (written after every import) go to a folder of this test session, never
     to var/data."""
