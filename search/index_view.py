@@ -140,6 +140,7 @@ class IndexView:
         for language in ("ja", "en"):  # the interface languages, for grouped versions
             self.version_groups(language)
         self.clause_pks([0] if self.reader.doc_count_all() else [])
+        self.words(GRAMS)  # for the spellings offered when a search finds nothing
         # The searchers lent for ranking, opened now rather than by the first searches.
         lent = [searcher for _ in range(settings.SEARCH_RANKERS) if (searcher := self._lend())]
         with self._lending:
@@ -228,15 +229,18 @@ class IndexView:
 
     @_locked
     def words(self, fieldname: str) -> list[str]:
-        """The field's terms that are whole words of letters or digits (not n-grams of
-        Japanese, not token pairs), read once per index version."""
+        """The field's terms that are whole words of an alphabet written in one or two bytes
+        of UTF-8 (Latin, Greek, Cyrillic; not n-grams of Japanese, not token pairs), read once
+        per index version. The lexicon is in byte order, so reading stops at the first term of
+        a script written in three bytes: the n-grams of Japanese, five sixths of the terms."""
         if fieldname not in self._words:
-            self._words[fieldname] = [
-                word
-                for term in self.reader.lexicon(fieldname)
-                if (word := term.decode()).isascii() or not has_japanese(word)
-                if " " not in word
-            ]
+            words = []
+            for term in self.reader.lexicon(fieldname):
+                if term[0] >= 0xE0:
+                    break
+                if b" " not in term:
+                    words.append(term.decode())
+            self._words[fieldname] = words
         return self._words[fieldname]
 
     def near_words(self, word: str, limit: int = 3) -> list[str]:
@@ -246,10 +250,14 @@ class IndexView:
         if len(word) < 4 or has_japanese(word):
             return []
         most = 1 if len(word) < 6 else 2
+        letters = set(word)
+        # An edit adds or removes at most two letters of the set of letters a word uses: a
+        # cheap bound that spares most words the edit distance.
         near = [
             (edits, word_)
             for word_ in self.words(GRAMS)
             if word_[:1] == word[:1] and abs(len(word_) - len(word)) <= most and word_ != word
+            if len(letters.symmetric_difference(word_)) <= 2 * most
             if (edits := damerau_levenshtein(word_, word, limit=most)) <= most
         ]
         with self._lock:
