@@ -13,7 +13,7 @@ SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
 
 .PHONY: run port-free serve test test-fast lint format install system-packages migrate import index datasets \
-	collectstatic bench bench-corpus bench-profile real-texts screenshots
+	collectstatic bench bench-readers bench-corpus bench-profile real-texts screenshots
 
 install: $(VENV)/.installed
 
@@ -100,6 +100,10 @@ bench: install
 	$(PY) bench/run.py
 
 N ?= 100000
+# The reader log alone, on the archive `make bench` left for N clauses (bench/readers.py).
+bench-readers: install
+	$(PY) bench/run.py --readers $(N)
+
 bench-corpus: install
 	$(PY) bench/corpus.py $(N) bench/out/corpus-$(N)
 

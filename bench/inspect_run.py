@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -63,6 +64,29 @@ def sample_pages() -> dict[str, str]:
             f"/compare/?a={slug}/{document.language}&b={other.work.slug}/{other.language}"
         )
     return pages
+
+
+def reading_paths() -> list[str]:
+    """Every document's page, side by side where it has another version, and two of its
+    clauses: what readers of the reader log (bench/readers.py) open."""
+    versions = dict(
+        Document.objects.values("work_id").annotate(n=Count("id")).values_list("work_id", "n")
+    )
+    labels: dict[int, list[str]] = {}
+    for document_id, label in Clause.objects.order_by("document_id", "sequence").values_list(
+        "document_id", "label"
+    ):
+        labels.setdefault(document_id, []).append(label)
+    paths = []
+    for document in Document.objects.select_related("work").order_by("pk"):
+        page = document.get_absolute_url()
+        paths.append(page)
+        if versions.get(document.work_id, 1) > 1:
+            paths.append(f"/documents/{document.work.slug}/parallel/")
+        mine = labels.get(document.pk, [])
+        for label in dict.fromkeys(mine[:1] + mine[len(mine) // 2 :][:1]):
+            paths.append(f"{page}{quote(label)}/")
+    return list(dict.fromkeys(paths))
 
 
 def queries_per_page(pages: dict[str, str]) -> dict[str, int]:
@@ -126,6 +150,9 @@ def alternatives(workdir: Path) -> dict:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--reading"]:
+        print(json.dumps(reading_paths(), ensure_ascii=False))
+        return
     workdir = Path(os.environ["SEARCH_INDEX_PATH"]).parent
     pages = sample_pages()
     print(

@@ -25,7 +25,6 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -39,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import generate, rare_queries  # noqa: E402
+from bench.corpus import _tail_vocabulary, generate, rare_queries  # noqa: E402
+from bench.readers import ranked_queries, reader_log, replay, server_account, shape  # noqa: E402
 
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
 PY = sys.executable
@@ -48,6 +48,11 @@ PORT = 8765
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "15"))
 IMPORT_LOAD_SECONDS = float(os.environ.get("BENCH_IMPORT_LOAD_SECONDS", "30"))
+# Requests in each replay of the reader log (bench/readers.py).
+READER_LOG = int(os.environ.get("BENCH_READER_LOG", "3000"))
+# A session cookie makes the server draw the page afresh (archive.freshness never serves a
+# reader with a session from the page cache): the figures of drawing, next to the cache's.
+DRAW_AFRESH = "sessionid=bench-draws-every-page"
 CLIENTS = (1, 4, 16)
 
 # The fixed query mix: (query, extra parameters). One-word, compound, phrase, mixed-script,
@@ -107,9 +112,17 @@ TARGETS = {
     "errors other than 400 with 10% hostile": 0,
     # An import of a text at every import limit at once, its whole process tree.
     "import peak RSS at the largest accepted text (MB)": 300,
+    # The reader log (bench/readers.py): CPU of the server per request, from Server-Timing.
+    "reader log, cold: CPU per search (ms, mean)": 10,
+    "reader log, warm: CPU per search served from the page cache (ms, median)": 3,
+    "reader log, warm: CPU per reading page served from the page cache (ms, median)": 5,
+    "reader log, 16 clients (req/s)": 150,
+    "reader log, 16 clients: search p95 (ms)": 150,
+    "reader log, 1 client, cold: search p95 (ms)": 30,
 }
 AT_LEAST = {
     "throughput at 16 clients (req/s)",
+    "reader log, 16 clients (req/s)",
     "index build (clauses/s)",
     "import with recurring language (clauses/s)",
 }
@@ -201,6 +214,7 @@ def environment(workdir: Path) -> dict:
         DATABASE_URL=f"sqlite:///{workdir / 'archive.sqlite3'}",
         SEARCH_INDEX_PATH=str(workdir / "index"),
         DATASETS_DIR=str(workdir / "data"),
+        PAGE_CACHE_DIR=str(workdir / "page_cache"),
         DEBUG="0",
         SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",
         SECURE_SSL_REDIRECT="0",
@@ -367,13 +381,16 @@ def load(paths: list[tuple[str, str]], clients: int, seconds: float, seed: int =
     stop = time.monotonic() + seconds
     lock = threading.Lock()
 
+    hits = [0]
+
     def reader(n: int):
         rng = random.Random(seed * 1000 + n)
         while time.monotonic() < stop:
             kind, path = rng.choice(paths)
-            ms, status, _ = get(path)
+            ms, status, header = fetch(path)
             with lock:
                 latencies[kind].append(ms)
+                hits[0] += server_account(header)[1] == "hit"
                 if status != 200 and not (kind == "hostile" and status == 400):
                     errors.append(f"{status} {path}")
 
@@ -392,6 +409,7 @@ def load(paths: list[tuple[str, str]], clients: int, seconds: float, seed: int =
         "throughput": round(answered / elapsed, 1),
         "errors": len(errors),
         "error_samples": errors[:5],
+        "hit_rate": round(hits[0] / max(answered, 1), 3),
         "search_ms": summary(latencies["search"]),
         "page_ms": summary(latencies["page"]),
         "hostile_ms": summary(latencies["hostile"]) if latencies["hostile"] else None,
@@ -451,33 +469,55 @@ def largest_import(env: dict) -> dict:
             "tree_peak_rss_mb": peak}  # fmt: skip
 
 
-def repeated(path: str, times: int, parts: list | None = None) -> list[float]:
-    """Latencies of `times` requests after a first one; each answer's Server-Timing parts
-    (config/timing.py) are added to `parts` when given."""
-    get(path)
+def repeated(path: str, times: int, parts: list | None = None, fresh: bool = True) -> list[float]:
+    """Latencies of `times` requests after a first one, drawn afresh each time (`fresh`) or
+    served from the page cache; each answer's Server-Timing parts (config/timing.py) are
+    added to `parts` when given."""
+    timed_get(path, fresh)
     latencies = []
     for _ in range(times):
-        ms, timing = timed_get(path)
+        ms, timing = timed_get(path, fresh)
         latencies.append(ms)
         if parts is not None:
             parts.append(timing)
     return latencies
 
 
-def timed_get(path: str) -> tuple[float, dict[str, float]]:
+def timed_get(path: str, fresh: bool = False) -> tuple[float, dict[str, float]]:
     """One request: its latency, and the server's own account of it (ms per part)."""
+    ms, _status, header = fetch(path, fresh)
+    return ms, server_account(header)[0]
+
+
+def fetch(path: str, fresh: bool = False) -> tuple[float, int, str]:
+    """One request, drawn afresh (`fresh`) or as any reader gets it: (ms, status,
+    Server-Timing header)."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
     start = time.perf_counter()
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Cookie": DRAW_AFRESH} if fresh else {})
         response = connection.getresponse()
         response.read()
-        header = response.getheader("Server-Timing") or ""
+        status, header = response.status, response.getheader("Server-Timing") or ""
+    except OSError:
+        status, header = 0, ""
     finally:
         connection.close()
-    ms = (time.perf_counter() - start) * 1000
-    found = re.findall(r"(\w+);dur=([\d.]+)", header)
-    return ms, {name: float(duration) for name, duration in found}
+    return (time.perf_counter() - start) * 1000, status, header
+
+
+def reader_figures(reading: list[str]) -> dict:
+    """The reader log replayed: with the page cache cold (one reader), the same log again with
+    it warm, then a new log with 16 readers at once on the cache the first one left."""
+    queries = ranked_queries([q for q, params in QUERIES if not params], _tail_vocabulary())
+    first = reader_log(queries, reading, READER_LOG, seed=1)
+    second = reader_log(queries, reading, READER_LOG, seed=2)
+    return {
+        "shape": shape(first),
+        "cold": replay(first, 1, fetch),
+        "warm": replay(first, 1, fetch),
+        "16 clients": replay(second, 16, fetch),
+    }
 
 
 def server_parts(parts: list[dict]) -> dict:
@@ -493,6 +533,18 @@ def inspect(env: dict) -> dict:
     return json.loads(
         subprocess.run(
             [PY, "bench/inspect_run.py"], cwd=ROOT, env=env, check=True, capture_output=True
+        ).stdout
+    )
+
+
+def reading(env: dict) -> list[str]:
+    return json.loads(
+        subprocess.run(
+            [PY, "bench/inspect_run.py", "--reading"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
         ).stdout
     )
 
@@ -681,6 +733,7 @@ def bench_size(size: int) -> dict:
         cold_total_ms, cold_ms = server.first_answer(search_path("/search/", "協力", {}))
         server.wait_until_warm()
         first = [get(search_path("/search/", q, p))[0] for q, p in QUERIES]
+        result["reader_log"] = reader_figures(reading(env))
         latencies = {"search page": [], "search API": []}
         parts = {"search page": [], "search API": []}
         per_query = {}
@@ -698,6 +751,8 @@ def bench_size(size: int) -> dict:
         for name, path in pages.items():
             parts[name] = []
             latencies[name] = repeated(path, REPEAT * 3, parts[name])
+            parts[f"{name}, from the page cache"] = []
+            repeated(path, REPEAT * 3, parts[f"{name}, from the page cache"], fresh=False)
         warm_p50 = percentile(latencies["search page"], 50)
         result["cold_start"] = {
             "first_answer_after_process_start_ms": round(cold_total_ms),
@@ -732,6 +787,22 @@ def bench_size(size: int) -> dict:
     return result
 
 
+def reader_targets(log: dict) -> dict:
+    cold, warm, crowd = log["cold"], log["warm"], log["16 clients"]
+    return {
+        "reader log, cold: CPU per search (ms, mean)": cold["search"]["cpu_ms_mean"],
+        "reader log, warm: CPU per search served from the page cache (ms, median)": warm["search"][
+            "cpu_ms_hit_median"
+        ],
+        "reader log, warm: CPU per reading page served from the page cache (ms, median)": warm[
+            "page"
+        ]["cpu_ms_hit_median"],
+        "reader log, 16 clients (req/s)": crowd["throughput"],
+        "reader log, 16 clients: search p95 (ms)": crowd["search"]["p95_ms"],
+        "reader log, 1 client, cold: search p95 (ms)": cold["search"]["p95_ms"],
+    }
+
+
 def targets(r: dict) -> dict:
     by_clients = {run["clients"]: run for run in r["load"]}
     figures = {
@@ -754,6 +825,7 @@ def targets(r: dict) -> dict:
         "import peak RSS at the largest accepted text (MB)": r["largest_import"][
             "tree_peak_rss_mb"
         ],
+        **reader_targets(r["reader_log"]),
     }
     return {
         name: {
@@ -766,6 +838,35 @@ def targets(r: dict) -> dict:
 
 
 # -- Report ----------------------------------------------------------------------------------
+
+
+def reader_rows(results: list[dict], row) -> None:
+    row(
+        "reader log: requests, distinct, distinct asked once, requests asked once",
+        lambda r: (
+            "{requests:,} / {distinct:,} / {distinct_asked_once:.0%} / "
+            "{requests_asked_once:.0%}".format(**r["reader_log"]["shape"])
+        ),
+    )
+    for phase in ("cold", "warm", "16 clients"):
+        row(
+            f"reader log, {phase}: req/s, errors, page cache hits",
+            lambda r, p=phase: "{throughput} / {errors} / {hit_rate:.0%}".format(
+                **r["reader_log"][p]
+            ),
+        )
+        for kind in ("search", "page"):
+            what = "searches" if kind == "search" else "reading pages"
+            row(
+                f"reader log, {phase}, {what}: hits, p50 / p95 ms, "
+                "CPU ms mean (median of hits / of misses)",
+                lambda r, p=phase, k=kind: (
+                    "{hit_rate:.0%}, {p50_ms} / {p95_ms}, "
+                    "{cpu_ms_mean} ({cpu_ms_hit_median} / {cpu_ms_miss_median})".format(
+                        **r["reader_log"][p][k]
+                    )
+                ),
+            )
 
 
 def markdown(results: list[dict]) -> str:
@@ -826,11 +927,13 @@ def markdown(results: list[dict]) -> str:
         )
     for index, clients in enumerate(CLIENTS):
         row(
-            f"{clients} client(s), mixed: req/s, errors, search p50/p95/p99, pages p95 (ms)",
-            lambda r, i=index: "{throughput} / {errors} / {s[p50]}/{s[p95]}/{s[p99]} / {p}".format(
-                **r["load"][i], s=r["load"][i]["search_ms"], p=r["load"][i]["page_ms"]["p95"]
-            ),
+            f"{clients} client(s), mixed: req/s, errors, search p50/p95/p99, pages p95 (ms), "
+            "page cache hits",
+            lambda r, i=index: (
+                "{throughput} / {errors} / {s[p50]}/{s[p95]}/{s[p99]} / {p} / {hit_rate:.0%}"
+            ).format(**r["load"][i], s=r["load"][i]["search_ms"], p=r["load"][i]["page_ms"]["p95"]),
         )
+    reader_rows(results, row)
     row(
         "export: hits, MB, s, server RSS growth",
         lambda r: "{rows:,} (`{query}`) / {mb} MB / {seconds} s / {rss_growth_mb} MB".format(
@@ -898,7 +1001,34 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def readers_only(size: int) -> None:
+    """The reader log alone, on the archive an earlier `make bench` left in OUT/run-<size>
+    (`make bench-readers N=…`): the serving figures without building the archive again."""
+    workdir = OUT / f"run-{size}"
+    env = environment(workdir)
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    shutil.rmtree(workdir / "page_cache", ignore_errors=True)
+    with Server(env, workdir / "gunicorn.log") as server:
+        server.first_answer("/")
+        server.wait_until_warm()
+        log = reader_figures(reading(env))
+    lines = ["| measure | value |", "|---|---|"]
+    reader_rows([{"reader_log": log}], lambda name, value: lines.append(
+        f"| {name} | {value({'reader_log': log})} |"
+    ))  # fmt: skip
+    figures = reader_targets(log)
+    targets_met = {name: {"value": v, "target": TARGETS[name]} for name, v in figures.items()}
+    (OUT / f"readers-{size}.json").write_text(
+        json.dumps({"reader_log": log, "targets": targets_met}, ensure_ascii=False, indent=1)
+    )
+    print("\n".join(lines))
+    print(json.dumps(targets_met, ensure_ascii=False))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--readers"]:
+        readers_only(int(sys.argv[2]))
+        return
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000 100000").split()]
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
