@@ -39,15 +39,23 @@ def discover(results: SearchResults, limit: int = SHOWN) -> list[Discovered]:
             shown.add(counterpart.pk)
     if not starts:
         return []
-    links = (
+    order = ("-similarity", "other_id")
+    # The strongest links first, chosen without joins (a hit of a recurring formula has
+    # hundreds of links); then only those are joined to their clauses, in the same query.
+    strongest = (
         Recurrence.objects.filter(clause_id__in=starts)
         .exclude(other_id__in=shown)
+        .order_by(*order)
+        .values("pk")[: limit * 5]
+    )
+    links = (
+        Recurrence.objects.filter(pk__in=strongest)
         .select_related("other__document__work", "other__section")
         .defer(*Document.large_columns("other__document__"))
-        .order_by("-similarity", "other_id")
+        .order_by(*order)
     )
     best: dict[int, Discovered] = {}
-    for link in links[: limit * 5]:
+    for link in links:
         if link.other_id not in best:
             hit, aligned = starts[link.clause_id]
             best[link.other_id] = Discovered(link.other, hit, aligned, link.similarity)
