@@ -1,9 +1,12 @@
 """Validating search parameters: the page shows what was wrong, the API answers 400."""
 
+from dataclasses import replace
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from archive.facets import FACETS
+from search.concordance import SORTS as CONCORDANCE_SORTS
 from search.results import PER_PAGE, SORTS, SearchRequest
 
 MAX_PAGE = 1000
@@ -65,3 +68,27 @@ class SearchForm(forms.Form):
             group_versions=group_versions,
             prefer=prefer,
         )
+
+
+class ConcordanceForm(SearchForm):
+    """A search, with the concordance's own orders and its parallel lines."""
+
+    sort = forms.ChoiceField(choices=[(s, s) for s in CONCORDANCE_SORTS], required=False)
+    # "on" is what the page's checkbox sends.
+    parallel = forms.ChoiceField(choices=[(s, s) for s in ("on", "true", "false")], required=False)
+
+    error_messages = {
+        **SearchForm.error_messages,
+        "sort": _("sort must be oldest, date, text, L1, L2, L3, R1, R2 or R3."),
+        "parallel": _("parallel must be on, true or false."),
+    }
+
+    def order(self) -> str:
+        return self.cleaned_data.get("sort") or "oldest"
+
+    def parallel_lines(self) -> bool:
+        return self.cleaned_data.get("parallel") in ("on", "true")
+
+    def search_request(self, group_versions: bool = False, prefer: str = "") -> SearchRequest:
+        # The concordance orders its lines itself (search.concordance).
+        return replace(super().search_request(group_versions, prefer), sort="relevance")

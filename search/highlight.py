@@ -46,6 +46,16 @@ def mark_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _size in _marks(text, analyze_spans(text), terms)]
 
 
+def occurrences(
+    text: str, terms: Iterable[str], needles: Iterable[str] = ()
+) -> tuple[list[_Token], list[tuple[int, int]]]:
+    """``text``'s tokens, and the (start, end) of each place a snippet would mark: every
+    occurrence of the terms and needles (as for :func:`highlight`) in the whole text."""
+    tokens = analyze_spans(text)
+    marks = _merged(_marks(text, tokens, list(terms)), match_spans(text, list(needles)))
+    return tokens, [(start, end) for start, end, _size in marks]
+
+
 def _marks(text: str, tokens: list[_Token], terms: Iterable[str]) -> list[list[int]]:
     """[start, end, number of tokens] for each mark."""
     words = {term for term in terms if " " not in term}

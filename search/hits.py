@@ -26,6 +26,25 @@ def hits_in_chunks(scored, parsed: ParsedQuery):
 _LARGE_DOCUMENT_COLUMNS = Document.large_columns("document__")
 
 
+def aligned_versions(clauses) -> dict[tuple[int, int], list[Clause]]:
+    """For each (work, row) of these clauses, the clauses of every version in that row, by
+    language: one query. The aligned clauses of a text's versions share a stored row
+    (archive.ingest.alignment)."""
+    rows = {(c.document.work_id, c.row) for c in clauses if c.row is not None}
+    if not rows:
+        return {}
+    wanted = reduce(or_, (Q(document__work_id=work, row=row) for work, row in rows))
+    others = (
+        Clause.objects.filter(wanted)
+        .select_related("document__work")
+        .defer(*_LARGE_DOCUMENT_COLUMNS)
+    )
+    found: dict[tuple[int, int], list[Clause]] = {}
+    for other in others.order_by("document__language", "sequence"):
+        found.setdefault((other.document.work_id, other.row), []).append(other)
+    return found
+
+
 def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[Hit]:
     """Clauses for (pk, score) pairs, in that order, with aligned translations: two queries."""
     clauses = (
@@ -34,19 +53,7 @@ def load_hits(scored, parsed: ParsedQuery, with_snippets: bool = True) -> list[H
         .in_bulk([pk for pk, _ in scored])
     )
     found = [(clauses[pk], score) for pk, score in scored if pk in clauses]
-    translations: dict[tuple[int, int], list[Clause]] = {}
-    rows = {(c.document.work_id, c.row) for c, _ in found if c.row is not None}
-    if rows and with_snippets:
-        # The aligned clauses of other versions share the hit's stored row
-        # (archive.ingest.alignment).
-        wanted = reduce(or_, (Q(document__work_id=work, row=row) for work, row in rows))
-        others = (
-            Clause.objects.filter(wanted)
-            .select_related("document__work")
-            .defer(*_LARGE_DOCUMENT_COLUMNS)
-        )
-        for other in others.order_by("document__language", "sequence"):
-            translations.setdefault((other.document.work_id, other.row), []).append(other)
+    translations = aligned_versions([c for c, _ in found]) if with_snippets else {}
     hits = []
     for clause, score in found:
         with span("snippets"):

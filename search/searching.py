@@ -198,6 +198,18 @@ def sort_out(request: SearchRequest, parsed: ParsedQuery, pks) -> tuple[set[int]
         return set(view.clause_pks(numbers_in(matched))), set(view.clause_pks(numbers_in(inside)))
 
 
+def ordered_page(request: SearchRequest, first: int, count: int) -> tuple[ParsedQuery, int, list]:
+    """The clause pks of hits first … first + count in the request's order, and the number of
+    hits: what the concordance needs of a search, with no snippets and no facet counts."""
+    parsed = parse_query(request.q, fields=("text",))
+    with index_view.reading_index():
+        run = _run(request, parsed)
+        if run.ranking is None or not run.matched:
+            return parsed, 0, []
+        scored = _ranked(run, first, count, run.sort, timed=False)
+        return parsed, run.matched.bit_count(), [pk for pk, _score in scored]
+
+
 def ordered_matches(request: SearchRequest, limit: int) -> tuple[ParsedQuery, list[tuple]]:
     """Every hit of a search up to `limit`, in the requested order, as (clause pk, score):
     about 100 bytes a hit, so an export can load the clauses a chunk at a time."""

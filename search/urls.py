@@ -12,7 +12,11 @@ urlpatterns = [
     path("search/export.json", views.export_json, name="export_json"),
     path("search/feed", SearchFeed(), name="feed"),
     path("search/trend/", views.trend_page, name="trend"),
+    path("concordance/", views.concordance_page, name="concordance"),
+    path("concordance/export.csv", views.concordance_csv, name="concordance_csv"),
+    path("concordance/export.json", views.concordance_json, name="concordance_json"),
     path("search/trend.csv", views.trend_csv, name="trend_csv"),
     path("api/search", views.api_search, name="api"),
     path("api/search/trend", views.api_trend, name="api_trend"),
+    path("api/concordance", views.api_concordance, name="api_concordance"),
 ]

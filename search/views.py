@@ -15,8 +15,9 @@ from archive.api import api_error
 from archive.freshness import fixed_between_changes, not_to_keep
 from archive.text import has_japanese
 from config.timing import span
+from search.concordance import CONTEXT, all_lines, concordance
 from search.discovery import discover
-from search.forms import SearchForm
+from search.forms import ConcordanceForm, SearchForm
 from search.hits import hits_in_chunks
 from search.index_view import version as index_version
 from search.results import SearchResults, SearchUnavailable
@@ -76,6 +77,27 @@ def search_page(request):
     if context["results"] is not None and context["results"].cut_short:
         not_to_keep(response)
     return response
+
+
+@fixed_between_changes(also=index_version)
+def concordance_page(request):
+    """Every occurrence of a search's words, one line each, in context (search.concordance)."""
+    form = ConcordanceForm(request.GET)
+    context = {"form": form, "q": request.GET.get("q", ""), "result": None, "context": CONTEXT}
+    status = 200
+    if form.can_search():
+        search_request = form.search_request()
+        try:
+            context["result"] = concordance(
+                search_request, form.order(), search_request.page, form.parallel_lines()
+            )
+        except SearchUnavailable as error:
+            context["unavailable"] = str(error)
+            status = 503
+    context["sort"] = form.order()
+    context["parallel"] = form.parallel_lines()
+    context["problems"] = form.problems()
+    return render(request, "search/concordance.html", context, status=status)
 
 
 def json_errors(view):
@@ -381,3 +403,154 @@ def api_search(request):
     }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     return not_to_keep(response) if results.cut_short else response
+
+
+# The search export's names for the same facts, after the line itself.
+CONCORDANCE_COLUMNS = [
+    "Left",
+    "Keyword",
+    "Right",
+    "Document",
+    "Text slug",
+    "Language",
+    "Date",
+    "Clause",
+    "Clause URL",
+]
+
+
+def concordance_row(request, line) -> list[str]:
+    clause, document = line.clause, line.clause.document
+    return [
+        line.left,
+        line.keyword,
+        line.right,
+        document.title,
+        document.work.slug,
+        document.language,
+        document.date.isoformat() if document.date else "",
+        clause.label,
+        request.build_absolute_uri(clause.get_permalink()),
+    ]
+
+
+def _concordance_export(request):
+    """(head, lines) of the concordance the request asks for, or an error."""
+    form = ConcordanceForm(request.GET)
+    if not form.is_valid():
+        return None, api_error(" ".join(form.problems()), 400)
+    if not form.cleaned_data.get("q"):
+        return None, api_error("q is required: the words whose occurrences to list.", 400)
+    try:
+        parsed, found, partial, lines = all_lines(form.search_request(), form.order())
+    except SearchUnavailable as error:
+        return None, api_error(str(error), 503)
+    head = {
+        "query": parsed.normalized,
+        "notices": parsed.notices,
+        "sort": form.order(),
+        "clauses": found,
+        "partial": partial,
+    }
+    return (head, lines), None
+
+
+def _concordance_stream(chunks, content_type: str, filename: str, head: dict):
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Export-Clauses"] = str(head["clauses"])
+    response["X-Export-Truncated"] = "true" if head["partial"] else "false"
+    return response
+
+
+@json_errors
+def concordance_csv(request):
+    found, error = _concordance_export(request)
+    if error:
+        return error
+    head, lines = found
+
+    def chunks():
+        writer = csv.writer(_Line())
+        yield "\ufeff"
+        yield writer.writerow(CONCORDANCE_COLUMNS)
+        for line in lines:
+            yield writer.writerow(map(spreadsheet_safe, concordance_row(request, line)))
+
+    return _concordance_stream(chunks(), "text/csv; charset=utf-8", "concordance.csv", head)
+
+
+@json_errors
+def concordance_json(request):
+    found, error = _concordance_export(request)
+    if error:
+        return error
+    head, lines = found
+
+    def chunks():
+        yield json.dumps(head, ensure_ascii=False, indent=1).removesuffix("\n}")
+        yield ',\n "lines": ['
+        separator = "\n  "
+        for line in lines:
+            row = dict(zip(CONCORDANCE_COLUMNS, concordance_row(request, line), strict=True))
+            yield separator + json.dumps(row, ensure_ascii=False)
+            separator = ",\n  "
+        yield "\n ]\n}\n"
+
+    return _concordance_stream(
+        chunks(), "application/json; charset=utf-8", "concordance.json", head
+    )
+
+
+def api_line(request, line) -> dict:
+    """One line of the concordance as the API gives it, with its aligned clauses."""
+    left, keyword, right, title, slug, language, date, label, url = concordance_row(request, line)
+    found = {
+        "left": left,
+        "keyword": keyword,
+        "right": right,
+        "title": title,
+        "slug": slug,
+        "language": language,
+        "date": date or None,
+        "label": label,
+        "url": url,
+    }
+    found["aligned"] = [
+        {
+            "language": clause.document.language,
+            "label": clause.label,
+            "text": clause.text,
+            "url": request.build_absolute_uri(clause.get_permalink()),
+        }
+        for clause in line.aligned
+    ]
+    return found
+
+
+@json_errors
+@fixed_between_changes(also=index_version)
+def api_concordance(request):
+    form = ConcordanceForm(request.GET)
+    if not form.is_valid():
+        return api_error(" ".join(form.problems()), 400)
+    if not form.cleaned_data.get("q"):
+        return api_error("q is required: the words whose occurrences to list.", 400)
+    search_request = form.search_request()
+    try:
+        result = concordance(
+            search_request, form.order(), search_request.page, form.parallel_lines()
+        )
+    except SearchUnavailable as error:
+        return api_error(str(error), 503)
+    body = {
+        "query": result.parsed.normalized,
+        "notices": result.parsed.notices,
+        "sort": result.sort,
+        "clauses": result.clauses,
+        "page": search_request.page,
+        "pages": result.pages,
+        "partial": result.partial,
+        "lines": [api_line(request, line) for line in result.lines],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -350,6 +350,37 @@ def test_term_history_errors_are_the_documented_error_object(client, seeded, par
     get_checked(client, TREND, TREND, 400, **params)
 
 
+CONCORDANCE = "/api/concordance"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "energy", "parallel": "on"},
+        {"q": "協力", "sort": "R2", "page": "2"},
+        {"q": "協力", "doc": "2025-japan-kyrgyz-joint-statement", "parallel": "true"},
+        {"q": "GOSAT", "lang": "en", "sort": "date"},
+        {"q": "nothing-matches-this"},
+        {"q": "GOSAT", "page": "9"},
+    ],
+)
+def test_concordance_answers_match_their_schema(client, seeded, params):
+    body = get_checked(client, CONCORDANCE, CONCORDANCE, **params)
+    assert body["page"] == int(params.get("page", 1))
+
+
+def test_concordance_answers_exercise_every_field_of_a_line(client, seeded):
+    line = client.get(CONCORDANCE, {"q": "energy", "parallel": "on"}).json()["lines"][0]
+    assert all(line.values()) and line["aligned"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"q": ""}, {"q": "GOSAT", "sort": "relevance"}, {"q": "x", "parallel": "1"}]
+)
+def test_concordance_errors_are_the_documented_error_object(client, seeded, params):
+    get_checked(client, CONCORDANCE, CONCORDANCE, 400, **params)
+
+
 # -- the facets, declared once ----------------------------------------------------------------
 
 FACET_SAMPLES = [
@@ -359,7 +390,7 @@ FACET_SAMPLES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("path", ["/api/search", "/api/search/trend"])
+@pytest.mark.parametrize("path", ["/api/search", "/api/search/trend", "/api/concordance"])
 def test_the_api_describes_each_facet_parameter_as_archive_facets_declares_it(path):
     """Each facet's parameter accepts, in the description, exactly the values the facet does
     (archive/facets.py), and the empty value that means no filter, so the API's 400s and its

@@ -175,6 +175,8 @@ NARROW_PAGES = [
     f"/compare/?a={TURKMENISTAN}/ja&b={KYRGYZ}/ja",
     "/search/trend/?q=GOSAT+OR+協力",
     "/search/trend/?q=温室効果ガス,+connectivity,+テロ,+GOSAT",
+    "/concordance/?q=協力&parallel=on",
+    "/concordance/?q=energy&sort=L1&parallel=on",
     "/data/",
     "/search/about/",
     "/api/",
@@ -232,6 +234,7 @@ SCREENS = {
     "recurring": "/recurring/",
     "compare": f"/compare/?a={TOKYO_DECLARATION}/ja&b={KYRGYZ}/ja",
     "trend": "/search/trend/?q=温室効果ガス, connectivity, テロ",
+    "concordance": "/concordance/?q=エネルギー OR energy&parallel=on",
 }
 
 
@@ -367,6 +370,7 @@ READING_PAGES = [
     "/recurring/",
     f"/compare/?a={TURKMENISTAN}/ja&b={KYRGYZ}/ja",
     "/search/trend/?q=GOSAT%2C+%E5%8D%94%E5%8A%9B",
+    "/concordance/?q=energy&parallel=on",
     "/data/",
 ]
 
@@ -719,7 +723,7 @@ def test_the_header_is_two_lines_at_1280_px_in_each_interface_language(
     menu = header.locator("nav li").evaluate_all(
         "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
     )
-    assert len(menu) == 6 and len(set(menu)) == 1, f"the menu is not one line: {menu}"
+    assert len(menu) == 7 and len(set(menu)) == 1, f"the menu is not one line: {menu}"
     assert min(menu) >= max(bottom for _, _, bottom in first) - 1, (menu, parts)
     lines = header.locator("a, button, label").evaluate_all(
         """elements => elements.filter(e => e.getBoundingClientRect().width > 1).map(e => {
