@@ -119,6 +119,8 @@ TARGETS = {
     "reader log, 16 clients (req/s)": 150,
     "reader log, 16 clients: search p95 (ms)": 150,
     "reader log, 1 client, cold: search p95 (ms)": 30,
+    # The first page of a common term's concordance, drawn afresh.
+    "concordance first page p95 (ms)": 100,
 }
 AT_LEAST = {
     "throughput at 16 clients (req/s)",
@@ -727,6 +729,8 @@ def bench_size(size: int) -> dict:
         "/documents/ page 20": "/documents/?page=20",
         "date-sorted search (協力)": search_path("/search/", "協力", {"sort": "date"}),
         "search page 50 (協力)": search_path("/search/", "協力", {"page": "50"}),
+        "concordance (協力)": search_path("/concordance/", "協力", {}),
+        "concordance by word (協力, R1)": search_path("/concordance/", "協力", {"sort": "R1"}),
     }
     log = workdir / "gunicorn.log"
     with Server(env, log) as server:
@@ -826,6 +830,7 @@ def targets(r: dict) -> dict:
             "tree_peak_rss_mb"
         ],
         **reader_targets(r["reader_log"]),
+        "concordance first page p95 (ms)": r["latency_ms"]["concordance (協力)"]["p95"],
     }
     return {
         name: {

@@ -10,10 +10,15 @@ of clauses; an order by words or by text reads the first WORD_SORT_CLAUSES claus
 order and says so when there were more.
 """
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from django.core.cache import caches
+
 from archive.models import Clause, Document
+from archive.signals import archive_version
+from search import index_view
 from search.highlight import occurrences
 from search.hits import aligned_versions
 from search.query import ParsedQuery
@@ -101,17 +106,18 @@ def concordance(request: SearchRequest, sort: str, page: int, parallel: bool) ->
         result.silent = sum(1 for lines in by_clause if not lines)
         result.lines = [line for lines in by_clause for line in lines]
     else:
-        oldest = replace(request, sort="oldest")
-        parsed, found, pks = ordered_page(oldest, 0, WORD_SORT_CLAUSES)
-        lines = sorted_lines(_lines(pks, parsed), sort)
+        parsed, found, read, order = _ordered(request, sort)
         first = (page - 1) * LINES_PER_PAGE
-        result = Concordance(
-            request, parsed, sort, clauses=found, lines=lines[first:][:LINES_PER_PAGE]
-        )
-        result.ordered_lines = len(lines)
-        result.pages = -(-len(lines) // LINES_PER_PAGE)
-        result.ordered_clauses = len(pks)
-        result.partial = found > len(pks)
+        shown = order[first : first + LINES_PER_PAGE]
+        clauses = {clause.pk: clause for clause in _load([pk for pk, _start, _end in shown])}
+        result = Concordance(request, parsed, sort, clauses=found)
+        result.lines = [
+            Line(clauses[pk], start, end, (), ()) for pk, start, end in shown if pk in clauses
+        ]
+        result.ordered_lines = len(order)
+        result.pages = -(-len(order) // LINES_PER_PAGE)
+        result.ordered_clauses = read
+        result.partial = found > read
     if parallel:
         attach_aligned(result.lines)
     return result
@@ -142,6 +148,23 @@ def sorted_lines(lines, sort: str) -> list[Line]:
         return words[place] if place < len(words) else ""
 
     return sorted(lines, key=key)
+
+
+def _ordered(request: SearchRequest, sort: str):
+    """(parsed query, clauses found, clauses read, every line as (clause pk, start, end) in
+    `sort` order): computed once per change of the archive and its index, and kept in the page
+    cache, so that each further page of the order reads only its own clauses."""
+    asked = (archive_version(), index_view.version(), request.q, request.filters, request.doc)
+    key = "concordance-order:" + hashlib.sha256(repr((*asked, sort)).encode()).hexdigest()
+    store = caches["pages"]
+    kept = store.get(key)
+    if kept is not None:
+        return kept
+    parsed, found, pks = ordered_page(replace(request, sort="oldest"), 0, WORD_SORT_CLAUSES)
+    lines = sorted_lines(_lines(pks, parsed), sort)
+    kept = (parsed, found, len(pks), [(line.clause.pk, line.start, line.end) for line in lines])
+    store.set(key, kept)
+    return kept
 
 
 def attach_aligned(lines: list[Line]) -> None:

@@ -167,3 +167,18 @@ def test_a_request_it_cannot_answer_gets_a_sentence_not_a_traceback(client, seed
     assert page.status_code == 200
     if params.get("q"):
         assert 'role="alert"' in page.content.decode()
+
+
+def test_further_pages_of_an_order_by_words_read_only_their_own_clauses(
+    client, seeded, page_cache, django_assert_num_queries
+):
+    """The order is computed once and kept; page 2 loads the clauses it shows, nothing else."""
+    params = {"q": "協力", "sort": "R1"}
+    assert client.get("/api/concordance", params).json()["pages"] >= 2
+    with django_assert_num_queries(2):  # the archive's generation, the page's clauses
+        second = client.get("/api/concordance", {**params, "page": 2}).json()["lines"]
+    export = client.get("/concordance/export.json", params)
+    every = json.loads(b"".join(export.streaming_content))["lines"]
+    assert [(line["url"], line["left"]) for line in second] == [
+        (row["Clause URL"], row["Left"]) for row in every[50:100]
+    ]
