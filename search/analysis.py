@@ -136,6 +136,19 @@ def _thread_tagger() -> MeCab.Tagger:
     return tagger
 
 
+def japanese_words(text: str) -> list[tuple[str, str, str]]:
+    """MeCab's words of ``text`` as (surface, part of speech, its subclass), punctuation
+    included: what a reader of the parts of speech needs (search.equivalents)."""
+    words = []
+    node = _thread_tagger().parseToNode(text)
+    while node is not None:
+        if node.surface:
+            parts = node.feature.split(",", 2)
+            words.append((node.surface, parts[0], parts[1] if len(parts) > 1 else ""))
+        node = node.next
+    return words
+
+
 class BilingualTokenizer(Tokenizer):
     """Whoosh tokenizer: MeCab words for Japanese runs, letter/digit words for everything else.
 

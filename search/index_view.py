@@ -123,6 +123,7 @@ class IndexView:
         self._pks = None
         self._orders: dict[str, tuple[list[int], array]] = {}
         self._groups: dict[str, _VersionGroups] = {}
+        self._aligned: dict[tuple[str, str], int] = {}
 
     def up_to_date(self) -> bool:
         """False once the index on disk is another version than this view's: a newer
@@ -403,6 +404,31 @@ class IndexView:
                         after[docnum] = ranked[position + 1 :]
             self._groups[key] = _VersionGroups(bitmask(before), before, bitmask(after), after)
         return self._groups[key]
+
+    def aligned(self, language: str, other: str) -> int:
+        """The clauses in `language` that have an aligned clause in `other` (the two sides of
+        the archive's clause pairs between them), as a bitmask; read from the database once
+        per index version."""
+        key = (language, other)
+        if key not in self._aligned:
+            docnum_of = {pk: docnum for docnum, pk in enumerate(self._pk_column())}
+            rows = (
+                Clause.objects.exclude(row=None)
+                .filter(document__language__in=(language, other))
+                .values_list("pk", "document__work_id", "row", "document__language")
+                .order_by()
+            )
+            groups: dict[tuple[int, int], dict[str, list[int]]] = {}
+            for pk, work, row, found in rows.iterator(chunk_size=5000):
+                if pk in docnum_of:
+                    groups.setdefault((work, row), {}).setdefault(found, []).append(docnum_of[pk])
+            self._aligned[key] = bitmask(
+                docnum
+                for sides in groups.values()
+                if other in sides
+                for docnum in sides.get(language, [])
+            )
+        return self._aligned[key]
 
     def duplicate_versions(self, matched: int, prefer: str) -> int:
         """The hits of `matched` that another matched version of the same clause, ranked

@@ -198,6 +198,15 @@ def sort_out(request: SearchRequest, parsed: ParsedQuery, pks) -> tuple[set[int]
         return set(view.clause_pks(numbers_in(matched))), set(view.clause_pks(numbers_in(inside)))
 
 
+def matched(request: SearchRequest) -> tuple[ParsedQuery, int]:
+    """The clauses a search matches under its filters, as a bitmask of the current index
+    view's document numbers (0 for none), with the query as read."""
+    parsed = parse_query(request.q, fields=("text",))
+    with index_view.reading_index():
+        run = _run(request, parsed)
+        return parsed, run.matched if run.ranking is not None else 0
+
+
 def ordered_page(request: SearchRequest, first: int, count: int) -> tuple[ParsedQuery, int, list]:
     """The clause pks of hits first … first + count in the request's order, and the number of
     hits: what the concordance needs of a search, with no snippets and no facet counts."""

@@ -13,10 +13,12 @@ urlpatterns = [
     path("search/feed", SearchFeed(), name="feed"),
     path("search/trend/", views.trend_page, name="trend"),
     path("concordance/", views.concordance_page, name="concordance"),
+    path("terms/", views.terms_page, name="terms"),
     path("concordance/export.csv", views.concordance_csv, name="concordance_csv"),
     path("concordance/export.json", views.concordance_json, name="concordance_json"),
     path("search/trend.csv", views.trend_csv, name="trend_csv"),
     path("api/search", views.api_search, name="api"),
     path("api/search/trend", views.api_trend, name="api_trend"),
     path("api/concordance", views.api_concordance, name="api_concordance"),
+    path("api/terms/equivalents", views.api_equivalents, name="api_equivalents"),
 ]

@@ -17,6 +17,7 @@ from archive.text import has_japanese
 from config.timing import span
 from search.concordance import CONTEXT, all_lines, concordance
 from search.discovery import discover
+from search.equivalents import equivalents
 from search.forms import ConcordanceForm, SearchForm
 from search.hits import hits_in_chunks
 from search.index_view import version as index_version
@@ -552,5 +553,87 @@ def api_concordance(request):
         "pages": result.pages,
         "partial": result.partial,
         "lines": [api_line(request, line) for line in result.lines],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _equivalents(request):
+    """(form, term, equivalents or None, problem or "") for /terms/ and its API."""
+    form = SearchForm(request.GET)
+    form.is_valid()
+    term = (form.cleaned_data.get("q") or "").strip()
+    if not term:
+        return form, term, None, ""
+    # The pairs are those of every version of the two languages: a language filter would
+    # leave only one side.
+    filters = tuple(
+        (name, value) for name, value in form.search_request().filters if name != "language"
+    )
+    try:
+        return form, term, equivalents(term, filters), ""
+    except SearchUnavailable as error:
+        return form, term, None, str(error)
+
+
+@fixed_between_changes(also=index_version)
+def terms_page(request):
+    """The archive's own translations of a term (search.equivalents)."""
+    form, term, found, unavailable = _equivalents(request)
+    context = {
+        "form": form,
+        "q": request.GET.get("q", ""),
+        "term": term,
+        "found": found,
+        "tied": [equivalent.text for equivalent in found.tied] if found else [],
+        "unavailable": unavailable,
+        "problems": form.problems(),
+    }
+    return render(request, "search/terms.html", context, status=503 if unavailable else 200)
+
+
+def api_clause(request, clause) -> dict:
+    return {
+        "language": clause.document.language,
+        "slug": clause.document.work.slug,
+        "label": clause.label,
+        "text": clause.text,
+        "url": request.build_absolute_uri(clause.get_permalink()),
+    }
+
+
+@json_errors
+@fixed_between_changes(also=index_version)
+def api_equivalents(request):
+    form, term, found, unavailable = _equivalents(request)
+    if form.errors:
+        return api_error(" ".join(form.problems()), 400)
+    if not term:
+        return api_error("q is required: the term whose equivalents to list.", 400)
+    if unavailable:
+        return api_error(unavailable, 503)
+    body = {
+        "term": found.term,
+        "language": found.language,
+        "other": found.other,
+        "pairs": found.pairs,
+        "read": found.read,
+        "decided": found.decided,
+        "tied": [equivalent.text for equivalent in found.tied],
+        "equivalents": [
+            {
+                "text": e.text,
+                "pairs": e.pairs,
+                "found": e.found,
+                "dice": e.dice,
+                "first_year": e.first_year,
+                "last_year": e.last_year,
+                "years": {str(year): n for year, n in sorted(e.years.items())},
+                "examples": [
+                    {"term": api_clause(request, mine), "equivalent": api_clause(request, theirs)}
+                    for mine, theirs in e.examples
+                ],
+            }
+            for e in found.equivalents
+        ],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -381,6 +381,28 @@ def test_concordance_errors_are_the_documented_error_object(client, seeded, para
     get_checked(client, CONCORDANCE, CONCORDANCE, 400, **params)
 
 
+TERMS = "/api/terms/equivalents"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "energy"},
+        {"q": "法の支配"},
+        {"q": "terrorism"},
+        {"q": "penguin"},
+        {"q": "協力", "year": "2025", "kind": "joint-press-release"},
+    ],
+)
+def test_equivalents_answers_match_their_schema(client, seeded, params):
+    get_checked(client, TERMS, TERMS, **params)
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "energy", "year": "0"}])
+def test_equivalents_errors_are_the_documented_error_object(client, seeded, params):
+    get_checked(client, TERMS, TERMS, 400, **params)
+
+
 # -- the facets, declared once ----------------------------------------------------------------
 
 FACET_SAMPLES = [

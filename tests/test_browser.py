@@ -177,6 +177,8 @@ NARROW_PAGES = [
     "/search/trend/?q=温室効果ガス,+connectivity,+テロ,+GOSAT",
     "/concordance/?q=協力&parallel=on",
     "/concordance/?q=energy&sort=L1&parallel=on",
+    "/terms/?q=energy",
+    "/terms/?q=terrorism",
     "/data/",
     "/search/about/",
     "/api/",
@@ -235,6 +237,7 @@ SCREENS = {
     "compare": f"/compare/?a={TOKYO_DECLARATION}/ja&b={KYRGYZ}/ja",
     "trend": "/search/trend/?q=温室効果ガス, connectivity, テロ",
     "concordance": "/concordance/?q=エネルギー OR energy&parallel=on",
+    "terms": "/terms/?q=energy",
 }
 
 
@@ -371,6 +374,7 @@ READING_PAGES = [
     f"/compare/?a={TURKMENISTAN}/ja&b={KYRGYZ}/ja",
     "/search/trend/?q=GOSAT%2C+%E5%8D%94%E5%8A%9B",
     "/concordance/?q=energy&parallel=on",
+    "/terms/?q=rule+of+law",
     "/data/",
 ]
 

@@ -1,0 +1,265 @@
+"""The archive's own translations of a term: what the other language versions say in the
+clauses aligned with the clauses that use it.
+
+A term (a search, in either language) is found in the clauses of its language that have an
+aligned clause in the other language: those are its pairs. Every candidate on the other side
+of those pairs is counted: Japanese words from MeCab with compound nouns joined (their parts,
+and 「AのB」 phrases of nouns, as well), English word sequences of up to four words that
+neither start nor end with a function word. A candidate's strength is Dice's coefficient,
+2 × (pairs with both) ÷ (pairs with the term + pairs with the candidate), where a
+candidate's pairs are counted by the search itself over the whole archive's aligned clauses
+(Japanese inside longer words, English as whole words and their other forms), so a
+fragment found everywhere (中) scores low however often it stood beside the term.
+
+Nothing comes from a word list of translations. When the pairs cannot decide (one pair, or
+several candidates found in exactly the same pairs as the term), the answer says so.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from whoosh.analysis import STOP_WORDS
+
+from archive.models import Clause
+from archive.text import has_japanese
+from search import index_view
+from search.analysis import analyze_terms, japanese_words
+from search.hits import aligned_versions
+from search.index_view import numbers_in
+from search.results import SearchRequest
+from search.searching import matched
+
+# The term's pairs read, the first in reading order: each costs a MeCab analysis.
+MAX_PAIRS = 1_000
+# Candidates whose own pairs are counted in the index, the most frequent beside the term.
+CHECKED = 40
+SHOWN = 10
+EXAMPLES = 3
+LANGUAGES = ("ja", "en")
+_NOUNISH = {"名詞", "接頭辞"}
+_LONGEST = 4  # words in a candidate
+
+
+@dataclass
+class Equivalent:
+    text: str  # as printed most often in the pairs
+    key: str  # as the search reads it
+    pairs: int  # pairs whose other side uses it, of the term's
+    found: int  # aligned clauses of its language that use it, in the whole archive
+    dice: float
+    years: Counter = field(default_factory=Counter)  # the term's pairs using it, by year
+    examples: list[tuple[Clause, Clause]] = field(default_factory=list)
+    by_year: list[int] = field(default_factory=list)  # its pairs in each of `Equivalents.years`
+
+    @property
+    def first_year(self) -> int | None:
+        return min(self.years) if self.years else None
+
+    @property
+    def last_year(self) -> int | None:
+        return max(self.years) if self.years else None
+
+
+@dataclass
+class Equivalents:
+    term: str
+    language: str  # the term's
+    other: str
+    pairs: int = 0  # aligned clauses of the term's language that use it
+    read: int = 0  # of those, the pairs read (MAX_PAIRS at most)
+    equivalents: list[Equivalent] = field(default_factory=list)
+    # The first equivalent is a finding: more than one pair, and stronger than the next.
+    decided: bool = False
+    tied: list[Equivalent] = field(default_factory=list)  # the leaders the pairs cannot part
+    # The tied leaders stand in the very same pairs (no evidence parts them), rather than in
+    # as many different ones (two renderings, equally used).
+    tied_in_same_pairs: bool = False
+    years: list[int] = field(default_factory=list)  # years of the term's pairs, in order
+
+
+def equivalents(term: str, filters: tuple = ()) -> Equivalents:
+    language = "ja" if has_japanese(term) else "en"
+    other = "en" if language == "ja" else "ja"
+    result = Equivalents(term, language, other)
+    view = index_view.current()
+    request = SearchRequest(q=term, filters=(*filters, ("language", language)))
+    _parsed, found = matched(request)
+    found &= view.aligned(language, other)
+    result.pairs = found.bit_count()
+    pks = view.clause_pks(numbers_in(found)[:MAX_PAIRS])
+    pairs = _pairs(pks, other)
+    result.read = len(pairs)
+    if not pairs:
+        return result
+    counts: Counter = Counter()
+    surfaces: dict[str, Counter] = {}
+    per_pair = []
+    for _mine, theirs in pairs:
+        found_here = candidates(theirs.text, other)
+        per_pair.append(found_here)
+        for key, surface in found_here.items():
+            counts[key] += 1
+            surfaces.setdefault(key, Counter())[surface] += 1
+    aligned_other = view.aligned(other, language)
+    scored = []
+    for key, together in _most_common(counts, CHECKED):
+        query = f'"{key}"' if other == "en" and " " in key else key
+        _parsed, theirs = matched(replace(request, q=query, filters=(("language", other),)))
+        total = max((theirs & aligned_other).bit_count(), together)
+        dice = 2 * together / (result.pairs + total)
+        # As printed most often; the shortest of equals (investment before investments).
+        text = min(surfaces[key].items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
+        scored.append(Equivalent(text, key, together, total, round(dice, 3)))
+    scored = _maximal(scored)
+    scored.sort(key=lambda e: (-e.dice, -e.pairs, e.found, -len(e.key), e.key))
+    shown = scored[:SHOWN]
+    where: dict[str, set[int]] = {}
+    for equivalent in shown:
+        for number, ((mine, theirs), found_here) in enumerate(zip(pairs, per_pair, strict=True)):
+            if equivalent.key in found_here:
+                where.setdefault(equivalent.key, set()).add(number)
+                year = _year(mine)
+                if year:
+                    equivalent.years[year] += 1
+                if len(equivalent.examples) < EXAMPLES:
+                    equivalent.examples.append((mine, theirs))
+    result.equivalents = shown
+    result.years = sorted({year for e in shown for year in e.years})
+    for equivalent in shown:
+        equivalent.by_year = [equivalent.years.get(year, 0) for year in result.years]
+    if shown:
+        leaders = [e for e in shown if (e.dice, e.pairs) == (shown[0].dice, shown[0].pairs)]
+        result.tied = leaders if len(leaders) > 1 else []
+        result.tied_in_same_pairs = len({frozenset(where[e.key]) for e in leaders}) == 1
+        result.decided = result.read > 1 and shown[0].pairs > 1 and len(leaders) == 1
+    return result
+
+
+def candidates(text: str, language: str) -> dict[str, str]:
+    """The candidates a clause offers, as {key as the search reads it: as printed}."""
+    return _japanese(text) if language == "ja" else _english(text)
+
+
+def _japanese(text: str) -> dict[str, str]:
+    words = japanese_words(text)
+    found: dict[str, str] = {}
+
+    def add(start: int, end: int) -> None:
+        surface = "".join(word for word, _pos, _sub in words[start:end])
+        if _content(surface):
+            found.setdefault(surface, surface)
+
+    runs, index = [], 0
+    while index < len(words):
+        if _noun(words[index]):
+            end = index
+            while end < len(words) and _noun(words[end]):
+                end += 1
+            runs.append((index, end))
+            index = end
+        else:
+            if words[index][1] in ("動詞", "形容詞"):
+                add(index, index + 1)
+            index += 1
+    for start, end in runs:
+        for first in range(start, end):
+            for last in range(first + 1, min(end, first + _LONGEST) + 1):
+                add(first, last)
+    # 「法の支配」: the end of one noun run, の, the start of the next.
+    for (start, end), (after, stop) in zip(runs, runs[1:], strict=False):
+        if after == end + 1 and words[end][0] == "の":
+            for first in range(max(start, end - 2), end):
+                for last in range(after + 1, min(stop, after + 2) + 1):
+                    add(first, last)
+    return found
+
+
+def _noun(word: tuple[str, str, str]) -> bool:
+    surface, pos, sub = word
+    return pos in _NOUNISH or (pos == "接尾辞" and sub == "名詞的")
+
+
+def _english(text: str) -> dict[str, str]:
+    words = [(word, analyze_terms(word)) for word in _words(text)]
+    found: dict[str, str] = {}
+    for first in range(len(words)):
+        for last in range(first + 1, min(len(words), first + _LONGEST) + 1):
+            part = words[first:last]
+            if part[0][0].lower() in STOP_WORDS or part[-1][0].lower() in STOP_WORDS:
+                continue
+            if not all(stems for _word, stems in part):
+                continue
+            # The stems, as the index holds the words: investment and investments are one.
+            key = " ".join(" ".join(stems) for _word, stems in part)
+            if _content(key):
+                found.setdefault(key, " ".join(word for word, _stems in part))
+    return found
+
+
+def _words(text: str) -> list[str]:
+    word, found = [], []
+    for char in text + " ":
+        if char.isalnum() or (char in "'-" and word):
+            word.append(char)
+        elif word:
+            found.append("".join(word).strip("'-"))
+            word = []
+    return [w for w in found if w]
+
+
+def _content(text: str) -> bool:
+    """Not a number or a date, nor hiragana alone (おけ of おける, つい of について: the
+    inflected pieces MeCab leaves of function words), nor a single katakana."""
+    bare = text.replace(" ", "")
+    if not bare or all(char.isdigit() or char in "年月日" for char in bare):
+        return False
+    if all("\u3040" <= char <= "\u309f" for char in bare):
+        return False
+    return not (len(bare) == 1 and "\u30a0" <= bare <= "\u30ff")
+
+
+def _most_common(counts: Counter, limit: int):
+    """The `limit` candidates most often beside the term, longer first among equals."""
+    return sorted(counts.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[:limit]
+
+
+def _maximal(scored: list[Equivalent]) -> list[Equivalent]:
+    """Without a candidate that a longer one holds and that occurs exactly where it does
+    (支配 inside 法の支配, united inside united nations): the longer says it all."""
+    kept = []
+    for equivalent in scored:
+        held = any(
+            other is not equivalent
+            and equivalent.key != other.key
+            and _inside(equivalent.key, other.key)
+            and (other.pairs, other.found) == (equivalent.pairs, equivalent.found)
+            for other in scored
+        )
+        if not held:
+            kept.append(equivalent)
+    return kept
+
+
+def _inside(short: str, long: str) -> bool:
+    if " " in long or " " in short:
+        return f" {short} " in f" {long} "
+    return short in long
+
+
+def _pairs(pks: list[int], other: str) -> list[tuple[Clause, Clause]]:
+    """(clause, its aligned clause in `other`) for these clauses, in their order."""
+    clauses = Clause.objects.select_related("document__work").in_bulk(pks)
+    ordered = [clauses[pk] for pk in pks if pk in clauses]
+    aligned = aligned_versions(ordered)
+    pairs = []
+    for clause in ordered:
+        row = aligned.get((clause.document.work_id, clause.row), [])
+        theirs = [c for c in row if c.document.language == other]
+        if theirs:
+            pairs.append((clause, theirs[0]))
+    return pairs
+
+
+def _year(clause: Clause) -> int | None:
+    date = clause.document.date or clause.document.work.date
+    return date.year if date else None
