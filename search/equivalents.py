@@ -29,8 +29,9 @@ from search.index_view import numbers_in
 from search.results import SearchRequest
 from search.searching import matched
 
-# The term's pairs read, the first in reading order: each costs a MeCab analysis.
-MAX_PAIRS = 1_000
+# The term's pairs read, spread evenly over all of them: each costs a MeCab analysis. Beyond
+# them, co-occurrence is estimated from these as a share of all the term's pairs.
+MAX_PAIRS = 300
 # Candidates whose own pairs are counted in the index, the most frequent beside the term.
 CHECKED = 40
 SHOWN = 10
@@ -86,7 +87,9 @@ def equivalents(term: str, filters: tuple = ()) -> Equivalents:
     _parsed, found = matched(request)
     found &= view.aligned(language, other)
     result.pairs = found.bit_count()
-    pks = view.clause_pks(numbers_in(found)[:MAX_PAIRS])
+    numbers = numbers_in(found)
+    step = max(1, -(-len(numbers) // MAX_PAIRS))  # a sample spread evenly over them all
+    pks = view.clause_pks(numbers[::step][:MAX_PAIRS])
     pairs = _pairs(pks, other)
     result.read = len(pairs)
     if not pairs:
@@ -106,7 +109,9 @@ def equivalents(term: str, filters: tuple = ()) -> Equivalents:
         query = f'"{key}"' if other == "en" and " " in key else key
         _parsed, theirs = matched(replace(request, q=query, filters=(("language", other),)))
         total = max((theirs & aligned_other).bit_count(), together)
-        dice = 2 * together / (result.pairs + total)
+        # Of all the term's pairs, the share of the pairs read that use the candidate.
+        estimated = min(together * result.pairs / result.read, total)
+        dice = 2 * estimated / (result.pairs + total)
         # As printed most often; the shortest of equals (investment before investments).
         text = min(surfaces[key].items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
         scored.append(Equivalent(text, key, together, total, round(dice, 3)))

@@ -14,6 +14,7 @@ from search.query import ParsedQuery
 from search.results import Hit
 
 LOAD_CHUNK = 500  # clauses an export loads at a time
+ROWS_PER_QUERY = 200  # aligned rows looked up in one query
 
 
 def hits_in_chunks(scored, parsed: ParsedQuery):
@@ -28,20 +29,21 @@ _LARGE_DOCUMENT_COLUMNS = Document.large_columns("document__")
 
 def aligned_versions(clauses) -> dict[tuple[int, int], list[Clause]]:
     """For each (work, row) of these clauses, the clauses of every version in that row, by
-    language: one query. The aligned clauses of a text's versions share a stored row
+    language: one query per ROWS_PER_QUERY rows (an OR of thousands would pass SQLite's
+    expression depth). The aligned clauses of a text's versions share a stored row
     (archive.ingest.alignment)."""
-    rows = {(c.document.work_id, c.row) for c in clauses if c.row is not None}
-    if not rows:
-        return {}
-    wanted = reduce(or_, (Q(document__work_id=work, row=row) for work, row in rows))
-    others = (
-        Clause.objects.filter(wanted)
-        .select_related("document__work")
-        .defer(*_LARGE_DOCUMENT_COLUMNS)
-    )
+    rows = sorted({(c.document.work_id, c.row) for c in clauses if c.row is not None})
     found: dict[tuple[int, int], list[Clause]] = {}
-    for other in others.order_by("document__language", "sequence"):
-        found.setdefault((other.document.work_id, other.row), []).append(other)
+    for start in range(0, len(rows), ROWS_PER_QUERY):
+        chunk = rows[start : start + ROWS_PER_QUERY]
+        wanted = reduce(or_, (Q(document__work_id=work, row=row) for work, row in chunk))
+        others = (
+            Clause.objects.filter(wanted)
+            .select_related("document__work")
+            .defer(*_LARGE_DOCUMENT_COLUMNS)
+        )
+        for other in others.order_by("document__language", "sequence"):
+            found.setdefault((other.document.work_id, other.row), []).append(other)
     return found
 
 

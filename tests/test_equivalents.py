@@ -162,3 +162,19 @@ def test_the_rendering_is_shown_changing_over_time(client, made_up_pairs):
     assert "year by year" in html
     for rendering in ("連結性", "コネクティビティ"):
         assert answer(client, rendering)["equivalents"][0]["text"] == "connectivity"
+
+
+def test_a_term_in_more_pairs_than_are_read_is_judged_from_a_share_of_them(
+    client, made_up_pairs, monkeypatch
+):
+    """Past MAX_PAIRS the pairs read stand for all of the term's: the equivalent's strength
+    is estimated from its share of them, not deflated by the pairs left unread."""
+    monkeypatch.setattr("search.equivalents.MAX_PAIRS", 6)
+    found = answer(client, "human resource development")
+    assert (found["pairs"], found["read"]) == (len(YEARS) + 1, 6)  # and the fixtures' one
+    first, second = found["equivalents"][:2]
+    assert found["decided"] and first["text"] == "人材育成"
+    # Unscaled, 5 or 6 pairs of the 6 read against all 11 would give at most 0.57.
+    assert first["dice"] > 0.8 and second["dice"] < first["dice"]
+    html = client.get("/terms/", {"q": "human resource development"}).content.decode()
+    assert "drawn from 6 of them, spread evenly" in html
