@@ -17,7 +17,7 @@ from archive.text import has_japanese
 from config.timing import span
 from search.concordance import CONTEXT, all_lines, concordance
 from search.discovery import discover
-from search.equivalents import equivalents
+from search.equivalents import FLOOR, MARGIN, equivalents
 from search.forms import ConcordanceForm, SearchForm
 from search.hits import hits_in_chunks
 from search.index_view import version as index_version
@@ -585,6 +585,8 @@ def terms_page(request):
         "term": term,
         "found": found,
         "tied": [equivalent.text for equivalent in found.tied] if found else [],
+        "floor": FLOOR,
+        "margin": MARGIN,
         "unavailable": unavailable,
         "problems": form.problems(),
     }

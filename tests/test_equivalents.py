@@ -178,3 +178,17 @@ def test_a_term_in_more_pairs_than_are_read_is_judged_from_a_share_of_them(
     assert first["dice"] > 0.8 and second["dice"] < first["dice"]
     html = client.get("/terms/", {"q": "human resource development"}).content.decode()
     assert "drawn from 6 of them, spread evenly" in html
+
+
+@pytest.mark.parametrize(("name", "value"), [("FLOOR", 0.95), ("MARGIN", 0.2)])
+def test_a_first_candidate_without_a_clear_lead_is_not_a_finding(
+    client, seeded, monkeypatch, name, value
+):
+    """cooperation → 協力 (Dice 0.92, 0.16 ahead of 双方) is a finding; raise the floor above
+    its strength, or the margin above its lead, and the page must stop calling it one."""
+    assert answer(client, "cooperation")["decided"]
+    monkeypatch.setattr(f"search.equivalents.{name}", value)
+    found = answer(client, "cooperation")
+    assert not found["decided"] and found["equivalents"][0]["text"] == "協力"
+    html = client.get("/terms/", {"q": "cooperation"}).content.decode()
+    assert "No candidate stands clearly ahead" in html and "The pairs decide" not in html
