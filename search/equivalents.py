@@ -75,7 +75,7 @@ class Equivalents:
     pairs: int = 0  # aligned clauses of the term's language that use it
     read: int = 0  # of those, the pairs read (MAX_PAIRS at most)
     equivalents: list[Equivalent] = field(default_factory=list)
-    # The first equivalent is a finding: more than one pair, and stronger than the next.
+    # The first equivalent is a finding: more than one pair, and a clear lead (FLOOR, MARGIN).
     decided: bool = False
     tied: list[Equivalent] = field(default_factory=list)  # the leaders the pairs cannot part
     # The tied leaders stand in the very same pairs (no evidence parts them), rather than in
@@ -85,6 +85,8 @@ class Equivalents:
 
 
 def equivalents(term: str, filters: tuple = ()) -> Equivalents:
+    """The candidates for `term` in the other language, strongest first, from its pairs under
+    `filters` (facet, value), and whether the pairs decide the first."""
     language = "ja" if has_japanese(term) else "en"
     other = "en" if language == "ja" else "ja"
     result = Equivalents(term, language, other)
