@@ -71,12 +71,10 @@ def fixed_between_changes(view=None, *, also=None):
 def page_etag(request, version: str = "") -> str:
     """The page's version: the same for every reader who would be shown the same page."""
     staff = request.user.is_authenticated and request.user.is_staff
-    asked = "\n".join(
-        [CODE, archive_version(), version, request.get_full_path(), get_language() or ""]
-        + [str(staff)]
-    )
-    number = archive_version().partition(".")[0]
-    return f"{number}-{hashlib.sha256(asked.encode()).hexdigest()[:20]}"
+    archive = archive_version()
+    asked = [CODE, archive, version, request.get_full_path(), get_language() or "", str(staff)]
+    digest = hashlib.sha256("\n".join(asked).encode()).hexdigest()[:20]
+    return f"{archive.partition('.')[0]}-{digest}"
 
 
 def not_to_keep(response: HttpResponse) -> HttpResponse:

@@ -11,22 +11,14 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from archive.models import Generation
-from tests.utils import FILES, KYRGYZ, TURKMENISTAN
+from tests.utils import FILES, FIXED_PAGES, KYRGYZ, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 
 # Every kind of page the cache keeps, in both interface languages, with searches that differ
 # by filter, sort, page and version grouping, a search that finds nothing, and a broken one.
 PAGES = [
-    "/",
-    "/documents/",
-    "/documents/?kind=joint-statement",
-    f"/documents/{TURKMENISTAN}/ja/",
-    f"/documents/{TURKMENISTAN}/ja.txt",
-    f"/documents/{TURKMENISTAN}/ja.json",
-    f"/documents/{TURKMENISTAN}/parallel/",
-    f"/documents/{TURKMENISTAN}/ja/15/",
-    "/recurring/",
+    *FIXED_PAGES,
     f"/compare/?a={TURKMENISTAN}/ja&b={KYRGYZ}/ja",
     "/search/?q=GOSAT",
     "/search/?q=協力&lang=ja",

@@ -5,21 +5,11 @@ import pytest
 from django.test import Client
 
 from archive.signals import send_documents_changed
-from tests.utils import TURKMENISTAN
+from tests.utils import FIXED_PAGES, TURKMENISTAN
 
 pytestmark = pytest.mark.django_db
 
-PAGES = [
-    "/",
-    "/documents/",
-    "/documents/?kind=joint-statement",
-    f"/documents/{TURKMENISTAN}/ja/",
-    f"/documents/{TURKMENISTAN}/ja.txt",
-    f"/documents/{TURKMENISTAN}/ja.json",
-    f"/documents/{TURKMENISTAN}/parallel/",
-    f"/documents/{TURKMENISTAN}/ja/15/",
-    "/recurring/",
-]
+PAGES = FIXED_PAGES
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -37,6 +37,19 @@ TOKYO_DECLARATION = "2025-caj-summit-tokyo-declaration"
 
 KYRGYZ = "2025-japan-kyrgyz-joint-statement"
 
+# The pages an import or an edit alone can change, one of each kind (archive.freshness).
+FIXED_PAGES = [
+    "/",
+    "/documents/",
+    "/documents/?kind=joint-statement",
+    f"/documents/{TURKMENISTAN}/ja/",
+    f"/documents/{TURKMENISTAN}/ja.txt",
+    f"/documents/{TURKMENISTAN}/ja.json",
+    f"/documents/{TURKMENISTAN}/parallel/",
+    f"/documents/{TURKMENISTAN}/ja/15/",
+    "/recurring/",
+]
+
 
 FOREIGN_MINISTERS_2017 = "2017-caj-6th-foreign-ministers-joint-statement"
 
