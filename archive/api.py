@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 
 from archive.models import Document, Work
 from archive.reading import get_version, versions_of
+from archive.research import distinctive
 from archive.research.recurring import also_said_in
 
 # The OpenAPI 3.1 description of every endpoint below and every field of its answers, written
@@ -274,3 +275,50 @@ def clause_recurring(request, slug: str, language: str, label: str):
 
 def document_url(document: Document) -> str:
     return reverse("api:document", args=[document.work.slug, document.language])
+
+
+def distinctive_terms(request):
+    """The distinctive and the new terms of a text, a year, a kind, a series or a country, in
+    one language (archive/research/distinctive.py)."""
+    asked = distinctive.asked(request.GET, "en")
+    if asked.problem:
+        return not_found(asked.problem + " See /api/documents/ for texts.")
+    if asked.notices:
+        return api_error(" ".join(asked.notices), 400)
+    if not asked.chosen:
+        return api_error(
+            "Say which texts: text=<slug>, or year, kind, series or country (with lang).", 400
+        )
+    found = distinctive.distinctive(asked.versions(), asked.language, shown=None)
+    return JsonResponse(
+        {
+            "group": asked.query(),
+            "language": found.language,
+            "versions": found.versions,
+            "size": found.size,
+            "size_elsewhere": found.size_elsewhere,
+            "thresholds": {
+                "keyness": distinctive.KEYNESS,
+                "log_ratio": distinctive.LOG_RATIO,
+                "occurrences": distinctive.AT_LEAST,
+            },
+            "distinctive": [term_data(t) for t in found.terms],
+            "new": [term_data(t) for t in found.new],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def term_data(term: distinctive.Term) -> dict:
+    return {
+        "text": term.text,
+        "term": term.key,
+        "here": term.here,
+        "elsewhere": term.elsewhere,
+        "keyness": term.keyness,
+        "log_ratio": term.log_ratio,
+        "first": term.first.isoformat() if term.first else None,
+        "new": term.new,
+        "later_texts": term.later_texts,
+        "concordance": term.concordance,
+    }

@@ -6,6 +6,7 @@ app_name = "api"
 # Routes are path, view and name, as in archive/urls.py and search/urls.py: alike by design.
 urlpatterns = [
     path("", api.index, name="index"),
+    path("distinctive", api.distinctive_terms, name="distinctive"),
     path("documents/", api.document_list, name="document_list"),
     path("documents/<slug:slug>/", api.work_detail, name="work"),
     path("documents/<slug:slug>/<str:language>/", api.document_detail, name="document"),

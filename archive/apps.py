@@ -7,8 +7,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
+        from archive.research.distinctive import recount_changed
         from archive.signals import documents_changing
 
+        documents_changing.connect(recount_changed, weak=False, dispatch_uid="archive-term-counts")
         if settings.FIND_RECURRING_LANGUAGE:
             documents_changing.connect(
                 relink_changed, weak=False, dispatch_uid="archive-recurring-language"

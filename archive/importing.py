@@ -35,7 +35,7 @@ from archive.ingest.sources import (
     source_format_of,
 )
 from archive.models import Clause, Country, Document, Section, Signatory, Work
-from archive.research import recurring
+from archive.research import distinctive, recurring
 from archive.signals import send_documents_changed
 
 WORK_FIELDS = ("kind", "series", "meeting", "meeting_ja", "countries")
@@ -537,11 +537,12 @@ def _update_work_summary(work: Work, items: list[PreparedDocument]) -> None:
 @transaction.atomic
 def delete_versions(document_ids) -> None:
     """Delete these language versions the one way that keeps what derives from them: their
-    recurring-language links and their partners' counts, then the rows, then the archive's
-    generation, and after the commit the search index (archive.signals)."""
+    recurring-language links and their partners' counts, and the term totals; then the rows,
+    then the archive's generation, and after the commit the search index (archive.signals)."""
     ids = sorted(set(document_ids))
     if settings.FIND_RECURRING_LANGUAGE:
         recurring.forget(ids)
+    distinctive.forget(ids)
     Document.objects.filter(pk__in=ids).delete()
     send_documents_changed(ids)
 

@@ -304,3 +304,41 @@ class Recurrence(models.Model):
 
     def __str__(self):
         return f"{self.clause} ≈ {self.other} ({self.similarity:.2f})"
+
+
+class TermCount(models.Model):
+    """How often a version uses a term (archive/research/distinctive.py): what the distinctive
+    and new terms of a text, a year, a series or a country are read from."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=200)  # as counted: English folded to lower case
+    text = models.CharField(max_length=200)  # as the version prints it most often
+    occurrences = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "term"], name="one_count_per_term")
+        ]
+        indexes = [models.Index(fields=["term", "document"], name="term_count_by_term")]
+
+    def __str__(self):
+        return f"{self.document_id}: {self.term} × {self.occurrences}"
+
+
+class TermTotal(models.Model):
+    """A term's counts over all versions in a language, kept with `TermCount`: what the rest of
+    the archive is compared with, read a term at a time."""
+
+    language = models.CharField(max_length=10)
+    term = models.CharField(max_length=200)
+    occurrences = models.PositiveIntegerField()
+    texts = models.PositiveIntegerField()  # dated versions using it
+    first = models.DateField(null=True)  # the earliest dated version using it
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "term"], name="one_total_per_term")
+        ]
+
+    def __str__(self):
+        return f"[{self.language}] {self.term} × {self.occurrences}"

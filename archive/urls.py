@@ -29,6 +29,7 @@ urlpatterns = [
     path("documents/", views.document_list, name="document_list"),
     path("recurring/", views.recurring_list, name="recurring"),
     path("compare/", views.compare_texts, name="compare"),
+    path("distinctive/", views.distinctive_terms, name="distinctive"),
     path("feeds/documents.atom", DocumentsFeed(), name="feed_documents"),
     path("documents/<slug:slug>/", views.document_redirect, name="work"),
     path("documents/<slug:slug>/parallel/", views.parallel, name="parallel"),

@@ -30,7 +30,7 @@ from archive.reading import (
     versions_of,
     works_newest_first,
 )
-from archive.research import recurring
+from archive.research import distinctive, recurring
 from archive.research.comparison import KINDS as COMPARISON_KINDS
 from archive.research.comparison import compare
 
@@ -103,6 +103,12 @@ def document_detail(request, slug: str, language: str):
         "versions": versions_of(document.work),
         "countries": document.work.countries.all(),
         "similar": recurring.most_similar_texts(document),
+        "distinctive": distinctive.distinctive(
+            distinctive.group(document.language, text=document.work.slug),
+            document.language,
+            DISTINCTIVE_ON_DOCUMENT,
+            count=1,
+        ),
     }
     return render(request, "archive/document_detail.html", context)
 
@@ -313,3 +319,25 @@ def server_error(request):
     if request.path_info.startswith("/api/"):
         return api_error("Server error; it has been logged. Please try again.", 500)
     return defaults.server_error(request)
+
+
+DISTINCTIVE_SHOWN = 50
+DISTINCTIVE_ON_DOCUMENT = 12
+
+
+@fixed_between_changes
+def distinctive_terms(request):
+    """What a text, a year, a series or a country says more often than the rest of the
+    archive, and what it says first: /distinctive/?lang=…&text=<slug>|year|series|country."""
+    asked = distinctive.asked(request.GET, request.LANGUAGE_CODE)
+    context = {"asked": asked, "facets": browse_facets(asked.active, request.GET)}
+    if asked.chosen and not asked.problem:
+        context["result"] = distinctive.distinctive(
+            asked.versions(), asked.language, DISTINCTIVE_SHOWN
+        )
+        context["summary"] = facets.summary(asked.active)
+        if asked.text:
+            context["work"] = Work.objects.get(slug=asked.text)
+    return render(
+        request, "archive/distinctive.html", context, status=400 if asked.problem else 200
+    )

@@ -4,7 +4,6 @@ and the character n-grams that let a query match inside a word as grep would."""
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -16,6 +15,7 @@ from whoosh.analysis import CompositeAnalyzer, Filter, StemFilter, Token, Tokeni
 from whoosh.lang import stemmer_for_language
 
 from archive.text import JAPANESE, KATAKANA, fold
+from archive.words import thread_tagger
 
 _IS_KATAKANA = re.compile(f"[{KATAKANA}]")
 # A Japanese run goes to MeCab; any other run of letters/digits is one word, as in Whoosh's
@@ -115,40 +115,6 @@ def _covered(words: list[tuple[int, int]]) -> set[int]:
     return {index for start, end in words for index in range(start, end)}
 
 
-# One MeCab model (the dictionary, ~250 MB of mapped files) per process, and one tagger per
-# thread made from it: a tagger's lattice is not safe to share between threads, but taggers
-# of one model share its dictionary. A `MeCab.Tagger()` per thread (and per copy of the schema,
-# which Whoosh unpickles with every index version) would map the dictionary again each time,
-# and a web worker's memory would grow with every thread and index version.
-_mecab_model: MeCab.Model | None = None
-_mecab_model_lock = threading.Lock()
-_taggers = threading.local()
-
-
-def _thread_tagger() -> MeCab.Tagger:
-    global _mecab_model
-    tagger = getattr(_taggers, "tagger", None)
-    if tagger is None:
-        with _mecab_model_lock:
-            if _mecab_model is None:
-                _mecab_model = MeCab.Model()
-        tagger = _taggers.tagger = _mecab_model.createTagger()
-    return tagger
-
-
-def japanese_words(text: str) -> list[tuple[str, str, str]]:
-    """MeCab's words of ``text`` as (surface, part of speech, its subclass), punctuation
-    included: what a reader of the parts of speech needs (search.equivalents)."""
-    words = []
-    node = _thread_tagger().parseToNode(text)
-    while node is not None:
-        if node.surface:
-            parts = node.feature.split(",", 2)
-            words.append((node.surface, parts[0], parts[1] if len(parts) > 1 else ""))
-        node = node.next
-    return words
-
-
 class BilingualTokenizer(Tokenizer):
     """Whoosh tokenizer: MeCab words for Japanese runs, letter/digit words for everything else.
 
@@ -157,7 +123,7 @@ class BilingualTokenizer(Tokenizer):
     """
 
     def _tagger(self) -> MeCab.Tagger:
-        return _thread_tagger()
+        return thread_tagger()
 
     def _japanese_words(self, run: str) -> list[tuple[int, int]]:
         """(start, end) offsets in ``run`` of MeCab's words, punctuation left out."""

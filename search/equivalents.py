@@ -22,8 +22,9 @@ from whoosh.analysis import STOP_WORDS
 
 from archive.models import Clause
 from archive.text import has_japanese
+from archive.words import japanese_words
 from search import index_view
-from search.analysis import analyze_terms, japanese_words
+from search.analysis import analyze_terms
 from search.hits import aligned_versions
 from search.index_view import numbers_in
 from search.results import SearchRequest

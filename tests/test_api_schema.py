@@ -403,6 +403,30 @@ def test_equivalents_errors_are_the_documented_error_object(client, seeded, para
     get_checked(client, TERMS, TERMS, 400, **params)
 
 
+DISTINCTIVE = "/api/distinctive"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lang": "ja", "text": "2017-caj-6th-foreign-ministers-joint-statement"},
+        {"lang": "ja", "year": "2025", "kind": "joint-statement"},
+        {"lang": "en", "country": "TM"},
+        {"lang": "ja", "series": "Bilateral summit meetings"},
+    ],
+)
+def test_distinctive_answers_match_their_schema(client, seeded, params):
+    get_checked(client, DISTINCTIVE, DISTINCTIVE, **params)
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [({}, 400), ({"lang": "en", "year": "0"}, 400), ({"text": "no-such-text"}, 404)],
+)
+def test_distinctive_errors_are_the_documented_error_object(client, seeded, params, status):
+    get_checked(client, DISTINCTIVE, DISTINCTIVE, status, **params)
+
+
 # -- the facets, declared once ----------------------------------------------------------------
 
 FACET_SAMPLES = [
@@ -412,7 +436,9 @@ FACET_SAMPLES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("path", ["/api/search", "/api/search/trend", "/api/concordance"])
+@pytest.mark.parametrize(
+    "path", ["/api/search", "/api/search/trend", "/api/concordance", "/api/distinctive"]
+)
 def test_the_api_describes_each_facet_parameter_as_archive_facets_declares_it(path):
     """Each facet's parameter accepts, in the description, exactly the values the facet does
     (archive/facets.py), and the empty value that means no filter, so the API's 400s and its

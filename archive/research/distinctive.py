@@ -1,0 +1,368 @@
+"""What is distinctive about a text, a year, a series or a country: the terms its versions in
+one language use significantly more often than the rest of the archive's versions in that
+language, and the terms the archive meets there for the first time.
+
+Owns the terms a version is counted by and their counts (`TermCount`, rewritten with every
+change of a version, in the change's transaction), and the keyness read from them.
+
+Terms. Japanese: MeCab's nouns with compounds joined (中央アジア, 法の支配 is two: 法, 支配);
+English and other languages: words, folded to lower case. Left out in every language: words
+with a digit (dates, ordinals, counts), single characters, hiragana alone (こと, ため: the
+function words MeCab calls nouns), and, for English, function words (ENGLISH_STOP_WORDS:
+Whoosh's list, and the pronouns, determiners, prepositions, conjunctions and auxiliaries it
+leaves out).
+
+Keyness. For each term, a = its occurrences in the group, b = elsewhere; c and d = all terms'
+occurrences in the group and elsewhere. Log-likelihood G² (Dunning 1993; Rayson and Garside
+2000) says whether the difference is more than chance: at least 10.83 (p < 0.001, one degree
+of freedom). The log ratio, log₂((a/c) ÷ (b/d)) with 0.5 for a zero b (Hardie 2014), says how
+large it is: at least 1, twice as often. A term must occur at least twice in the group. The
+list is ordered by G², strongest first, as AntConc and WordSmith order keywords.
+"""
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from whoosh.analysis import STOP_WORDS
+
+from archive.models import Clause, Document, TermCount, TermTotal, Work
+from archive.reading import active_filters, filters_query
+from archive.words import japanese_words
+
+KEYNESS = 10.83  # G² at p < 0.001, one degree of freedom
+LOG_RATIO = 1.0  # twice as often as elsewhere
+AT_LEAST = 2  # occurrences in the group
+LONGEST = 200  # characters of a term, as stored
+_NOUNISH = {"名詞", "接頭辞"}
+_FUNCTION_WORDS = """
+    about above after again against all also am among any because been before being below
+    between both but cannot could did do does doing down during each either few further had has
+    having he her here hers herself him himself his how i into its itself just me more most my
+    myself neither no nor now off once only other ought our ours ourselves out over own same
+    shall she should so some such than their theirs them themselves then there these they those
+    through thus too under until up upon very was were what whatever where whether which while
+    who whom whose why within without would yours yourself yourselves
+"""
+ENGLISH_STOP_WORDS = STOP_WORDS | frozenset(_FUNCTION_WORDS.split())
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_HIRAGANA = re.compile("[\u3040-\u309f]+")
+BATCH = 500  # clauses read at a time when counting
+# The term of a language's own total in `TermTotal`: no term is empty.
+LANGUAGE_TOTAL = ""
+
+
+# -- Terms ---------------------------------------------------------------------------------
+
+
+def terms_in(text: str, language: str) -> list[str]:
+    """The terms of `text`, in order, as printed."""
+    if language == "ja":
+        return _japanese_terms(text)
+    return [
+        word
+        for word in (match.group().strip("'’-") for match in _WORD.finditer(text))
+        if _is_term(word) and not (language == "en" and word.casefold() in ENGLISH_STOP_WORDS)
+    ]
+
+
+def _japanese_terms(text: str) -> list[str]:
+    found, run = [], []
+    for surface, pos, sub in [*japanese_words(text), ("", "", "")]:
+        if pos in _NOUNISH or (pos == "接尾辞" and sub == "名詞的"):
+            run.append(surface)
+            continue
+        term = "".join(run)
+        run = []
+        if _is_term(term) and not _HIRAGANA.fullmatch(term):
+            found.append(term)
+    return found
+
+
+def _is_term(term: str) -> bool:
+    return len(term) > 1 and len(term) <= LONGEST and not any(c.isdigit() for c in term)
+
+
+def key(term: str, language: str) -> str:
+    return term if language == "ja" else term.casefold()
+
+
+def counted(texts, language: str) -> list[tuple[str, str, int]]:
+    """(term as counted, as printed most often, occurrences) over these texts of a version."""
+    counts: Counter = Counter()
+    printed: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for term in terms_in(text, language):
+            counts[key(term, language)] += 1
+            printed[key(term, language)][term] += 1
+    return [
+        (term, min(printed[term].items(), key=lambda item: (-item[1], item[0]))[0], n)
+        for term, n in counts.items()
+    ]
+
+
+def count_terms(document_ids) -> int:
+    """Rewrite the term counts of these versions from their clauses, and the totals of every
+    term they used before or use now; returns the rows written."""
+    ids = sorted(set(document_ids))
+    touched = _terms_of(ids)
+    TermCount.objects.filter(document_id__in=ids).delete()
+    written = 0
+    for pk, language in Document.objects.filter(pk__in=ids).values_list("pk", "language"):
+        texts = Clause.objects.filter(document_id=pk).values_list("text", flat=True)
+        rows = [
+            TermCount(document_id=pk, term=term, text=text, occurrences=n)
+            for term, text, n in counted(texts.iterator(chunk_size=BATCH), language)
+        ]
+        TermCount.objects.bulk_create(rows, batch_size=BATCH)
+        touched.update((language, row.term) for row in rows)
+        written += len(rows)
+    total(touched)
+    return written
+
+
+def forget(document_ids) -> None:
+    """Before these versions are deleted: their counts go, and the totals they were part of
+    are counted again without them."""
+    touched = _terms_of(document_ids)
+    TermCount.objects.filter(document_id__in=document_ids).delete()
+    total(touched)
+
+
+def _terms_of(document_ids) -> set[tuple[str, str]]:
+    rows = TermCount.objects.filter(document_id__in=document_ids)
+    return set(rows.values_list("document__language", "term"))
+
+
+def total(terms: set[tuple[str, str]]) -> None:
+    """Count these (language, term) totals again from the versions' counts."""
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for language, term in terms:
+        by_language[language].append(term)
+    dated = Coalesce("document__date", "document__work__date")
+    for language, keys in by_language.items():
+        for start in range(0, len(keys), BATCH):
+            chunk = sorted(keys[start : start + BATCH])
+            TermTotal.objects.filter(language=language, term__in=chunk).delete()
+            rows = (
+                TermCount.objects.filter(document__language=language, term__in=chunk)
+                .values("term")
+                .annotate(
+                    n=Sum("occurrences"),
+                    first=Min(dated),
+                    texts=Count("document", filter=Q(document__date__isnull=False)
+                                | Q(document__work__date__isnull=False)),
+                )
+            )  # fmt: skip
+            TermTotal.objects.bulk_create(
+                TermTotal(
+                    language=language,
+                    term=row["term"],
+                    occurrences=row["n"],
+                    texts=row["texts"],
+                    first=row["first"],
+                )
+                for row in rows
+            )
+        _total_language(language)
+
+
+def _total_language(language: str) -> None:
+    """The language's own total (term LANGUAGE_TOTAL): every occurrence of every term, its
+    versions, and the earliest date of a term."""
+    terms = TermTotal.objects.filter(language=language).exclude(term=LANGUAGE_TOTAL)
+    found = terms.aggregate(size=Sum("occurrences", default=0), first=Min("first"))
+    TermTotal.objects.update_or_create(
+        language=language,
+        term=LANGUAGE_TOTAL,
+        defaults={
+            "occurrences": found["size"],
+            "texts": Document.objects.filter(language=language).count(),
+            "first": found["first"],
+        },
+    )
+
+
+def recount_changed(sender, document_ids, **kwargs) -> None:
+    """Term counts follow every change of a version, in the transaction that makes it."""
+    with transaction.atomic():
+        count_terms(document_ids)
+
+
+# -- Keyness -------------------------------------------------------------------------------
+
+
+@dataclass
+class Term:
+    text: str
+    key: str
+    here: int  # occurrences in the group
+    elsewhere: int  # in the rest of the language's versions
+    keyness: float  # G²
+    log_ratio: float
+    first: date | None  # the earliest dated version of the group using it
+    first_anywhere: date | None  # the earliest dated version of the archive using it
+    later_texts: int  # dated versions outside the group that use it
+    language: str = ""
+
+    @property
+    def concordance(self) -> str:
+        """Every occurrence of the term in the archive's versions in its language."""
+        query = urlencode({"q": self.text, "lang": self.language})
+        return f"{reverse('search:concordance')}?{query}"
+
+    @property
+    def new(self) -> bool:
+        """The archive meets it here first: no version outside the group uses it earlier."""
+        return self.first is not None and self.first == self.first_anywhere
+
+
+@dataclass
+class Distinctive:
+    language: str
+    versions: int  # of the group, in the language
+    size: int  # term occurrences in the group
+    size_elsewhere: int
+    terms: list[Term] = field(default_factory=list)  # distinctive, strongest first
+    new: list[Term] = field(default_factory=list)  # first met here, most taken up first
+    new_count: int = 0
+    # The group holds the language's earliest dated version: every term is met there first.
+    earliest: bool = False
+
+
+def group(language: str, works: Q | None = None, text: str = "") -> QuerySet:
+    """The versions in `language` of one text (its slug), or of the texts matching `works` (a
+    condition on Work: a year, a kind, a series, a country), or both."""
+    versions = Document.objects.filter(language=language)
+    if text:
+        versions = versions.filter(work__slug=text)
+    if works:
+        versions = versions.filter(work__in=Work.objects.filter(works).values("pk"))
+    return versions
+
+
+def distinctive(
+    versions: QuerySet, language: str, shown: int | None = None, count: int | None = None
+) -> Distinctive:
+    """The distinctive and the new terms of `versions` (all in `language`; `count` of them, when
+    the caller knows) against the rest of the archive's versions in `language`. One query for
+    the group's rows with their totals and the language's, and one to count the versions."""
+    dated = Coalesce("document__date", "document__work__date")
+    total = TermTotal.objects.filter(language=language, term=OuterRef("term"))
+    language_total = TermTotal.objects.filter(language=language, term=LANGUAGE_TOTAL)
+    here = list(
+        TermCount.objects.filter(document__in=versions.order_by().values("pk"))
+        .values("term")
+        .annotate(
+            n=Sum("occurrences"),
+            text=Min("text"),
+            first=Min(dated),
+            texts=Count("document", filter=Q(document__date__isnull=False)
+                        | Q(document__work__date__isnull=False)),
+            total=Subquery(total.values("occurrences")),
+            first_anywhere=Subquery(total.values("first")),
+            texts_anywhere=Subquery(total.values("texts")),
+            size=Subquery(language_total.values("occurrences")),
+            earliest=Subquery(language_total.values("first")),
+        )
+    )  # fmt: skip
+    everywhere = {"size": here[0]["size"] or 0, "first": here[0]["earliest"]} if here else {}
+    c = sum(row["n"] for row in here)
+    d = everywhere.get("size", 0) - c
+    result = Distinctive(language, versions.count() if count is None else count, c, d)
+    terms = []
+    for row in here:
+        a = row["n"]
+        b = (row["total"] or a) - a
+        terms.append(
+            Term(
+                row["text"], row["term"], a, b, _keyness(a, b, c, d), _log_ratio(a, b, c, d),
+                row["first"], row["first_anywhere"],
+                max(0, (row["texts_anywhere"] or 0) - row["texts"]), language,
+            )
+        )  # fmt: skip
+    result.terms = sorted(
+        (t for t in terms if _distinctive(t)), key=lambda t: (-t.keyness, -t.here, t.key)
+    )[:shown]
+    new = [t for t in terms if t.new]
+    result.new_count = len(new)
+    result.new = sorted(new, key=lambda t: (-t.later_texts, -t.here, t.key))[:shown]
+    firsts = [t.first for t in terms if t.first]
+    result.earliest = bool(firsts) and min(firsts) <= (everywhere.get("first") or min(firsts))
+    return result
+
+
+def _distinctive(term: Term) -> bool:
+    return term.here >= AT_LEAST and term.keyness >= KEYNESS and term.log_ratio >= LOG_RATIO
+
+
+def _keyness(a: int, b: int, c: int, d: int) -> float:
+    """Dunning's G² for a term seen a times in c and b times in d, signed: below zero when the
+    term is rarer in the group than elsewhere."""
+    if not d:
+        return 0.0
+    expected_here = c * (a + b) / (c + d)
+    expected_elsewhere = d * (a + b) / (c + d)
+    g2 = 2 * sum(
+        observed * math.log(observed / expected)
+        for observed, expected in ((a, expected_here), (b, expected_elsewhere))
+        if observed
+    )
+    return round(g2 if a / c >= b / d else -g2, 2)
+
+
+def _log_ratio(a: int, b: int, c: int, d: int) -> float:
+    if not d:
+        return 0.0
+    return round(math.log2((a / c) / ((b or 0.5) / d)), 2)
+
+
+# -- What is asked -------------------------------------------------------------------------
+
+
+@dataclass
+class Asked:
+    """A group as a page or the API asks for it: ?lang=…, and ?text=<slug> or the browse
+    filters (year, kind, series, country), or both."""
+
+    language: str
+    text: str = ""
+    active: dict[str, str] = field(default_factory=dict)  # browse filters, lang left out
+    notices: list[str] = field(default_factory=list)  # filters ignored, and why
+    problem: str = ""  # why nothing can be answered
+
+    @property
+    def chosen(self) -> bool:
+        return bool(self.text or self.active)
+
+    def versions(self) -> QuerySet:
+        return group(self.language, filters_query(self.active), self.text)
+
+    def query(self) -> dict[str, str]:
+        """The parameters that ask for this group again."""
+        return {"lang": self.language, **({"text": self.text} if self.text else {}), **self.active}
+
+
+def asked(params, interface_language: str) -> Asked:
+    active, notices = active_filters(params)
+    language = active.pop("lang", "") or ("ja" if interface_language == "ja" else "en")
+    found = Asked(language, params.get("text", "").strip(), active, notices)
+    if found.text and not Work.objects.filter(slug=found.text).exists():
+        found.problem = _("There is no text “%(slug)s” in the archive.") % {"slug": found.text}
+    elif (
+        found.text
+        and not Document.objects.filter(work__slug=found.text, language=language).exists()
+    ):
+        found.problem = _("“%(slug)s” has no version in this language (lang=%(language)s).") % {
+            "slug": found.text,
+            "language": language,
+        }
+    return found
