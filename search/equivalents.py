@@ -44,6 +44,10 @@ EXAMPLES = 3
 FLOOR = 0.5
 MARGIN = 0.05
 LANGUAGES = ("ja", "en")
+# Leaders the pairs cannot part that are ordered by their parts, and parts read of each: each
+# part costs a look-up of its own equivalents.
+TIES_ORDERED = 3
+PARTS = 4
 _NOUNISH = {"名詞", "接頭辞"}
 _LONGEST = 4  # words in a candidate
 
@@ -58,6 +62,9 @@ class Equivalent:
     years: Counter = field(default_factory=Counter)  # the term's pairs using it, by year
     examples: list[tuple[Clause, Clause]] = field(default_factory=list)
     by_year: list[int] = field(default_factory=list)  # its pairs in each of `Equivalents.years`
+    # Of its parts (words, or MeCab's words of a compound), the share whose own strongest
+    # equivalents include part of the term: what orders leaders the pairs cannot part.
+    parts_agree: float | None = None
 
     @property
     def first_year(self) -> int | None:
@@ -85,9 +92,10 @@ class Equivalents:
     years: list[int] = field(default_factory=list)  # years of the term's pairs, in order
 
 
-def equivalents(term: str, filters: tuple = ()) -> Equivalents:
+def equivalents(term: str, filters: tuple = (), order_ties: bool = True) -> Equivalents:
     """The candidates for `term` in the other language, strongest first, from its pairs under
-    `filters` (facet, value), and whether the pairs decide the first."""
+    `filters` (facet, value), and whether the pairs decide the first. Leaders the pairs cannot
+    part are ordered by what their parts translate to (`order_ties`)."""
     language = "ja" if has_japanese(term) else "en"
     other = "en" if language == "ja" else "ja"
     result = Equivalents(term, language, other)
@@ -143,6 +151,9 @@ def equivalents(term: str, filters: tuple = ()) -> Equivalents:
         equivalent.by_year = [equivalent.years.get(year, 0) for year in result.years]
     if shown:
         leaders = [e for e in shown if (e.dice, e.pairs) == (shown[0].dice, shown[0].pairs)]
+        if len(leaders) > 1 and order_ties and result.read > 1:
+            leaders = _order_by_parts(term, leaders[:TIES_ORDERED], other) + leaders[TIES_ORDERED:]
+            shown[: len(leaders)] = leaders
         result.tied = leaders if len(leaders) > 1 else []
         result.tied_in_same_pairs = len({frozenset(where[e.key]) for e in leaders}) == 1
         # Ahead of the next candidate that is another word, not a part or a longer form of
@@ -154,6 +165,35 @@ def equivalents(term: str, filters: tuple = ()) -> Equivalents:
             result.read > 1 and first.pairs > 1 and first.dice >= FLOOR and ahead >= MARGIN
         )
     return result
+
+
+def _order_by_parts(term: str, leaders: list[Equivalent], language: str) -> list[Equivalent]:
+    """Leaders found in the very same pairs, ordered by the share of their parts whose own
+    strongest equivalents, over the whole archive, include part of the term: 中央アジア地域
+    and 法の支配 stand in the same two pairs as rule of law, but 中央 leads to Central and
+    地域 to region, while 支配 leads to rule of law. Co-occurrence still cannot part them, so
+    the answer stays undecided."""
+    folded = term.strip('"').casefold()
+    for leader in leaders:
+        parts = _parts(leader.text, language)
+        if len(parts) < 2:
+            continue  # a single word's own equivalents are the same tie again
+        agree = 0
+        for part in parts:
+            found = equivalents(part, order_ties=False).equivalents
+            firsts = [e.text.casefold() for e in found if e.dice == found[0].dice]
+            agree += any(first in folded or folded in first for first in firsts)
+        leader.parts_agree = round(agree / len(parts), 2)
+    return sorted(leaders, key=lambda e: -(e.parts_agree or 0.0))
+
+
+def _parts(text: str, language: str) -> list[str]:
+    """The content words of a candidate, at most PARTS of them."""
+    if language == "ja":
+        words = [w for w, pos, sub in japanese_words(text) if _noun((w, pos, sub))]
+    else:
+        words = [w for w in _words(text) if w.casefold() not in STOP_WORDS]
+    return [w for w in words if _content(w)][:PARTS]
 
 
 def candidates(text: str, language: str) -> dict[str, str]:

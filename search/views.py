@@ -627,6 +627,7 @@ def api_equivalents(request):
                 "pairs": e.pairs,
                 "found": e.found,
                 "dice": e.dice,
+                "parts_agree": e.parts_agree,
                 "first_year": e.first_year,
                 "last_year": e.last_year,
                 "years": {str(year): n for year, n in sorted(e.years.items())},

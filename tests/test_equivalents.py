@@ -35,17 +35,20 @@ def test_the_real_equivalent_comes_first_both_ways(client, seeded, english, japa
                for e in first["examples"])  # fmt: skip
 
 
-def test_rule_of_law_ties_with_what_stands_in_the_same_two_pairs_and_says_so(client, seeded):
+def test_rule_of_law_comes_first_both_ways_but_its_tie_is_said(client, seeded):
     """法の支配 is in the same two pairs as rule of law and in no other, but so is
-    中央アジア地域 (the Central Asian region): co-occurrence cannot part them, and the
-    answer must not pretend it can."""
+    中央アジア地域 (and, the other way, Central Asian): co-occurrence cannot part them, and
+    the answer must not pretend it can. Their parts can: 中央 leads elsewhere to Central and
+    地域 to region, while 法 and 支配 lead to rule of law, so 法の支配 is listed first."""
     forth = answer(client, "rule of law")
-    assert not forth["decided"] and "法の支配" in forth["tied"]
-    assert "中央アジア地域" in forth["tied"]
+    assert not forth["decided"] and forth["tied"] == ["法の支配", "中央アジア地域"]
+    assert [e["parts_agree"] for e in forth["equivalents"][:2]] == [1.0, 0.0]
     back = answer(client, "法の支配")
-    assert not back["decided"] and "rule of law" in back["tied"]
+    assert not back["decided"] and back["tied"][0] == "rule of law"
+    assert back["equivalents"][0]["parts_agree"] > back["equivalents"][1]["parts_agree"]
+    assert all(e["parts_agree"] is None for e in answer(client, "energy")["equivalents"])
     html = client.get("/terms/", {"q": "rule of law"}).content.decode()
-    assert "cannot decide" in html and "not a finding" in html
+    assert "cannot decide" in html and "not a finding" in html and "(parts 1.00)" in html
     assert "The pairs decide" not in html
 
 
