@@ -22,6 +22,8 @@ CONTENT_TYPES = {
     "tei": "application/tei+xml; charset=utf-8",
     "tei-zip": "application/zip",
     "tmx": "application/x-tmx+xml; charset=utf-8",
+    "glossary-csv": "text/csv; charset=utf-8",
+    "glossary-tbx": "application/x-tbx+xml; charset=utf-8",
     "manifest": "application/json",
 }
 
@@ -40,6 +42,15 @@ FORMATS = {
     "tmx": gettext_lazy(
         "TMX 1.4b translation memory: one translation unit for every aligned pair of a "
         "Japanese and an English clause of the same text."
+    ),
+    "glossary-csv": gettext_lazy(
+        "The archive's own equivalents, as CSV: the 50 most frequent terms of each language "
+        "with the equivalent their aligned clause pairs decide (as the Equivalents page finds "
+        "it), the pairs that use it, Dice's coefficient, and the first and last year."
+    ),
+    "glossary-tbx": gettext_lazy(
+        "The same glossary as TBX-Core (ISO 30042:2019), for terminology tools: a concept "
+        "entry for each Japanese and English pair."
     ),
 }
 
@@ -70,6 +81,8 @@ def _described(entry: dict) -> dict:
         "tei": ngettext("%(n)d clause", "%(n)d clauses", entry["records"]),
         "tei-zip": ngettext("%(n)d text", "%(n)d texts", entry["records"]),
         "tmx": ngettext("%(n)d pair", "%(n)d pairs", entry["records"]),
+        "glossary-csv": ngettext("%(n)d entry", "%(n)d entries", entry["records"]),
+        "glossary-tbx": ngettext("%(n)d entry", "%(n)d entries", entry["records"]),
     }
     return {
         **entry,

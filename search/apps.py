@@ -8,8 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
+        from archive.research.datasets import datasets_building
         from archive.signals import documents_changed, documents_changing
-        from search import checks, indexing  # noqa: F401 (checks registers itself)
+        from search import checks, glossary, indexing  # noqa: F401 (checks registers itself)
 
         def record_change(sender, document_ids, change, **kwargs):
             indexing.record_change(document_ids, change)
@@ -19,3 +20,6 @@ class SearchConfig(AppConfig):
 
         documents_changing.connect(record_change, weak=False, dispatch_uid="search-record-change")
         documents_changed.connect(update_index, weak=False, dispatch_uid="search-update-index")
+        datasets_building.connect(
+            glossary.write_glossary, weak=False, dispatch_uid="search-glossary"
+        )

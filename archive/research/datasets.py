@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.urls import reverse
 from lxml import etree
 
@@ -34,6 +35,10 @@ from archive.models import Clause, Document, Section, Work
 from archive.reading import document_body
 from archive.signals import current_generation
 from archive.text import xml_text
+
+# Sent while an export is built, with `folder` (the staging folder): a receiver writes its
+# files there and returns [(path inside the folder, format, records)] for the manifest.
+datasets_building = Signal()
 
 MANIFEST = "index.json"
 CLAUSES = "clauses.jsonl"
@@ -101,6 +106,14 @@ def _build(staging: Path, chunk_size: int) -> Export:
     files.append(_entry(staging, TEI_ZIP, "tei-zip", len(written)))
     count = timed(TMX, lambda: write_tmx(staging / TMX, chunk_size))
     files.append(_entry(staging, TMX, "tmx", count))
+    # Files other apps derive from the archive (the search's glossary), in the same export.
+    start = time.perf_counter()
+    derived = [written for _receiver, written in datasets_building.send(None, folder=staging)]
+    folders = sorted({f"{path.split('/')[0]}/" for written in derived for path, *_ in written})
+    if folders:
+        export.seconds["+".join(folders)] = time.perf_counter() - start
+    for written in derived:
+        files += [_entry(staging, path, format, records) for path, format, records in written]
     export.manifest["files"] = files + tei_files
     return export
 

@@ -37,6 +37,7 @@ class Command(BaseCommand):
 
 
 def part_of(path: str) -> str:
-    """The part of the export a file belongs to: a folder ("tei/") or the file itself."""
+    """The part of the export a file belongs to: a folder ("tei/", "glossary/") or the file
+    itself (tmx/ja-en.tmx is a part of its own)."""
     folder, slash, _name = path.partition("/")
-    return f"{folder}/" if slash and folder == datasets.TEI_FOLDER else path
+    return f"{folder}/" if slash and path not in (datasets.TMX,) else path
