@@ -11,6 +11,7 @@ order and says so when there were more.
 """
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -19,6 +20,7 @@ from django.core.cache import caches
 from archive.models import Clause, Document
 from archive.signals import archive_version
 from search import index_view
+from search.equivalents import Equivalent, equivalents
 from search.highlight import occurrences
 from search.hits import aligned_versions
 from search.query import ParsedQuery
@@ -26,6 +28,7 @@ from search.results import SearchRequest
 from search.searching import ordered_page
 
 CONTEXT = 60  # characters of context each side of the keyword
+ALIGNED_SHOWN = 300  # characters of an aligned clause shown under its line
 CLAUSES_PER_PAGE = 25  # a page in reading or date order: its clauses' lines
 LINES_PER_PAGE = 50  # a page in an order by words or by text
 # An order by words or by text orders the lines of this many clauses, the first in reading
@@ -81,6 +84,10 @@ class Concordance:
     ordered_clauses: int = 0
     partial: bool = False
     silent: int = 0  # clauses of this page found by the search with no occurrence to show
+    # With the aligned clauses: the search's equivalent in the other language, when the
+    # archive's pairs decide it (search.equivalents), marked where those clauses use it.
+    equivalent: Equivalent | None = None
+    equivalents_looked_up: bool = False
 
 
 def lines_in(clause: Clause, parsed: ParsedQuery) -> list[Line]:
@@ -120,7 +127,39 @@ def concordance(request: SearchRequest, sort: str, page: int, parallel: bool) ->
         result.partial = found > read
     if parallel:
         attach_aligned(result.lines)
+        mark_equivalent(result)
     return result
+
+
+def mark_equivalent(result: Concordance) -> None:
+    """Look up the search's equivalent and mark it in each aligned clause of its language:
+    `clause.pieces` is the clause's text, ALIGNED_SHOWN characters at most, as (text, marked)."""
+    other_filters = tuple(f for f in result.request.filters if f[0] != "language")
+    found = equivalents(result.request.q, other_filters, order_ties=False)
+    result.equivalents_looked_up = True
+    result.equivalent = found.equivalents[0] if found.decided else None
+    for line in result.lines:
+        for clause in line.aligned:
+            marked = result.equivalent if clause.document.language == found.other else None
+            clause.pieces = pieces(clause.text, marked.text if marked else "", found.other)
+
+
+def pieces(text: str, surface: str, language: str) -> list[tuple[str, bool]]:
+    """`text` cut at ALIGNED_SHOWN characters, as (piece, whether it is `surface`): Japanese
+    as printed, English as whole words in any case and with their endings (investments for
+    investment)."""
+    shown = text if len(text) <= ALIGNED_SHOWN else text[: ALIGNED_SHOWN - 1] + "…"
+    if not surface:
+        return [(shown, False)]
+    if language == "ja":
+        pattern = re.escape(surface)
+    else:
+        pattern = r"\b" + r"\W+".join(re.escape(word) + r"\w*" for word in surface.split())
+    found, at = [], 0
+    for match in re.finditer(pattern, shown, re.IGNORECASE):
+        found += [(shown[at : match.start()], False), (match.group(), True)]
+        at = match.end()
+    return [piece for piece in [*found, (shown[at:], False)] if piece[0]]
 
 
 def all_lines(request: SearchRequest, sort: str) -> tuple[ParsedQuery, int, bool, Iterator]:

@@ -552,6 +552,7 @@ def api_concordance(request):
         "page": search_request.page,
         "pages": result.pages,
         "partial": result.partial,
+        "equivalent": result.equivalent.text if result.equivalent else None,
         "lines": [api_line(request, line) for line in result.lines],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

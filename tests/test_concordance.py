@@ -113,6 +113,34 @@ def test_each_line_can_show_the_aligned_clause_of_the_other_version(client, seed
     assert all(line["aligned"] == [] for line in lines(client, q="energy"))
 
 
+def test_the_decided_equivalent_is_marked_in_the_aligned_clauses(client, seeded):
+    """energy ↔ エネルギー is decided by the fixtures' pairs (tests/test_equivalents.py): each
+    aligned Japanese clause marks it; a search with no decided equivalent marks nothing."""
+    answer = client.get("/api/concordance", {"q": "energy", "parallel": "on"}).json()
+    assert answer["equivalent"] == "エネルギー"
+    html = client.get("/concordance/", {"q": "energy", "parallel": "on"}).content.decode()
+    aligned = re.findall(r'<tr class="kwic-aligned">(.*?)</tr>', html, re.S)
+    assert aligned and all("<mark>エネルギー</mark>" in row for row in aligned)
+    assert "the archive’s pairs decide it as the equivalent of this search (2 pairs)" in html
+    undecided = client.get("/concordance/", {"q": "terrorism", "parallel": "on"})
+    assert "decide no equivalent of this search" in undecided.content.decode()
+    assert "<mark>" not in "".join(
+        re.findall(r'<tr class="kwic-aligned">(.*?)</tr>', undecided.content.decode(), re.S)
+    )
+    without = client.get("/api/concordance", {"q": "energy"}).json()
+    assert without["equivalent"] is None
+
+
+def test_an_english_equivalent_is_marked_as_whole_words_with_their_endings():
+    from search.concordance import pieces
+
+    assert pieces("New Investments and investment; reinvestment.", "investment", "en") == [
+        ("New ", False), ("Investments", True), (" and ", False), ("investment", True),
+        ("; reinvestment.", False),
+    ]  # fmt: skip
+    assert pieces("法の支配に基づく", "法の支配", "ja") == [("法の支配", True), ("に基づく", False)]
+
+
 def test_a_line_of_a_text_without_another_version_says_so(client, seeded):
     page = client.get("/concordance/", {"q": "協力", "doc": KYRGYZ, "parallel": "on"})
     html = page.content.decode()
