@@ -46,7 +46,8 @@ FORMATS = {
     "glossary-csv": gettext_lazy(
         "The archive's own equivalents, as CSV: the 50 most frequent terms of each language "
         "with the equivalent their aligned clause pairs decide (as the Equivalents page finds "
-        "it), the pairs that use it, Dice's coefficient, and the first and last year."
+        "it, from up to 100 of a term's pairs), the pairs that use it, Dice's coefficient, "
+        "and the first and last year."
     ),
     "glossary-tbx": gettext_lazy(
         "The same glossary as TBX-Core (ISO 30042:2019), for terminology tools: a concept "

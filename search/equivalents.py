@@ -92,10 +92,13 @@ class Equivalents:
     years: list[int] = field(default_factory=list)  # years of the term's pairs, in order
 
 
-def equivalents(term: str, filters: tuple = (), order_ties: bool = True) -> Equivalents:
+def equivalents(
+    term: str, filters: tuple = (), order_ties: bool = True, most_pairs: int | None = None
+) -> Equivalents:
     """The candidates for `term` in the other language, strongest first, from its pairs under
     `filters` (facet, value), and whether the pairs decide the first. Leaders the pairs cannot
-    part are ordered by what their parts translate to (`order_ties`)."""
+    part are ordered by what their parts translate to (`order_ties`). `most_pairs` (MAX_PAIRS
+    unless said) bounds the pairs read."""
     language = "ja" if has_japanese(term) else "en"
     other = "en" if language == "ja" else "ja"
     result = Equivalents(term, language, other)
@@ -105,8 +108,9 @@ def equivalents(term: str, filters: tuple = (), order_ties: bool = True) -> Equi
     found &= view.aligned(language, other)
     result.pairs = found.bit_count()
     numbers = numbers_in(found)
-    step = max(1, -(-len(numbers) // MAX_PAIRS))  # a sample spread evenly over them all
-    pks = view.clause_pks(numbers[::step][:MAX_PAIRS])
+    most_pairs = most_pairs or MAX_PAIRS
+    step = max(1, -(-len(numbers) // most_pairs))  # a sample spread evenly over them all
+    pks = view.clause_pks(numbers[::step][:most_pairs])
     pairs = _pairs(pks, other)
     result.read = len(pairs)
     if not pairs:

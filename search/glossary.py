@@ -4,8 +4,8 @@ CSV and as TBX, written with the other bulk data (archive/research/datasets.py s
 
 Its terms are the most frequent of each language, as the distinctive terms count them
 (archive/research/distinctive.py: English words, Japanese nouns with compounds joined). Each
-is looked up as /terms/ looks it up (search/equivalents.py) and kept only when its pairs
-decide the first equivalent. An entry found from both sides says so.
+is looked up as /terms/ looks it up (search/equivalents.py), from at most PAIRS of its pairs,
+and kept only when they decide the first equivalent. An entry found from both sides says so.
 """
 
 import csv
@@ -18,6 +18,8 @@ from lxml import etree
 
 from archive.models import TermCount, TermTotal
 from archive.research.distinctive import LANGUAGE_TOTAL
+from archive.signals import archive_version
+from search import index_view
 from search.equivalents import equivalents
 from search.results import SearchUnavailable
 
@@ -26,8 +28,11 @@ log = logging.getLogger(__name__)
 FOLDER = "glossary"
 CSV_PATH = f"{FOLDER}/ja-en.csv"
 TBX_PATH = f"{FOLDER}/ja-en.tbx"
-# The most frequent terms looked up in each language: each look-up reads up to 300 pairs.
+# The most frequent terms looked up in each language, each from up to PAIRS of its pairs
+# spread evenly (the terms page reads 300): at 100,000 clauses the glossary then takes about a
+# quarter of the export's time rather than two thirds, and frequent terms keep their answer.
 TERMS = 50
+PAIRS = 100
 COLUMNS = ["japanese", "english", "found_from", "pairs", "dice", "first_year", "last_year"]
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -45,11 +50,25 @@ class Entry:
 
 
 def entries(per_language: int = TERMS) -> list[Entry]:
-    """The decided equivalents of each language's most frequent terms, most pairs first."""
+    """The decided equivalents of each language's most frequent terms, most pairs first; the
+    last answer is kept for as long as the archive and its index stay as they are, so that
+    exporting again unchanged costs nothing."""
+    key = (archive_version(), index_view.version(), per_language)
+    if _last and _last[0] == key:
+        return _last[1]
+    found = _entries(per_language)
+    _last[:] = [key, found]
+    return found
+
+
+_last: list = []  # [key, entries] of the last answer
+
+
+def _entries(per_language: int) -> list[Entry]:
     found: dict[tuple[str, str], Entry] = {}
     for language in ("en", "ja"):
         for term in _most_frequent(language, per_language):
-            result = equivalents(term, order_ties=False)
+            result = equivalents(term, order_ties=False, most_pairs=PAIRS)
             if not result.decided:
                 continue
             first = result.equivalents[0]
