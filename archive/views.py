@@ -337,7 +337,7 @@ def distinctive_terms(request):
         )
         context["summary"] = facets.summary(asked.active)
         if asked.text:
-            context["work"] = Work.objects.get(slug=asked.text)
+            context["version"] = get_version(asked.text, asked.language)
     return render(
         request, "archive/distinctive.html", context, status=400 if asked.problem else 200
     )

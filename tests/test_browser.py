@@ -179,6 +179,8 @@ NARROW_PAGES = [
     "/concordance/?q=energy&sort=L1&parallel=on",
     "/terms/?q=energy",
     "/terms/?q=terrorism",
+    "/distinctive/?lang=ja&text=2017-caj-6th-foreign-ministers-joint-statement",
+    "/distinctive/?lang=ja&year=2025",
     "/data/",
     "/search/about/",
     "/api/",
@@ -238,6 +240,7 @@ SCREENS = {
     "trend": "/search/trend/?q=温室効果ガス, connectivity, テロ",
     "concordance": "/concordance/?q=エネルギー OR energy&parallel=on",
     "terms": "/terms/?q=energy",
+    "distinctive": "/distinctive/?lang=ja&text=2017-caj-6th-foreign-ministers-joint-statement",
 }
 
 
@@ -375,6 +378,7 @@ READING_PAGES = [
     "/search/trend/?q=GOSAT%2C+%E5%8D%94%E5%8A%9B",
     "/concordance/?q=energy&parallel=on",
     "/terms/?q=rule+of+law",
+    "/distinctive/?lang=ja&year=2025",
     "/data/",
 ]
 

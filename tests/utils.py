@@ -48,6 +48,7 @@ FIXED_PAGES = [
     f"/documents/{TURKMENISTAN}/parallel/",
     f"/documents/{TURKMENISTAN}/ja/15/",
     "/recurring/",
+    "/distinctive/?lang=ja&year=2025",
 ]
 
 
