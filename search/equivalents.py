@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from whoosh.analysis import STOP_WORDS
 
-from archive.models import Clause
+from archive.models import Clause, Document
 from archive.text import has_japanese
 from archive.words import japanese_words
 from search import index_view
@@ -50,6 +50,7 @@ TIES_ORDERED = 3
 PARTS = 4
 _NOUNISH = {"名詞", "接頭辞"}
 _LONGEST = 4  # words in a candidate
+_LARGE_DOCUMENT_COLUMNS = Document.large_columns("document__")
 
 
 @dataclass
@@ -317,7 +318,10 @@ def _inside(short: str, long: str) -> bool:
 
 def _pairs(pks: list[int], other: str) -> list[tuple[Clause, Clause]]:
     """(clause, its aligned clause in `other`) for these clauses, in their order."""
-    clauses = Clause.objects.select_related("document__work").in_bulk(pks)
+    # Without the versions' source files: a version's row comes with each of its clauses.
+    clauses = (
+        Clause.objects.select_related("document__work").defer(*_LARGE_DOCUMENT_COLUMNS).in_bulk(pks)
+    )
     ordered = [clauses[pk] for pk in pks if pk in clauses]
     aligned = aligned_versions(ordered)
     pairs = []

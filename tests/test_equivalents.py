@@ -195,3 +195,14 @@ def test_a_first_candidate_without_a_clear_lead_is_not_a_finding(
     assert not found["decided"] and found["equivalents"][0]["text"] == "協力"
     html = client.get("/terms/", {"q": "cooperation"}).content.decode()
     assert "No candidate stands clearly ahead" in html and "The pairs decide" not in html
+
+
+def test_finding_equivalents_never_reads_the_versions_source_files(client, seeded):
+    """Each pair's clause comes with its version's row; the source file (megabytes for a long
+    text) must stay behind, or every look-up reads it once per clause."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert answer(client, "cooperation")["decided"]
+    assert queries and not [q["sql"] for q in queries if "source_bytes" in q["sql"]]
