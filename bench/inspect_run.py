@@ -57,6 +57,11 @@ def sample_pages() -> dict[str, str]:
         "recurring language page": "/recurring/",
         "term history (協力, GOSAT, テロ)": "/search/trend/?q=%E5%8D%94%E5%8A%9B%2C+GOSAT%2C+"
         "%E3%83%86%E3%83%AD",
+        "distinctive terms of the sample text": f"/distinctive/?lang={document.language}"
+        f"&text={slug}",
+        "distinctive terms of a year": f"/distinctive/?lang=ja&year={document.date.year}"
+        if document.date
+        else "/distinctive/?lang=ja&year=2015",
     }
     if nearest:
         other = nearest[0]["document"]

@@ -121,6 +121,9 @@ TARGETS = {
     "reader log, 1 client, cold: search p95 (ms)": 30,
     # The first page of a common term's concordance, drawn afresh.
     "concordance first page p95 (ms)": 100,
+    # A common term's equivalents and a text's distinctive terms, drawn afresh.
+    "equivalents p95 (ms)": 200,
+    "distinctive terms of a text p95 (ms)": 200,
 }
 AT_LEAST = {
     "throughput at 16 clients (req/s)",
@@ -731,6 +734,8 @@ def bench_size(size: int) -> dict:
         "search page 50 (協力)": search_path("/search/", "協力", {"page": "50"}),
         "concordance (協力)": search_path("/concordance/", "協力", {}),
         "concordance by word (協力, R1)": search_path("/concordance/", "協力", {"sort": "R1"}),
+        "equivalents (cooperation)": search_path("/terms/", "cooperation", {}),
+        "equivalents (協力)": search_path("/terms/", "協力", {}),
     }
     log = workdir / "gunicorn.log"
     with Server(env, log) as server:
@@ -831,6 +836,13 @@ def targets(r: dict) -> dict:
         ],
         **reader_targets(r["reader_log"]),
         "concordance first page p95 (ms)": r["latency_ms"]["concordance (協力)"]["p95"],
+        "equivalents p95 (ms)": max(
+            r["latency_ms"][name]["p95"]
+            for name in ("equivalents (cooperation)", "equivalents (協力)")
+        ),
+        "distinctive terms of a text p95 (ms)": r["latency_ms"][
+            "distinctive terms of the sample text"
+        ]["p95"],
     }
     return {
         name: {
