@@ -285,11 +285,15 @@ def distinctive_terms(request):
         return not_found(asked.problem + " See /api/documents/ for texts.")
     if asked.notices:
         return api_error(" ".join(asked.notices), 400)
-    if not asked.chosen:
-        return api_error(
-            "Say which texts: text=<slug>, or year, kind, series or country (with lang).", 400
+    notice = None
+    if asked.chosen:
+        found = distinctive.distinctive(asked.versions(), asked.language, shown=None)
+    else:
+        found = distinctive.whole_language(asked.language)
+        notice = (
+            "Every version in this language is the group, so nothing is elsewhere to compare "
+            "with. Say which texts: text=<slug>, or year, kind, series or country."
         )
-    found = distinctive.distinctive(asked.versions(), asked.language, shown=None)
     return JsonResponse(
         {
             "group": asked.query(),
@@ -304,6 +308,7 @@ def distinctive_terms(request):
             },
             "distinctive": [term_data(t) for t in found.terms],
             "new": [term_data(t) for t in found.new],
+            "notice": notice,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -167,7 +167,6 @@ def test_the_fixtures_2017_statement_is_told_apart_by_its_own_voice(client, seed
 @pytest.mark.parametrize(
     ("params", "status", "says"),
     [
-        ({}, 400, "Say which texts"),
         ({"lang": "en", "year": "20x5"}, 400, "not a year"),
         ({"lang": "xx", "text": slug(2012)}, 400, "lang"),
         ({"text": "no-such-text"}, 404, "no text “no-such-text”"),
@@ -183,6 +182,16 @@ def test_a_group_that_cannot_be_answered_gets_one_clear_message(
     assert page.status_code in (200, 400) and "Traceback" not in page.content.decode()
     if status == 404:
         assert says in page.content.decode()
+
+
+def test_without_a_group_the_whole_language_is_compared_with_nothing_and_says_so(client, fictland):
+    found = answer(client, lang="en")
+    assert (found["distinctive"], found["new"], found["size_elsewhere"]) == ([], [], 0)
+    assert found["versions"] == 5 and "Say which texts" in found["notice"]
+    texts = [slug(year) for year in YEARS] + ["2025-japan-turkmenistan-joint-press-release"]
+    assert found["size"] == sum(answer(client, lang="en", text=t)["size"] for t in texts)
+    assert answer(client, lang="en", text=slug(2012))["notice"] is None
+    assert "Choose a year" in client.get("/distinctive/", {"lang": "en"}).content.decode()
 
 
 def test_the_migration_counts_an_existing_archive_as_imports_do(fictland):

@@ -300,6 +300,14 @@ def distinctive(
     return result
 
 
+def whole_language(language: str) -> Distinctive:
+    """Every version in `language` as the group: nothing is elsewhere, so no term can be
+    distinctive, and every term is met there first (not listed). One query."""
+    total = TermTotal.objects.filter(language=language, term=LANGUAGE_TOTAL).first()
+    size, versions = (total.occurrences, total.texts) if total else (0, 0)
+    return Distinctive(language, versions, size, 0)
+
+
 def _distinctive(term: Term) -> bool:
     return term.here >= AT_LEAST and term.keyness >= KEYNESS and term.log_ratio >= LOG_RATIO
 
