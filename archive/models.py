@@ -311,6 +311,10 @@ class TermCount(models.Model):
     and new terms of a text, a year, a series or a country are read from."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    # The version's language and date (or its text's), kept here so that a term's totals are
+    # summed from its own rows, without joining every version that uses it.
+    language = models.CharField(max_length=10)
+    date = models.DateField(null=True)
     term = models.CharField(max_length=200)  # as counted: English folded to lower case
     text = models.CharField(max_length=200)  # as the version prints it most often
     occurrences = models.PositiveIntegerField()
@@ -319,7 +323,7 @@ class TermCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "term"], name="one_count_per_term")
         ]
-        indexes = [models.Index(fields=["term", "document"], name="term_count_by_term")]
+        indexes = [models.Index(fields=["language", "term"], name="term_count_by_term")]
 
     def __str__(self):
         return f"{self.document_id}: {self.term} × {self.occurrences}"

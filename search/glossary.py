@@ -96,7 +96,7 @@ def _most_frequent(language: str, limit: int) -> list[str]:
         return terms
     printed = {}
     rows = (
-        TermCount.objects.filter(document__language=language, term__in=terms)
+        TermCount.objects.filter(language=language, term__in=terms)
         .values("term", "text")
         .annotate(n=Count("pk"))
         .order_by("term", "-n", "text")

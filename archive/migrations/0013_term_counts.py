@@ -6,6 +6,8 @@ from django.db import migrations, models
 
 def count_terms(apps, schema_editor):
     """Every version's term counts and their totals, so that distinctive terms show at once."""
+    from itertools import islice
+
     from django.db.models import Count, Min, Q, Sum
     from django.db.models.functions import Coalesce
 
@@ -15,25 +17,27 @@ def count_terms(apps, schema_editor):
     Clause = apps.get_model("archive", "Clause")
     TermCount = apps.get_model("archive", "TermCount")
     TermTotal = apps.get_model("archive", "TermTotal")
-    for pk, language in Document.objects.order_by("pk").values_list("pk", "language"):
+    versions = Document.objects.order_by("pk").values_list(
+        "pk", "language", Coalesce("date", "work__date")
+    )
+    for pk, language, day in versions:
         texts = Clause.objects.filter(document_id=pk).values_list("text", flat=True)
-        TermCount.objects.bulk_create(
-            [
-                TermCount(document_id=pk, term=term, text=text, occurrences=n)
-                for term, text, n in counted(texts.iterator(chunk_size=500), language)
-            ],
-            batch_size=500,
-        )
-    dated = Q(document__date__isnull=False) | Q(document__work__date__isnull=False)
-    rows = TermCount.objects.values("document__language", "term").annotate(
-        n=Sum("occurrences"),
-        first=Min(Coalesce("document__date", "document__work__date")),
-        texts=Count("document", filter=dated),
+        found = counted(texts.iterator(chunk_size=500), language)
+        while batch := list(islice(found, 500)):
+            TermCount.objects.bulk_create(
+                TermCount(
+                    document_id=pk, language=language, date=day, term=term, text=text,
+                    occurrences=n,
+                )
+                for term, text, n in batch
+            )
+    rows = TermCount.objects.values("language", "term").annotate(
+        n=Sum("occurrences"), first=Min("date"), texts=Count("pk", filter=Q(date__isnull=False))
     )
     TermTotal.objects.bulk_create(
         (
             TermTotal(
-                language=row["document__language"],
+                language=row["language"],
                 term=row["term"],
                 occurrences=row["n"],
                 texts=row["texts"],
@@ -80,13 +84,15 @@ class Migration(migrations.Migration):
             name='TermCount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('language', models.CharField(max_length=10)),
+                ('date', models.DateField(null=True)),
                 ('term', models.CharField(max_length=200)),
                 ('text', models.CharField(max_length=200)),
                 ('occurrences', models.PositiveIntegerField()),
                 ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='archive.document')),
             ],
             options={
-                'indexes': [models.Index(fields=['term', 'document'], name='term_count_by_term')],
+                'indexes': [models.Index(fields=['language', 'term'], name='term_count_by_term')],
                 'constraints': [models.UniqueConstraint(fields=('document', 'term'), name='one_count_per_term')],
             },
         ),

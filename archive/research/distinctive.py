@@ -23,8 +23,10 @@ list is ordered by G², strongest first, as AntConc and WordSmith order keywords
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -95,36 +97,51 @@ def key(term: str, language: str) -> str:
     return term if language == "ja" else term.casefold()
 
 
-def counted(texts, language: str) -> list[tuple[str, str, int]]:
-    """(term as counted, as printed most often, occurrences) over these texts of a version."""
+def counted(texts, language: str) -> Iterator[tuple[str, str, int]]:
+    """(term as counted, as printed most often, occurrences) over these texts of a version.
+    Only a term printed more than one way keeps a count of each way: a long text has hundreds
+    of thousands of terms, nearly all printed one way."""
     counts: Counter = Counter()
-    printed: dict[str, Counter] = defaultdict(Counter)
+    first_printed: dict[str, str] = {}
+    other_ways: Counter = Counter()  # (term, as printed) for the ways after the first
     for text in texts:
         for term in terms_in(text, language):
-            counts[key(term, language)] += 1
-            printed[key(term, language)][term] += 1
-    return [
-        (term, min(printed[term].items(), key=lambda item: (-item[1], item[0]))[0], n)
-        for term, n in counts.items()
-    ]
+            counted_as = key(term, language)
+            counts[counted_as] += 1
+            if first_printed.setdefault(counted_as, term) != term:
+                other_ways[(counted_as, term)] += 1
+    ways: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (counted_as, term), n in other_ways.items():
+        ways[counted_as].append((term, n))
+    for counted_as, n in counts.items():
+        first = first_printed[counted_as]
+        printed = [(first, n - sum(k for _t, k in ways.get(counted_as, ()))),
+                   *ways.get(counted_as, ())]  # fmt: skip
+        yield counted_as, min(printed, key=lambda way: (-way[1], way[0]))[0], n
 
 
 def count_terms(document_ids) -> int:
     """Rewrite the term counts of these versions from their clauses, and the totals of every
-    term they used before or use now; returns the rows written."""
+    term they used before or use now; returns the rows written. Rows are written BATCH at a
+    time, so a text's memory is its distinct terms once."""
     ids = sorted(set(document_ids))
     touched = _terms_of(ids)
     TermCount.objects.filter(document_id__in=ids).delete()
     written = 0
-    for pk, language in Document.objects.filter(pk__in=ids).values_list("pk", "language"):
+    versions = Document.objects.filter(pk__in=ids).values_list(
+        "pk", "language", Coalesce("date", "work__date")
+    )
+    for pk, language, day in versions:
         texts = Clause.objects.filter(document_id=pk).values_list("text", flat=True)
-        rows = [
-            TermCount(document_id=pk, term=term, text=text, occurrences=n)
-            for term, text, n in counted(texts.iterator(chunk_size=BATCH), language)
-        ]
-        TermCount.objects.bulk_create(rows, batch_size=BATCH)
-        touched.update((language, row.term) for row in rows)
-        written += len(rows)
+        found = counted(texts.iterator(chunk_size=BATCH), language)
+        while batch := list(islice(found, BATCH)):
+            TermCount.objects.bulk_create(
+                TermCount(document_id=pk, language=language, date=day, term=term, text=text,
+                          occurrences=n)
+                for term, text, n in batch
+            )  # fmt: skip
+            touched.setdefault(language, set()).update(term for term, _text, _n in batch)
+            written += len(batch)
     total(touched)
     return written
 
@@ -137,31 +154,32 @@ def forget(document_ids) -> None:
     total(touched)
 
 
-def _terms_of(document_ids) -> set[tuple[str, str]]:
-    rows = TermCount.objects.filter(document_id__in=document_ids)
-    return set(rows.values_list("document__language", "term"))
+def _terms_of(document_ids) -> dict[str, set[str]]:
+    """The terms these versions use, by language."""
+    found: dict[str, set[str]] = {}
+    rows = TermCount.objects.filter(document_id__in=document_ids).values_list("language", "term")
+    for language, term in rows.iterator(chunk_size=2000):
+        found.setdefault(language, set()).add(term)
+    return found
 
 
-def total(terms: set[tuple[str, str]]) -> None:
-    """Count these (language, term) totals again from the versions' counts."""
-    by_language: dict[str, list[str]] = defaultdict(list)
-    for language, term in terms:
-        by_language[language].append(term)
-    dated = Coalesce("document__date", "document__work__date")
-    for language, keys in by_language.items():
+def total(terms: dict[str, set[str]]) -> None:
+    """Count these totals ({language: terms}) again from the versions' counts: each term's own
+    rows, a chunk of terms at a time."""
+    for language, found in terms.items():
+        keys = sorted(found)
         for start in range(0, len(keys), BATCH):
-            chunk = sorted(keys[start : start + BATCH])
+            chunk = keys[start : start + BATCH]
             TermTotal.objects.filter(language=language, term__in=chunk).delete()
             rows = (
-                TermCount.objects.filter(document__language=language, term__in=chunk)
+                TermCount.objects.filter(language=language, term__in=chunk)
                 .values("term")
                 .annotate(
                     n=Sum("occurrences"),
-                    first=Min(dated),
-                    texts=Count("document", filter=Q(document__date__isnull=False)
-                                | Q(document__work__date__isnull=False)),
+                    first=Min("date"),
+                    texts=Count("pk", filter=Q(date__isnull=False)),
                 )
-            )  # fmt: skip
+            )
             TermTotal.objects.bulk_create(
                 TermTotal(
                     language=language,
@@ -255,7 +273,6 @@ def distinctive(
     """The distinctive and the new terms of `versions` (all in `language`; `count` of them, when
     the caller knows) against the rest of the archive's versions in `language`. One query for
     the group's rows with their totals and the language's, and one to count the versions."""
-    dated = Coalesce("document__date", "document__work__date")
     total = TermTotal.objects.filter(language=language, term=OuterRef("term"))
     language_total = TermTotal.objects.filter(language=language, term=LANGUAGE_TOTAL)
     here = list(
@@ -264,9 +281,8 @@ def distinctive(
         .annotate(
             n=Sum("occurrences"),
             text=Min("text"),
-            first=Min(dated),
-            texts=Count("document", filter=Q(document__date__isnull=False)
-                        | Q(document__work__date__isnull=False)),
+            first=Min("date"),
+            texts=Count("pk", filter=Q(date__isnull=False)),
             total=Subquery(total.values("occurrences")),
             first_anywhere=Subquery(total.values("first")),
             texts_anywhere=Subquery(total.values("texts")),
