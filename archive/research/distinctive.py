@@ -102,6 +102,12 @@ def counted(texts, language: str) -> Iterator[tuple[str, str, int]]:
     Only a term printed more than one way keeps a count of each way: a long text has hundreds
     of thousands of terms, nearly all printed one way."""
     counts: Counter = Counter()
+    if language == "ja":  # counted as printed
+        for text in texts:
+            counts.update(terms_in(text, language))
+        for term, n in counts.items():
+            yield term, term, n
+        return
     first_printed: dict[str, str] = {}
     other_ways: Counter = Counter()  # (term, as printed) for the ways after the first
     for text in texts:
@@ -122,14 +128,16 @@ def counted(texts, language: str) -> Iterator[tuple[str, str, int]]:
 
 def count_terms(document_ids) -> int:
     """Rewrite the term counts of these versions from their clauses, and the totals of every
-    term they used before or use now; returns the rows written. Rows are written BATCH at a
-    time, so a text's memory is its distinct terms once."""
+    term they used before or use now; returns the rows written. A version's terms are held
+    once, while it is counted; the totals then read them back BATCH at a time."""
     ids = sorted(set(document_ids))
-    touched = _terms_of(ids)
+    before = _terms_of(ids)  # empty for new versions
     TermCount.objects.filter(document_id__in=ids).delete()
     written = 0
-    versions = Document.objects.filter(pk__in=ids).values_list(
-        "pk", "language", Coalesce("date", "work__date")
+    versions = list(
+        Document.objects.filter(pk__in=ids).values_list(
+            "pk", "language", Coalesce("date", "work__date")
+        )
     )
     for pk, language, day in versions:
         texts = Clause.objects.filter(document_id=pk).values_list("text", flat=True)
@@ -140,9 +148,18 @@ def count_terms(document_ids) -> int:
                           occurrences=n)
                 for term, text, n in batch
             )  # fmt: skip
-            touched.setdefault(language, set()).update(term for term, _text, _n in batch)
             written += len(batch)
-    total(touched)
+    for pk, language, _day in versions:
+        terms = TermCount.objects.filter(document_id=pk).order_by("term").values_list(
+            "term", flat=True
+        )  # fmt: skip
+        found = terms.iterator(chunk_size=BATCH)
+        while chunk := list(islice(found, BATCH)):
+            _total(language, chunk)
+            before.get(language, set()).difference_update(chunk)
+    total(before)
+    for language in {language for _pk, language, _day in versions}:
+        _total_language(language)
     return written
 
 
@@ -164,33 +181,35 @@ def _terms_of(document_ids) -> dict[str, set[str]]:
 
 
 def total(terms: dict[str, set[str]]) -> None:
-    """Count these totals ({language: terms}) again from the versions' counts: each term's own
-    rows, a chunk of terms at a time."""
+    """Count these totals ({language: terms}) again from the versions' counts, and each
+    language's own."""
     for language, found in terms.items():
         keys = sorted(found)
         for start in range(0, len(keys), BATCH):
-            chunk = keys[start : start + BATCH]
-            TermTotal.objects.filter(language=language, term__in=chunk).delete()
-            rows = (
-                TermCount.objects.filter(language=language, term__in=chunk)
-                .values("term")
-                .annotate(
-                    n=Sum("occurrences"),
-                    first=Min("date"),
-                    texts=Count("pk", filter=Q(date__isnull=False)),
-                )
-            )
-            TermTotal.objects.bulk_create(
-                TermTotal(
-                    language=language,
-                    term=row["term"],
-                    occurrences=row["n"],
-                    texts=row["texts"],
-                    first=row["first"],
-                )
-                for row in rows
-            )
+            _total(language, keys[start : start + BATCH])
         _total_language(language)
+
+
+def _total(language: str, chunk: list[str]) -> None:
+    """These terms' totals, from their own rows."""
+    TermTotal.objects.filter(language=language, term__in=chunk).delete()
+    rows = (
+        TermCount.objects.filter(language=language, term__in=chunk)
+        .values("term")
+        .annotate(
+            n=Sum("occurrences"), first=Min("date"), texts=Count("pk", filter=Q(date__isnull=False))
+        )
+    )
+    TermTotal.objects.bulk_create(
+        TermTotal(
+            language=language,
+            term=row["term"],
+            occurrences=row["n"],
+            texts=row["texts"],
+            first=row["first"],
+        )
+        for row in rows
+    )
 
 
 def _total_language(language: str) -> None:
