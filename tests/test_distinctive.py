@@ -215,3 +215,17 @@ def test_the_migration_counts_an_existing_archive_as_imports_do(fictland):
     TermTotal.objects.all().delete()
     importlib.import_module("archive.migrations.0013_term_counts").count_terms(apps, None)
     assert stored() == written
+
+
+def test_a_version_counted_a_few_clauses_at_a_time_counts_the_same(seeded, monkeypatch):
+    """A long text is counted a run of clauses at a time, each run's counts added to its rows;
+    the counts must be those of the whole text at once."""
+    from archive.models import Document, TermCount
+    from archive.research import distinctive
+
+    version = Document.objects.get(work__slug="2017-caj-6th-foreign-ministers-joint-statement")
+    rows = TermCount.objects.filter(document=version).order_by("term")
+    whole = list(rows.values_list("term", "text", "occurrences", "date", "language"))
+    monkeypatch.setattr(distinctive, "CLAUSES_AT_A_TIME", 2)
+    assert distinctive.count_terms([version.pk]) == len(whole) > 100
+    assert list(rows.values_list("term", "text", "occurrences", "date", "language")) == whole
