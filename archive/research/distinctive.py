@@ -159,9 +159,8 @@ def count_terms(document_ids) -> int:
         while chunk := list(islice(found, BATCH)):
             _total(language, chunk)
             before.get(language, set()).difference_update(chunk)
-    total(before)
-    for language in {language for _pk, language, _day in versions}:
-        _total_language(language)
+    languages = {language for _pk, language, _day in versions} | set(before)
+    total(before, languages)
     return written
 
 
@@ -195,13 +194,14 @@ def _terms_of(document_ids) -> dict[str, set[str]]:
     return found
 
 
-def total(terms: dict[str, set[str]]) -> None:
-    """Count these totals ({language: terms}) again from the versions' counts, and each
-    language's own."""
+def total(terms: dict[str, set[str]], languages: set[str] = frozenset()) -> None:
+    """Count these totals ({language: terms}) again from the versions' counts, then the own
+    total of each language they or `languages` name, once."""
     for language, found in terms.items():
         keys = sorted(found)
         for start in range(0, len(keys), BATCH):
             _total(language, keys[start : start + BATCH])
+    for language in set(terms) | set(languages):
         _total_language(language)
 
 
