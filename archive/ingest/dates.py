@@ -201,7 +201,7 @@ _WEEKDAY = re.compile(
 )
 _TIME = re.compile(
     r"\b\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)?"
-    r"|午[前後]\s*\d{1,2}時(?:\d{1,2}分)?",
+    r"|(?:午[前後]\s*)?\d{1,2}時(?:\d{1,2}分)?",
     re.I,
 )
 
@@ -216,7 +216,9 @@ def dateline_parts(text: str) -> tuple[str, str] | None:
     if not found:
         return None
     match = found[-1]
-    return inner[: match.start()].strip(" ，,、　"), inner[match.end() :].strip(" ，,、　.")
+    # (2014年7月16日付): the date a text bears, 付 saying only that.
+    after = re.sub(r"^付け?(?![\w])", "", inner[match.end() :])
+    return inner[: match.start()].strip(" ，,、　"), after.strip(" ，,、　.")
 
 
 def parse_date(text: str) -> datetime.date | None:

@@ -319,6 +319,12 @@ def _dated_title(text: str) -> str:
     return title if named and not SENTENCE_PUNCTUATION.search(title) else ""
 
 
+# The kind of text and who gave it, under the theme it is given on (Central Asia as a Corridor
+# of Peace and Stability / Speech by Mr. Taro Aso, …): the theme is the title's first line.
+_BYLINE = re.compile(
+    r"^(?:(?:policy |keynote )?(?:speech|address|remarks|statement|lecture|message)) by\b", re.I
+)
+
 # A forum's name heads a title part of its own ("Central Asia plus Japan" Dialogue).
 _FORUM = re.compile(r"dialogue|対話|summit|サミット", re.I)
 
@@ -328,7 +334,7 @@ def _titled_below(titles: list[MetadataLine], text: str, adjacent: bool) -> bool
     in: ODAと地球規模の課題, Official Residence TOP) and `text`, naming a kind of text or
     meeting, is the title itself. A title's first line may name none when the next goes on
     right under it: then it ends on a word that goes on (…との間の) or is the longer one."""
-    if not titles or not NAMES_A_TEXT.search(text):
+    if not titles or not NAMES_A_TEXT.search(text) or adjacent and _BYLINE.match(text):
         return False
     return all(
         not NAMES_A_TEXT.search(part.text)

@@ -146,8 +146,29 @@ def is_known(place: str) -> bool:
 _CANONICAL = frozenset(PLACES.values())
 
 
+# Another state's foreign ministry stands in its capital: トルクメニスタン・外務省 is in
+# Ashgabat. Kazakhstan's capital has had three names since 1997, so its ministry names none.
+_CAPITALS = {
+    "キルギス": "Bishkek",
+    "Kyrgyz": "Bishkek",
+    "タジキスタン": "Dushanbe",
+    "Tajikistan": "Dushanbe",
+    "トルクメニスタン": "Ashgabat",
+    "Turkmenistan": "Ashgabat",
+    "ウズベキスタン": "Tashkent",
+    "Uzbekistan": "Tashkent",
+}
+_STATES = "|".join(_CAPITALS)
+_FOREIGN_MINISTRY = re.compile(
+    rf"(?P<ja>{_STATES})(?:共和国)?[・･]?外務省"
+    rf"|Ministry of Foreign Affairs of (?:the )?(?:Republic of )?(?P<en>{_STATES})"
+)
+
+
 def canonical_place(printed: str) -> str:
     """Ashgabat for アシガバット市 or DUSHANBE; the printed form when the place is not known."""
+    if ministry := _FOREIGN_MINISTRY.search(printed):
+        return _CAPITALS[ministry.group("ja") or ministry.group("en")]
     match = _ANY_PLACE.search(printed) or _ANY_PLACE_ANY_CASE.search(printed)
     return _BY_FOLDED[match.group().casefold()] if match else printed.strip()
 

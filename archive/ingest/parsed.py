@@ -104,9 +104,13 @@ PROVISIONAL = re.compile(
     re.I,
 )
 PROVISIONAL_SUFFIX = re.compile(rf"\s*{_PROVISIONAL_MARK}\s*$", re.I)
-# A line that is nothing but the mark, wherever it stands (the foot of a page, too).
+# A line that is nothing but the mark, wherever it stands (the foot of a page, too), or the
+# translator's note that says so: (*This is a provisional translation. The above date …).
 PROVISIONAL_LINE = re.compile(
-    rf"^{_PROVISIONAL_MARK}$|^(?:provisional|unofficial|tentative) translation$", re.I
+    rf"^{_PROVISIONAL_MARK}$|^(?:provisional|unofficial|tentative) translation$"
+    r"|^[(（]?\s*[*＊※]?\s*this is an? (?:provisional|unofficial|tentative) translation\b"
+    r"[^()（）]*[)）]?$",
+    re.I,
 )
 AUTHENTIC_LANGUAGE = [
     (re.compile(r"英語で.*署名|in the English language|in English"), "en"),
@@ -193,6 +197,9 @@ class ParsedDocument:
                 break
             if place := self._meeting_place(clause.paragraphs[0]):
                 return place
+        # A speech's title says where it was given (… at the Japan National Press Club).
+        if place := gazetteer.find_meeting_place(self.title):
+            return place
         return gazetteer.find_meeting_place(self.closing) or ""
 
     def _meeting_place(self, paragraph: str) -> str | None:

@@ -192,10 +192,25 @@ def _numbered_subheadings(paragraphs: list[Paragraph]) -> str:
 def _primary_style(paragraphs: list[Paragraph]) -> str | None:
     for paragraph in paragraphs:
         if paragraph.numbering and paragraph.numbering[0] != "bare-number":
+            if _list_artefact(paragraphs, paragraph):
+                continue
             return paragraph.numbering[0]
         if paragraph.numbering and normalize_label(paragraph.numbering[1]) == "1":
             return "bare-number"
     return None
+
+
+def _list_artefact(paragraphs: list[Paragraph], first: Paragraph) -> bool:
+    """A lone 1. over items that print their own numbers 1, 2, … (1.  本26日… / 1 岸田大臣
+    から… / 2 …): the page's list numbered its first item, the lead, and the items' own
+    numbers are the text's."""
+    if first.numbering[0] != "dotted-number" or normalize_label(first.numbering[1]) != "1":
+        return False
+    numbered = [p for p in paragraphs[paragraphs.index(first) + 1 :] if p.numbering]
+    if any(p.numbering[0] == "dotted-number" for p in numbered):
+        return False
+    own = [normalize_label(p.numbering[1]) for p in numbered if p.numbering[0] == "bare-number"]
+    return own[:2] == ["1", "2"]
 
 
 def _accept_numbering(

@@ -83,9 +83,10 @@ _SEPARATORS = re.compile(r"[\s/／|｜:：・,、]+")
 _HERE = re.compile(r"(?:はこちら|こちら|click here|here)$", re.I)
 
 _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)\s*)+[|｜\s]*$")
-# A photo caption: (写真1)…, 写真：…, photo1: …, Photo 2 …
+# A photo caption: (写真1)…, 写真：…, photo1: …, Photo 2 …, photo (Foreign Minister …)
 _CAPTION = re.compile(
-    r"^(?:(?:写真|photo|photos|image)$|[(（]\s*(?:写真|photo)\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:)",
+    r"^(?:(?:写真|photo|photos|image)$|[(（]\s*(?:写真|photo)\s*[0-9０-９]*\s*[)）]|写真\s*[0-9０-９]*\s*[:：]|photo\s*[0-9]*\s*:"
+    r"|photo\s*[0-9]*\s*[(（][^()（）]{1,80}[)）]$)",
     re.I,
 )
 # An English photo caption: Two Ministers who shake hands …, The state of the meeting …

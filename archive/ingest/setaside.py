@@ -44,7 +44,7 @@ def set_residue_aside(
         if role == "link" and _inline_link(lines, index, kept):
             role = None
         role = role or ("furniture" if index in headers or line.number in furniture else None)
-        if not role and PROVISIONAL_LINE.match(line.text):
+        if not role and PROVISIONAL_LINE.match(LIST_MARK.sub("", line.text)):
             role = "provisional"
         if not role and previous_role == "link" and line.bullet and _is_crumb(line.text):
             role = "link"  # the last item of a list of links: the page's own place in the site
