@@ -24,7 +24,7 @@ import re
 import signal
 import struct
 import zlib
-from collections import defaultdict
+from array import array
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SkipDocument
 from whoosh import index as whoosh_index
 from whoosh import multiproc
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import NUMERIC, TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency
@@ -42,6 +43,7 @@ from whoosh.index import IndexError as WhooshIndexError
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.scoring import TF_IDF
 from whoosh.util.filelock import try_for
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import LockError, SegmentWriter
 
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another to finish
@@ -346,18 +348,27 @@ class _Writer(SegmentWriter):
 
 
 class _KnownLengths:
-    """A per-document reader's field lengths, each read from its file once."""
+    """A per-document reader's field lengths, each field's column read from its file once and
+    kept as Whoosh stores it, a byte per document: a commit that merges segments writes the
+    postings of every document it merges, and a dict of them would grow by ~100 bytes each."""
 
     def __init__(self, reader):
         self.reader = reader
-        self.known: dict[str, dict[int, int]] = defaultdict(dict)
+        self.columns: dict[str, array | None] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        known = self.known[fieldname]
-        length = known.get(docnum)
-        if length is None:
-            length = known[docnum] = self.reader.doc_field_length(docnum, fieldname, default)
-        return length
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        column = self.columns.get(fieldname, ...)
+        if column is ...:
+            name = _lenfield(fieldname)
+            if self.reader.has_column(name):
+                column = self.reader.column_reader(name, LENGTHS_COLUMN).load()
+            else:
+                column = None
+            self.columns[fieldname] = column
+        if column is None:
+            return default
+        # As Whoosh's own reader answers: None for a document without the field.
+        return byte_to_length(column[docnum]) if column[docnum] else None
 
 
 class _ParallelWriter(MpWriter):

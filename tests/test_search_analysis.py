@@ -564,3 +564,44 @@ def test_short_text_is_returned_whole():
 )
 def test_the_fold_search_checks_texts_with_equals_the_indexing_fold(text):
     assert fold_for_match(text) == re.sub(r"\s+", " ", normalize(text)[0])
+
+
+def test_the_archives_writer_records_the_same_lengths_as_whooshs(tmp_path):
+    """The writer that reads each field's lengths once gives every term the same shortest and
+    longest document as Whoosh's own writer, through a commit that merges segments too."""
+    from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter
+
+    from search.backend import _Writer
+
+    schema = Schema(id=ID(stored=True), text=TEXT, title=TEXT)
+    words = [
+        "connectivity",
+        "energy",
+        "water",
+        "trade",
+        "culture",
+        "region",
+        "dialogue",
+        "partnership",
+    ]
+    stats = {}
+    for name, writer_class in (("stock", SegmentWriter), ("archive", _Writer)):
+        (tmp_path / name).mkdir()
+        index = whoosh_index.create_in(tmp_path / name, schema)
+        for batch in range(3):  # three commits: the last merges every segment into its own
+            writer = writer_class(index)
+            for n in range(40):
+                body = " ".join(words[: 1 + (n * 7 + batch) % len(words)] * (1 + n % 5))
+                writer.add_document(id=f"{batch}-{n}", text=body, title=words[n % len(words)])
+            writer.commit(optimize=batch == 2)
+        with index.searcher() as searcher:
+            reader = searcher.reader()
+            stats[name] = {
+                (field, term): (info.min_length(), info.max_length(), info.doc_frequency())
+                for field in ("text", "title")
+                for term in reader.field_terms(field)
+                for info in [reader.term_info(field, term)]
+            }
+    assert stats["archive"] == stats["stock"]
+    assert len(stats["stock"]) >= len(words)
