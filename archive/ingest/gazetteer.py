@@ -93,6 +93,7 @@ PLACES = {
     "Prime Minister's Office": "Tokyo",
     "Prime Minister’s Office": "Tokyo",
     "外務省": "Tokyo",
+    "本省会見室": "Tokyo",  # the ministry's own press room
     "日本記者クラブ": "Tokyo",
     "Japan National Press Club": "Tokyo",
     "Ministry of Foreign Affairs of Japan": "Tokyo",
@@ -113,10 +114,11 @@ def _name_pattern(name: str) -> str:
 
 _NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))
 # A wire-service dateline that opens a paragraph: Tokyo, March 25: …, DUSHANBE, March 28, 2016,
-# Asia-Plus – …, DUSHANBE, 24.12.2022 (NIAT Khovar) – …, Prague, 26 August 2004 (RFE/RL) -- …
+# Asia-Plus – …, DUSHANBE, 24.12.2022 (NIAT Khovar) – …, Prague, 26 August 2004 (RFE/RL) -- …,
+# NUR-SULTAN. KAZINFORM - …, ASTANA. KAZINFORM Kazinform … (the agency after the city, no date).
 _WIRE_PATTERN = (
     rf"^(?i:{_NAMES})(?=,\s+(?:[A-Z][a-z]+\.?\s+\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}"
-    r"|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}))"
+    r"|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})|\.\s+[A-Z][A-Z-]{2,}\s+(?:[-–—]|[A-Z]))"
 )
 _WIRE = re.compile(_WIRE_PATTERN)
 

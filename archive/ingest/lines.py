@@ -98,7 +98,7 @@ def ends_sentence(text: str) -> bool:
 NAMES_A_TEXT = re.compile(
     r"声明|宣言|会談|会合|会議|発表|概要|談話|総括|計画|表敬|訪問|訪日|開催|署名|について|結果|出席"
     r"|リリース|ステートメント|協定|合意|覚書|書簡|メッセージ|ロードマップ|サマリー|電話|首脳|外相|大臣"
-    r"|統計|議事|条約|演説|挨拶|スピーチ|対話・"
+    r"|統計|議事|条約|演説|挨拶|スピーチ|対話・|会見記録"
     r"|statement|declaration|meeting|talk|release|summary|visit|plan|call|conference"
     r"|message|letter|roadmap|agreement|memorandum|telephone|summit|forum|session|speech"
     r"|remarks|communiqu|exchange|dialogue[:：]|videoconference|treaty|minutes|address",

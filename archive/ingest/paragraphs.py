@@ -61,6 +61,13 @@ _ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the foll
 LEAD_ANNOUNCES = re.compile(
     r"(?:以下|次)のとおり(?:です|である)?。$|(?:are|is|were|was) as follows[.:]$", re.I
 )
+# A news agency's lead over the text it reprints (… publishes the article of …): the preamble
+# when the text's own name stands under it as a heading; else a clause like the text's own.
+REPRINT_ANNOUNCED = re.compile(
+    r"\b(?:publishes|presents|reprints) (?:the |an? )?(?:full )?(?:text of the )?"
+    r"(?:article|statement|speech|address|interview|message|op-ed)\b[^.!?]*\.$",
+    re.I,
+)
 
 
 # A Japanese line never starts with one of these particles: the line before it goes on.

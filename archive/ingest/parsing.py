@@ -29,6 +29,7 @@ from archive.ingest.paragraphs import (
     RANK_OVER_NUMBERED,
     RANK_PLAIN,
     RANK_SUBNUMBERED,
+    REPRINT_ANNOUNCED,
     Paragraph,
     build_paragraphs,
     is_bulleted,
@@ -329,7 +330,8 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     preamble_count = preamble_count if preamble_count is not None else _lead_numbered(paragraphs)
     if preamble_count is None and headed and not paragraphs[0].heading:
         # A lead that announces the rest (…概要は以下のとおりです。) above the first heading.
-        announces = LEAD_ANNOUNCES.search(paragraphs[0].text)
+        lead = paragraphs[0].text
+        announces = LEAD_ANNOUNCES.search(lead) or REPRINT_ANNOUNCED.search(lead)
         preamble_count = 1 if announces and paragraphs[1].heading else None
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []

@@ -135,6 +135,8 @@ _WHO_DOES = re.compile(
     r"^[^。、,]{0,40}(?:する|した|される|に臨む|に応じる)[^。、,]{0,40}"
     r"(?:大臣|総理|首相|大統領|夫人|首脳|外相|代表|議長|長官|大使)$"
 )
+# An empty field a page's template printed as a word (an image's missing caption: None).
+_EMPTY_FIELD = re.compile(r"^(?:None|null|undefined|NaN)$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
 PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
 # A caption with its credit at the end: 握手する両首脳 日・キルギス首脳会談 (写真提供：内閣広報室)
@@ -217,6 +219,8 @@ def residue_role(line: str) -> str | None:
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:
+        return "furniture"
+    if _EMPTY_FIELD.match(text):
         return "furniture"
     if is_navigation(text):
         return "link"
