@@ -15,9 +15,13 @@ Nothing comes from a word list of translations. When the pairs cannot decide (on
 several candidates found in exactly the same pairs as the term), the answer says so.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import NamedTuple
 
+from django.db import connection
+from django.db.models.functions import Coalesce
 from whoosh.analysis import STOP_WORDS
 
 from archive.models import Clause, Document
@@ -25,7 +29,7 @@ from archive.text import has_japanese
 from archive.words import japanese_words
 from search import index_view
 from search.analysis import analyze_terms
-from search.hits import aligned_versions
+from search.hits import ROWS_PER_QUERY
 from search.index_view import numbers_in
 from search.results import SearchRequest
 from search.searching import matched
@@ -117,14 +121,14 @@ def equivalents(
     if not pairs:
         return result
     counts: Counter = Counter()
-    surfaces: dict[str, Counter] = {}
+    surfaces: dict[str, Counter] = defaultdict(Counter)
     per_pair = []
-    for _mine, theirs in pairs:
-        found_here = candidates(theirs.text, other)
+    for pair in pairs:
+        found_here = candidates(pair.text, other)
         per_pair.append(found_here)
         for key, surface in found_here.items():
             counts[key] += 1
-            surfaces.setdefault(key, Counter())[surface] += 1
+            surfaces[key][surface] += 1
     aligned_other = view.aligned(other, language)
     scored = []
     for key, together in _most_common(counts, CHECKED):
@@ -141,15 +145,16 @@ def equivalents(
     scored.sort(key=lambda e: (-e.dice, -e.pairs, e.found, -len(e.key), e.key))
     shown = scored[:SHOWN]
     where: dict[str, set[int]] = {}
+    examples: dict[str, list[_Pair]] = {}
     for equivalent in shown:
-        for number, ((mine, theirs), found_here) in enumerate(zip(pairs, per_pair, strict=True)):
+        for number, (pair, found_here) in enumerate(zip(pairs, per_pair, strict=True)):
             if equivalent.key in found_here:
                 where.setdefault(equivalent.key, set()).add(number)
-                year = _year(mine)
-                if year:
-                    equivalent.years[year] += 1
-                if len(equivalent.examples) < EXAMPLES:
-                    equivalent.examples.append((mine, theirs))
+                if pair.year:
+                    equivalent.years[pair.year] += 1
+                if len(examples.setdefault(equivalent.key, [])) < EXAMPLES:
+                    examples[equivalent.key].append(pair)
+    _load_examples(shown, examples)
     result.equivalents = shown
     result.years = sorted({year for e in shown for year in e.years})
     for equivalent in shown:
@@ -209,11 +214,15 @@ def candidates(text: str, language: str) -> dict[str, str]:
 def _japanese(text: str) -> dict[str, str]:
     words = japanese_words(text)
     found: dict[str, str] = {}
+    # Where each word starts in the words joined: a run of words is a slice of them.
+    joined, starts = "".join(word for word, _pos, _sub in words), [0]
+    for word, _pos, _sub in words:
+        starts.append(starts[-1] + len(word))
 
     def add(start: int, end: int) -> None:
-        surface = "".join(word for word, _pos, _sub in words[start:end])
-        if _content(surface):
-            found.setdefault(surface, surface)
+        surface = joined[starts[start] : starts[end]]
+        if surface not in found and _content(surface):
+            found[surface] = surface
 
     runs, index = [], 0
     while index < len(words):
@@ -246,20 +255,30 @@ def _noun(word: tuple[str, str, str]) -> bool:
 
 
 def _english(text: str) -> dict[str, str]:
-    words = [(word, analyze_terms(word)) for word in _words(text)]
+    # Each word with its stems, as the index holds the words (investment and investments are
+    # one), and whether it is a function word, which starts or ends no candidate.
+    words = [(word, " ".join(_stems(word)), word.lower() in STOP_WORDS) for word in _words(text)]
     found: dict[str, str] = {}
-    for first in range(len(words)):
-        for last in range(first + 1, min(len(words), first + _LONGEST) + 1):
-            part = words[first:last]
-            if part[0][0].lower() in STOP_WORDS or part[-1][0].lower() in STOP_WORDS:
+    for first, (_word, stems, stop) in enumerate(words):
+        if stop or not stems:
+            continue
+        for last in range(first, min(len(words), first + _LONGEST)):
+            _last, last_stems, last_stop = words[last]
+            if not last_stems:
+                break  # a word the search does not read: no candidate spans it
+            if last_stop:
                 continue
-            if not all(stems for _word, stems in part):
-                continue
-            # The stems, as the index holds the words: investment and investments are one.
-            key = " ".join(" ".join(stems) for _word, stems in part)
-            if _content(key):
-                found.setdefault(key, " ".join(word for word, _stems in part))
+            part = words[first : last + 1]
+            key = " ".join(stems for _word, stems, _stop in part)
+            if key not in found and _content(key):
+                found[key] = " ".join(word for word, _stems, _stop in part)
     return found
+
+
+@lru_cache(maxsize=65536)
+def _stems(word: str) -> tuple[str, ...]:
+    """The stems the search reads a word as: a word's are the same wherever it stands."""
+    return tuple(analyze_terms(word))
 
 
 def _words(text: str) -> list[str]:
@@ -277,6 +296,8 @@ def _content(text: str) -> bool:
     """Not a number or a date, nor hiragana alone (おけ of おける, つい of について: the
     inflected pieces MeCab leaves of function words), nor a single katakana."""
     bare = text.replace(" ", "")
+    if bare.isascii():  # English: anything but a number
+        return bool(bare) and not bare.isdigit()
     if not bare or all(char.isdigit() or char in "年月日" for char in bare):
         return False
     if all("\u3040" <= char <= "\u309f" for char in bare):
@@ -316,23 +337,66 @@ def _inside(short: str, long: str) -> bool:
     return short in long
 
 
-def _pairs(pks: list[int], other: str) -> list[tuple[Clause, Clause]]:
-    """(clause, its aligned clause in `other`) for these clauses, in their order."""
-    # Without the versions' source files: a version's row comes with each of its clauses.
-    clauses = (
-        Clause.objects.select_related("document__work").defer(*_LARGE_DOCUMENT_COLUMNS).in_bulk(pks)
-    )
-    ordered = [clauses[pk] for pk in pks if pk in clauses]
-    aligned = aligned_versions(ordered)
+class _Pair(NamedTuple):
+    mine: int  # the clause using the term
+    theirs: int  # its aligned clause in the other language
+    text: str  # the aligned clause's text
+    year: int | None  # the version's date, or its work's
+
+
+def _pairs(pks: list[int], other: str) -> list[_Pair]:
+    """(clause, its aligned clause in `other`) for these clauses, in their order: the texts
+    and ids only, two queries whatever their number (the examples are loaded apart)."""
+    mine = {
+        pk: (work, row, day)
+        for pk, work, row, day in Clause.objects.filter(pk__in=pks, row__isnull=False).values_list(
+            "pk", "document__work_id", "row", Coalesce("document__date", "document__work__date")
+        )
+    }
+    theirs = _aligned_in(sorted({(work, row) for work, row, _day in mine.values()}), other)
     pairs = []
-    for clause in ordered:
-        row = aligned.get((clause.document.work_id, clause.row), [])
-        theirs = [c for c in row if c.document.language == other]
-        if theirs:
-            pairs.append((clause, theirs[0]))
+    for pk in pks:
+        if pk not in mine:
+            continue
+        work, row, day = mine[pk]
+        if (work, row) in theirs:
+            other_pk, text = theirs[(work, row)]
+            pairs.append(_Pair(pk, other_pk, text, day.year if day else None))
     return pairs
 
 
-def _year(clause: Clause) -> int | None:
-    date = clause.document.date or clause.document.work.date
-    return date.year if date else None
+def _aligned_in(rows: list[tuple[int, int]], language: str) -> dict[tuple[int, int], tuple]:
+    """For each (work, row), the first clause of that row in a version in `language`, as
+    (id, text): a row-value list, ROWS_PER_QUERY rows a query, which Django's ORM could only
+    say as an OR of as many conditions."""
+    clause = connection.ops.quote_name(Clause._meta.db_table)
+    document = connection.ops.quote_name(Document._meta.db_table)
+    found: dict[tuple[int, int], tuple] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), ROWS_PER_QUERY):
+            chunk = rows[start : start + ROWS_PER_QUERY]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"SELECT d.work_id, c.row, c.id, c.text FROM {clause} c "  # noqa: S608
+                f"JOIN {document} d ON d.id = c.document_id "
+                f"WHERE d.language = %s AND (d.work_id, c.row) IN (VALUES {values}) "
+                "ORDER BY c.sequence DESC, c.id DESC",
+                [language, *(n for pair in chunk for n in pair)],
+            )
+            for work, row, pk, text in cursor.fetchall():
+                found[(work, row)] = (pk, text)  # the first in order is written last
+    return found
+
+
+def _load_examples(shown: list[Equivalent], examples: dict[str, list[_Pair]]) -> None:
+    """The example pairs of the equivalents shown, as clauses with their versions: one query."""
+    pks = {pk for pairs in examples.values() for pair in pairs for pk in pair[:2]}
+    clauses = (
+        Clause.objects.select_related("document__work").defer(*_LARGE_DOCUMENT_COLUMNS).in_bulk(pks)
+    )
+    for equivalent in shown:
+        equivalent.examples = [
+            (clauses[pair.mine], clauses[pair.theirs])
+            for pair in examples.get(equivalent.key, [])
+            if pair.mine in clauses and pair.theirs in clauses
+        ]
