@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.importing import delete_versions
 from archive.ingest.outline import stored_outline
-from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.models import Clause, Country, Document, Draft, Section, Signatory, Work
 from archive.research import recurring
 from archive.signals import send_documents_changed
 
@@ -177,3 +177,18 @@ admin.site.register(Country)
 @admin.register(Signatory)
 class SignatoryAdmin(NotifyChangesMixin, admin.ModelAdmin):
     list_display = ("__str__", "document")
+
+
+@admin.register(Draft)
+class DraftAdmin(admin.ModelAdmin):
+    """Drafts are made and read in the workbench; the admin lists them and links there."""
+
+    list_display = ("__str__", "file_name", "created_by", "updated_at", "published")
+    readonly_fields = ("file_name", "entry", "created_by", "published")
+    exclude = ("source_bytes",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("source_bytes")
+
+    def has_add_permission(self, request):
+        return False  # a text is added in the workbench, which reads it first

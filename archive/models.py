@@ -4,6 +4,7 @@ A *work* is one text independent of language (Akoma Ntoso's "work"); a *document
 version of it ("expression"). A clause is cited by work slug + label, the same in every language.
 """
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -346,3 +347,32 @@ class TermTotal(models.Model):
 
     def __str__(self):
         return f"[{self.language}] {self.term} × {self.occurrences}"
+
+
+class Draft(models.Model):
+    """A source a curator added in the workbench, with its manifest entry and the corrections
+    made by pointing at its lines: nothing of it is in the archive until it is published,
+    through the same import as `import_documents`."""
+
+    file_name = models.CharField(max_length=255)
+    source_bytes = models.BinaryField(help_text="The source file exactly as uploaded.")
+    entry = models.JSONField(
+        default=dict, help_text="The manifest entry: its fields and line corrections."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.entry.get("slug") or self.file_name
+
+    def get_absolute_url(self):
+        return reverse("workbench:review", args=[self.pk])

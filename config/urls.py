@@ -15,6 +15,8 @@ urlpatterns = [
     # be kept by a shared cache; a forged request could only change a reader's interface
     # language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # Under the admin's address, where curators work; before the admin, which answers the rest.
+    path("admin/workbench/", include("archive.workbench.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(

@@ -1,0 +1,187 @@
+"""A draft's source and manifest entry, read through the command line's own import: the file
+and a manifest.toml holding its entry are written to a folder, and `prepare_imports` reads
+that folder as it reads any other. The corrections a curator makes by pointing at a line are
+the manifest's own keys, so the entry the workbench exports imports the same on the command
+line."""
+
+import json
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from archive.importing import ImportResult, PreparedDocument, import_prepared, prepare_imports
+from archive.ingest.sources import MANIFEST_NAME, SOURCE_SUFFIXES, SourceError
+
+# The entry's fields, in the order the manifest writes them.
+FIELDS = (
+    "slug",
+    "language",
+    "kind",
+    "series",
+    "meeting",
+    "meeting_ja",
+    "countries",
+    "translation_of",
+    "authentic_language",
+    "source_url",
+    "title",
+    "subtitle",
+    "date",
+    "place",
+    "labels",
+    "preamble",
+)
+# What a curator can say of a line, and the manifest key that says it.
+LINE_ROLES = {
+    "title": "title_lines",
+    "heading-1": "headings",
+    "heading-2": "headings",
+    "heading-3": "headings",
+    "not-heading": "not_headings",
+    "clause-start": "clause_starts",
+    "join": "joins",
+    "furniture": "furniture",
+}
+CORRECTIONS = ("title_lines", "headings", "not_headings", "clause_starts", "joins", "furniture")
+# The slug a draft is read with before it has its own.
+PROVISIONAL_SLUG = "draft"
+
+
+class DraftError(Exception):
+    """What is wrong with an upload or an entry, in one sentence for the curator."""
+
+
+def manifest_text(file_name: str, entry: dict) -> str:
+    """The entry as the [[document]] of a manifest.toml: what the command line imports."""
+    lines = ["[[document]]", f"file = {_toml(file_name)}"]
+    for key in (*FIELDS, *CORRECTIONS):
+        value = entry.get(key)
+        if value is None or value == "" or (value == [] and key != "title_lines"):
+            continue
+        lines.append(f"{key} = {_toml(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    # A TOML basic string escapes as JSON does.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def read(file_name: str, data: bytes, entry: dict, replace: bool = False) -> PreparedDocument:
+    """The importer's reading of the draft, nothing written; raises DraftError with the
+    import's own message when it cannot be read."""
+    if Path(file_name).suffix.lower() not in SOURCE_SUFFIXES:
+        raise DraftError(
+            f"{file_name}: a source is a text file (.txt), a PDF (.pdf) or a web page (.html); "
+            "save the document as one of them and add it again."
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / file_name
+        path.write_bytes(data)
+        (Path(folder) / MANIFEST_NAME).write_text(manifest_text(file_name, entry), "utf-8")
+        try:
+            (prepared,) = prepare_imports([path], replace=replace)
+        except SourceError as error:
+            raise DraftError(str(error).replace(f"{folder}/", "").replace(folder, "")) from None
+    return prepared
+
+
+def proposed_slug(prepared: PreparedDocument) -> str:
+    """A slug from the text's year and the words of its title that are written in Latin
+    letters, or its kind when the title has none."""
+    parsed, entry = prepared.parsed, prepared.entry
+    year = str(parsed.date.year) if parsed.date else ""
+    folded = unicodedata.normalize("NFKC", parsed.title).lower()
+    words = re.findall(r"[a-z0-9]+", folded)[:8]
+    if not words:
+        words = [entry.kind.replace("_", "-"), entry.language]
+    return "-".join([w for w in [year, *words] if w])[:80].strip("-")
+
+
+def corrected(entry: dict, line: int, role: str) -> dict:
+    """The entry with `role` said of `line` (a LINE_ROLES key, or "clear" for none): a line
+    has one role, so what was said of it before is forgotten."""
+    entry = dict(entry)
+    for key in CORRECTIONS:
+        values = entry.get(key) or []
+        entry[key] = [v for v in values if (v[0] if isinstance(v, list) else v) != line]
+    if role == "clear":
+        pass
+    elif role.startswith("heading-"):
+        entry["headings"] = sorted([*entry["headings"], [line, int(role[-1])]])
+    elif role in LINE_ROLES:
+        key = LINE_ROLES[role]
+        entry[key] = sorted([*entry[key], line])
+    else:
+        raise DraftError(f"“{role}” is not something a line can be.")
+    if not entry["title_lines"]:
+        entry.pop("title_lines")  # no word on the title: the importer finds it
+    for key in CORRECTIONS:
+        if key in entry and not entry[key] and key != "title_lines":
+            entry.pop(key)
+    return entry
+
+
+def publish(file_name: str, data: bytes, entry: dict, replace: bool = False) -> ImportResult:
+    """Write the draft into the archive as `import_documents` does: read, then one
+    transaction; the search index and the rest follow the import's commit."""
+    prepared = read(file_name, data, entry, replace=replace)
+    with transaction.atomic():
+        (result,) = import_prepared([prepared])
+    return result
+
+
+@dataclass
+class SourceLine:
+    number: int
+    text: str
+    reading: str = ""  # what the importer made of the line, where something starts there
+    warnings: list[str] = field(default_factory=list)
+    said: str = ""  # what the curator said of it (a LINE_ROLES key)
+
+
+def source_lines(prepared: PreparedDocument, entry: dict) -> tuple[list[SourceLine], list[str]]:
+    """The source's lines, numbered as the manifest numbers them, each with what the importer
+    read it as and the warnings about it; and the warnings about no line."""
+    parsed = prepared.parsed
+    lines = [SourceLine(n, text) for n, text in enumerate(prepared.source.text.split("\n"), 1)]
+
+    def at(offset: int) -> SourceLine | None:
+        number = parsed.line_at(offset)
+        return lines[number - 1] if number and 0 < number <= len(lines) else None
+
+    for meta in parsed.metadata_lines:
+        if (line := at(meta.offset)) and not line.reading:
+            line.reading = meta.role
+    for section in parsed.sections:
+        if line := at(section.offset):
+            label = f" {section.label}" if section.label else ""
+            line.reading = f"heading {section.level}{label}"
+    for clause in parsed.clauses:
+        if line := at(clause.offset):
+            line.reading = "preamble" if clause.is_preamble else f"clause {clause.label}"
+    general = [str(w) for w in prepared.source.warnings]
+    for warning in parsed.warnings:
+        numbers = [n for n in getattr(warning, "lines", ()) if 0 < n <= len(lines)]
+        if numbers:
+            lines[numbers[0] - 1].warnings.append(str(warning))
+        else:
+            general.append(str(warning))
+    for role, key in LINE_ROLES.items():
+        for value in entry.get(key) or []:
+            number = value[0] if isinstance(value, list) else value
+            if 0 < number <= len(lines):
+                if key == "headings" and role != f"heading-{value[1]}":
+                    continue
+                lines[number - 1].said = role
+    return lines, general

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from archive.workbench import views
+
+app_name = "workbench"
+urlpatterns = [
+    path("", views.drafts, name="drafts"),
+    path("<int:pk>/", views.review, name="review"),
+    path("<int:pk>/manifest.toml", views.manifest, name="manifest"),
+]

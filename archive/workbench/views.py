@@ -1,0 +1,131 @@
+"""The workbench's pages: staff with the permission to add drafts only, never cached, and
+nothing written to the archive until the curator publishes."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from archive.models import Document, Draft
+from archive.workbench.drafts import (
+    PROVISIONAL_SLUG,
+    DraftError,
+    corrected,
+    manifest_text,
+    proposed_slug,
+    publish,
+    read,
+    source_lines,
+)
+from archive.workbench.forms import AddForm, FactsForm, LineForm
+
+
+def curator(view):
+    """Anonymous readers are sent to log in; staff without the permission get 403."""
+    view = permission_required("archive.add_draft", raise_exception=True)(never_cache(view))
+    return staff_member_required(view)
+
+
+@curator
+def drafts(request):
+    form = AddForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["source"]
+        name, data, entry = Path(upload.name).name, upload.read(), form.entry()
+        try:
+            if "slug" not in entry:
+                entry["slug"] = proposed_slug(read(name, data, {**entry, "slug": PROVISIONAL_SLUG}))
+            _refuse_taken(entry)
+            read(name, data, entry)
+        except DraftError as error:
+            form.add_error(None, str(error))
+        else:
+            draft = Draft.objects.create(
+                file_name=name, source_bytes=data, entry=entry, created_by=request.user
+            )
+            return redirect(draft)
+    listed = Draft.objects.defer("source_bytes").select_related("published__work")[:50]
+    return render(request, "workbench/drafts.html", {"form": form, "drafts": listed})
+
+
+def _refuse_taken(entry: dict) -> None:
+    if Document.objects.filter(work__slug=entry["slug"], language=entry["language"]).exists():
+        raise DraftError(
+            _(
+                "The archive already holds a “%(language)s” version of %(slug)s. Give this text "
+                "another slug; a stored version is replaced with `import_documents --replace`."
+            )
+            % {"slug": entry["slug"], "language": entry["language"]}
+        )
+
+
+@curator
+def review(request, pk):
+    draft = get_object_or_404(Draft.objects, pk=pk)
+    entry, problem = draft.entry, ""
+    if request.method == "POST" and not draft.published_id:
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                result = publish(draft.file_name, bytes(draft.source_bytes), entry)
+                draft.published = result.document
+                draft.save(update_fields=["published", "updated_at"])
+                messages.success(request, _("Published: %(title)s") % {"title": result.document})
+                return redirect(result.document)
+            entry = _changed(request, entry)
+            read(draft.file_name, bytes(draft.source_bytes), entry)
+        except DraftError as error:
+            problem = str(error)
+        else:
+            draft.entry = entry
+            draft.save(update_fields=["entry", "updated_at"])
+            anchor = f"#line-{request.POST['line']}" if action == "line" else ""
+            return redirect(draft.get_absolute_url() + anchor)
+    context = {"draft": draft, "problem": problem, "line_form": LineForm()}
+    try:
+        prepared = read(draft.file_name, bytes(draft.source_bytes), draft.entry)
+    except DraftError as error:
+        context["problem"] = problem or str(error)
+    else:
+        lines, general = source_lines(prepared, draft.entry)
+        context.update(parsed=prepared.parsed, lines=lines, general=general)
+    context["facts_form"] = FactsForm(
+        initial={k: draft.entry.get(k, "") for k in ("slug", "date", "place", "labels")}
+    )
+    return render(request, "workbench/review.html", context, status=400 if problem else 200)
+
+
+def _changed(request, entry: dict) -> dict:
+    """The entry with the posted correction: a line's role, or the facts."""
+    if request.POST.get("action") == "line":
+        form = LineForm(request.POST)
+        if not form.is_valid():
+            raise DraftError(_("Choose a line and what it is."))
+        return corrected(entry, form.cleaned_data["line"], form.cleaned_data["role"])
+    form = FactsForm(request.POST)
+    if not form.is_valid():
+        raise DraftError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    entry = dict(entry)
+    for key in ("slug", "date", "place", "labels"):
+        value = form.cleaned_data[key]
+        if value:
+            entry[key] = value.isoformat() if key == "date" else value
+        else:
+            entry.pop(key, None)
+    _refuse_taken(entry)
+    return entry
+
+
+@curator
+def manifest(request, pk):
+    draft = get_object_or_404(Draft.objects.defer("source_bytes"), pk=pk)
+    response = HttpResponse(
+        manifest_text(draft.file_name, draft.entry), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="manifest.toml"'
+    return response

@@ -1,0 +1,174 @@
+"""The curator's workbench: staff with the permission add a made-up text, see each warning
+beside its line, correct the reading by pointing at a line, and publish it through the
+import the command line runs; bad input gets one message and changes nothing."""
+
+import tomllib
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from archive.models import Clause, Document, Draft
+from archive.workbench.drafts import manifest_text
+
+pytestmark = pytest.mark.django_db
+
+# Made up for these tests. Line 6, a short line between paragraphs numbered in one run, is a
+# caption the page left in (of a photograph, say); the importer reads a heading and warns.
+MADE_UP = """\
+架空の日本・キルギス共同声明
+
+2031年4月2日、東京
+
+1. 双方は、教育分野の協力を進めることで一致した。
+協力の柱
+2. 双方は、水資源の管理で協力することを確認した。
+""".encode()
+
+
+@pytest.fixture
+def curator(client, django_user_model):
+    user = django_user_model.objects.create_user("curator", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="add_draft"))
+    client.force_login(user)
+    return client
+
+
+def add(client, data: bytes = MADE_UP, name: str = "made-up.txt", **fields):
+    form = {"language": "ja", "kind": "joint-statement", "slug": "2031-made-up-statement"}
+    form.update(fields)
+    return client.post(
+        reverse("workbench:drafts"), {**form, "source": SimpleUploadedFile(name, data)}
+    )
+
+
+def page(response) -> str:
+    return unescape(response.content.decode())
+
+
+def test_a_reader_and_staff_without_the_permission_get_nothing(client, django_user_model):
+    drafts = reverse("workbench:drafts")
+    response = client.get(drafts)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    staff = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(staff)
+    assert client.get(drafts).status_code == 403
+    assert add(client).status_code == 403
+    assert not Draft.objects.exists()
+
+
+def test_a_curator_adds_corrects_and_publishes_a_text(
+    curator, seeded, scratch_index, django_capture_on_commit_callbacks
+):
+    from search.results import SearchRequest
+    from search.searching import search
+
+    response = add(curator)
+    draft = Draft.objects.get()
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    assert not Document.objects.filter(work__slug="2031-made-up-statement").exists()
+
+    review = curator.get(draft.get_absolute_url())
+    lines = {line.number: line for line in review.context["lines"]}
+    assert lines[1].reading == "title" and lines[5].reading == "clause 1"
+    assert lines[6].reading == "heading 1" and "caption" in lines[6].warnings[0]
+
+    # The curator says line 6 is furniture: the reading is made again with it, and the
+    # warning it answers is gone.
+    corrected = curator.post(
+        draft.get_absolute_url(), {"action": "line", "line": 6, "role": "furniture"}
+    )
+    assert corrected.status_code == 302 and corrected["Location"].endswith("#line-6")
+    draft.refresh_from_db()
+    assert draft.entry["furniture"] == [6]
+    lines = {line.number: line for line in curator.get(draft.get_absolute_url()).context["lines"]}
+    assert lines[6].reading == "furniture" and lines[6].said == "furniture"
+    assert not lines[6].warnings
+
+    # The entry the workbench exports imports the same on the command line.
+    exported = tomllib.loads(curator.get(reverse("workbench:manifest", args=[draft.pk])).text)
+    assert exported["document"][0]["furniture"] == [6]
+    assert exported["document"][0]["slug"] == "2031-made-up-statement"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published = curator.post(draft.get_absolute_url(), {"action": "publish"})
+    document = Document.objects.get(work__slug="2031-made-up-statement", language="ja")
+    assert published.status_code == 302 and published["Location"] == document.get_absolute_url()
+    assert not document.sections.exists()
+    assert list(document.clauses.values_list("label", flat=True)) == ["1", "2"]
+    assert not document.warnings
+    draft.refresh_from_db()
+    assert draft.published == document
+    assert "水資源の管理" in page(curator.get(document.get_absolute_url()))
+    hits = search(SearchRequest(q="水資源の管理")).hits
+    assert any(hit.clause.document_id == document.pk for hit in hits)
+
+
+def test_the_admin_lists_drafts_and_leads_to_the_workbench(admin_client, curator):
+    add(curator)
+    listing = page(admin_client.get(reverse("admin:archive_draft_changelist")))
+    assert reverse("workbench:drafts") in listing and "2031-made-up-statement" in listing
+
+
+def test_each_warning_stands_beside_its_line(curator, seeded):
+    add(curator)
+    review = curator.get(Draft.objects.get().get_absolute_url())
+    warned = [line for line in review.context["lines"] if line.warnings]
+    assert warned, "the made-up text carries a warning about a line"
+    for line in warned:
+        assert all(warning.startswith(f"line {line.number}") for warning in line.warnings)
+    html = page(review)
+    first = warned[0]
+    assert html.index(f'id="line-{first.number}"') < html.index(first.warnings[0])
+
+
+def test_a_slug_is_proposed_from_the_year_and_title(curator, seeded):
+    english = b"Joint Statement on Water Cooperation\n\nTokyo, April 2, 2031\n\n1. They agreed.\n"
+    add(curator, english, "water.txt", slug="", language="en")
+    assert Draft.objects.get().entry["slug"] == "2031-joint-statement-on-water-cooperation"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "fields", "message"),
+    [
+        (b"\x82\xa0\xff\xfe\x80" * 20, "bad.txt", {}, "neither UTF-8 nor Shift_JIS"),
+        (MADE_UP, "scan.png", {}, "a source is a text file"),
+        (b"   \n", "empty.txt", {}, "the file is empty"),
+        (MADE_UP, "made-up.txt", {"slug": "2004-kazakhstan-joint-statement"}, "already holds"),
+    ],
+)
+def test_bad_input_gets_one_message_and_changes_nothing(
+    curator, seeded, data, name, fields, message, settings
+):
+    if "slug" in fields:
+        fields["slug"] = Document.objects.filter(language="ja").first().work.slug
+    clauses = Clause.objects.count()
+    response = add(curator, data, name, **fields)
+    assert response.status_code == 200
+    assert message in page(response)
+    assert "Traceback" not in page(response)
+    assert not Draft.objects.exists() and Clause.objects.count() == clauses
+
+
+def test_an_oversized_source_is_refused_before_it_is_read(curator, seeded, settings):
+    settings.IMPORT_MAX_TEXT_BYTES = 100
+    response = add(curator, MADE_UP * 10)
+    assert response.status_code == 200 and "may be at most" in page(response)
+    assert not Draft.objects.exists()
+
+
+def test_the_exported_entry_round_trips_every_correction():
+    entry = {
+        "slug": "a",
+        "language": "ja",
+        "kind": "other",
+        "countries": ["JP", "KG"],
+        "title": '引用符 "と" 改行\nのある題',
+        "headings": [[5, 1], [9, 2]],
+        "furniture": [2],
+        "title_lines": [],
+    }
+    read = tomllib.loads(manifest_text("a.txt", entry))["document"][0]
+    assert read == {"file": "a.txt", **entry}
