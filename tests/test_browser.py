@@ -842,3 +842,57 @@ def test_research_tools_show_recurring_language_comparisons_history_and_discover
     group.scroll_into_view_if_needed()
     shoot(page, f"{prefix}-24-discovery")
     page.close()
+
+
+# Made up for the workbench's test: line 6 stands between paragraphs numbered in one run.
+WORKBENCH_TEXT = """\
+架空の日本・タジキスタン共同声明
+
+2031年5月8日、東京
+
+1. 双方は、氷河の観測で協力することで一致した。
+協力の柱
+2. 双方は、山岳地域の道路整備を進めることを確認した。
+"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ja-JP"])
+def test_a_new_curator_adds_corrects_and_publishes_a_text_in_the_workbench(
+    browser, archive_server, django_user_model, tmp_path, locale
+):
+    from django.contrib.auth.models import Permission
+
+    curator = django_user_model.objects.create_user("curator", password="a-curator-pw")
+    curator.is_staff = True
+    curator.save()
+    curator.user_permissions.add(Permission.objects.get(codename="add_draft"))
+    source = tmp_path / "made-up-statement.txt"
+    source.write_text(WORKBENCH_TEXT, encoding="utf-8")
+    slug = f"2031-made-up-tajikistan-{locale[:2]}"
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale=locale)
+    page.goto(archive_server + "/admin/workbench/")
+    page.locator("#id_username").fill("curator")
+    page.locator("#id_password").fill("a-curator-pw")
+    page.locator("input[type=submit]").click()
+    page.locator("#id_source").set_input_files(str(source))
+    page.locator("#id_language").select_option("ja")
+    page.locator("#id_kind").select_option("joint-statement")
+    page.locator("#id_slug").fill(slug)
+    page.locator(".workbench-form button[type=submit]").click()
+
+    # The warning stands beside line 6, which the importer read as a heading.
+    line = page.locator("#line-6")
+    expect(line.locator(".warning")).to_contain_text("line 6")
+    expect(line.locator("td").nth(2)).to_have_text("heading 1")
+    shoot(page, f"workbench-review-{locale}")
+    line.locator("select").select_option("furniture")
+    line.locator("button").click()
+    expect(page.locator("#line-6 td").nth(2)).to_have_text("furniture")
+    expect(page.locator("#line-6 .warning")).to_have_count(0)
+
+    page.locator("form:has(input[value=publish]) button").click()
+    expect(page.locator("h1")).to_contain_text("架空の日本・タジキスタン共同声明")
+    assert page.url.endswith(f"/documents/{slug}/ja/")
+    page.goto(archive_server + "/search/?q=" + "氷河の観測")
+    expect(page.locator(".hit").first).to_contain_text("氷河の観測")
