@@ -34,7 +34,7 @@ from archive.ingest.sources import (
     read_source,
     source_format_of,
 )
-from archive.models import Clause, Country, Document, Section, Signatory, Work
+from archive.models import Clause, Country, Document, Draft, Section, Signatory, Work
 from archive.research import distinctive, recurring
 from archive.signals import send_documents_changed
 
@@ -125,6 +125,7 @@ def prepare_imports(
             )
         source = read_source(path, settings.IMPORT_MAX_PDF_INFLATED_BYTES)
         _check_lines(path, source.text)
+        entry, source = with_workbench_corrections(entry, source)
         try:
             parsed = parse_document(source.text, entry.language, hints_from(entry))
         except ParseError as error:
@@ -142,6 +143,54 @@ def prepare_imports(
         fingerprint = f"{item.source.sha256}{item.entry!r}{item.parsed!r}"
         item.fingerprint = hashlib.sha256(fingerprint.encode()).hexdigest()
     return prepared
+
+
+# What a curator can set in the workbench: the manifest's line corrections and facts.
+WORKBENCH_KEYS = (
+    "title_lines",
+    "headings",
+    "not_headings",
+    "clause_starts",
+    "joins",
+    "furniture",
+    "date",
+    "place",
+    "labels",
+)
+
+
+def with_workbench_corrections(entry: ManifestEntry, source: Source):
+    """The entry with the corrections a curator made in the workbench to the published version
+    of this text, for every key the manifest leaves unset; and the source, with a warning when
+    they were made on another copy of it, whose line numbers they would misread."""
+    draft = (
+        Draft.objects.filter(published__work__slug=entry.slug, published__language=entry.language)
+        .defer("source_bytes")
+        .order_by("-updated_at")
+        .first()
+    )
+    stored = draft.entry if draft else {}
+    said = {key: stored[key] for key in WORKBENCH_KEYS if key in stored}
+    if not said:
+        return entry, source
+    if draft.published.source_sha256 != source.sha256:
+        note = (
+            f"{source.name}: corrections were made to this text in the workbench (draft "
+            f"{draft.pk}) on another copy of its source; they are not applied here. Review it "
+            "in the workbench, or set them in the manifest."
+        )
+        return entry, replace(source, warnings=(*source.warnings, note))
+    unset = ManifestEntry(entry.file, entry.slug, entry.language, entry.kind)
+    taken = {}
+    for key, value in said.items():
+        if getattr(entry, key) != getattr(unset, key):
+            continue  # the manifest says otherwise: the manifest wins
+        if key == "headings":
+            value = tuple(tuple(pair) for pair in value)
+        elif key in ("title_lines", "not_headings", "clause_starts", "joins", "furniture"):
+            value = tuple(value)
+        taken[key] = value
+    return replace(entry, **taken), source
 
 
 def _size(n: int) -> str:

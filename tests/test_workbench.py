@@ -172,3 +172,49 @@ def test_the_exported_entry_round_trips_every_correction():
     }
     read = tomllib.loads(manifest_text("a.txt", entry))["document"][0]
     assert read == {"file": "a.txt", **entry}
+
+
+def _published(curator) -> Draft:
+    add(curator)
+    draft = Draft.objects.get()
+    curator.post(draft.get_absolute_url(), {"action": "line", "line": 6, "role": "furniture"})
+    curator.post(draft.get_absolute_url(), {"action": "publish"})
+    draft.refresh_from_db()
+    return draft
+
+
+def _import_again(tmp_path, data: bytes) -> str:
+    """`import_documents` of the file with a manifest entry that says nothing of its lines."""
+    import io
+
+    from django.core.management import call_command
+
+    (tmp_path / "made-up.txt").write_bytes(data)
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "made-up.txt"\nslug = "2031-made-up-statement"\n'
+        'language = "ja"\nkind = "joint-statement"\n',
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_documents", "--no-datasets", str(tmp_path), stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def test_the_command_line_keeps_the_corrections_made_in_the_workbench(curator, seeded, tmp_path):
+    draft = _published(curator)
+    assert not draft.published.sections.exists()
+    _import_again(tmp_path, MADE_UP)
+    document = Document.objects.get(pk=draft.published.pk)
+    assert not document.sections.exists(), "line 6 is still furniture"
+    assert list(document.clauses.values_list("label", flat=True)) == ["1", "2"]
+
+
+def test_corrections_made_on_another_copy_of_the_source_are_not_applied_and_said(
+    curator, seeded, tmp_path
+):
+    _published(curator)
+    changed = MADE_UP.replace("水資源".encode(), "森林資源".encode())
+    output = _import_again(tmp_path, changed)
+    assert "corrections were made to this text in the workbench" in output
+    document = Document.objects.get(work__slug="2031-made-up-statement", language="ja")
+    assert any("workbench" in warning for warning in document.warnings)
