@@ -194,6 +194,9 @@ IMPORT_MAX_CLAUSE_CHARS = int(os.environ.get("IMPORT_MAX_CLAUSE_CHARS", 20_000))
 IMPORT_MAX_SECTIONS = int(os.environ.get("IMPORT_MAX_SECTIONS", 2_000))
 IMPORT_MAX_CLAUSES = int(os.environ.get("IMPORT_MAX_CLAUSES", 5_000))
 IMPORT_MAX_LINES = int(os.environ.get("IMPORT_MAX_LINES", 50_000))  # checked before parsing
+# The workbench fetches a source from a public address only; tests that serve pages on
+# 127.0.0.1 switch the refusal of private and loopback addresses off, never a deployment.
+WORKBENCH_FETCH_PRIVATE = os.environ.get("WORKBENCH_FETCH_PRIVATE", "") == "1"
 
 # Sent on every response (config/security.py). The templates load only our own CSS and JS
 # files and use no inline script or style, so nothing else needs allowing.

@@ -37,11 +37,11 @@ def curator(client, django_user_model):
 
 
 def add(client, data: bytes = MADE_UP, name: str = "made-up.txt", **fields):
+    """Post the add form; `source=""` posts no file."""
     form = {"language": "ja", "kind": "joint-statement", "slug": "2031-made-up-statement"}
+    form["source"] = SimpleUploadedFile(name, data)
     form.update(fields)
-    return client.post(
-        reverse("workbench:drafts"), {**form, "source": SimpleUploadedFile(name, data)}
-    )
+    return client.post(reverse("workbench:drafts"), form)
 
 
 def page(response) -> str:
@@ -218,3 +218,82 @@ def test_corrections_made_on_another_copy_of_the_source_are_not_applied_and_said
     assert "corrections were made to this text in the workbench" in output
     document = Document.objects.get(work__slug="2031-made-up-statement", language="ja")
     assert any("workbench" in warning for warning in document.warnings)
+
+
+@pytest.fixture
+def local_pages(settings):
+    """Pages served on 127.0.0.1 by a server this test starts; the refusal of loopback
+    addresses is switched off for it alone."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages = {
+        "/statement.txt": ("text/plain; charset=utf-8", MADE_UP),
+        "/big": ("text/plain", b"x" * 500),
+    }
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            if self.path == "/old":
+                self.send_response(301)
+                self.send_header("Location", "/statement.txt")
+                self.end_headers()
+                return
+            if self.path not in pages:
+                self.send_error(404)
+                return
+            kind, body = pages[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.WORKBENCH_FETCH_PRIVATE = True
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_source_is_fetched_from_its_address_through_a_redirect(curator, seeded, local_pages):
+    response = add(curator, source_url=f"{local_pages}/old", source="")
+    draft = Draft.objects.get()
+    assert response.status_code == 302
+    assert draft.file_name == "statement.txt" and bytes(draft.source_bytes) == MADE_UP
+    assert draft.entry["source_url"] == f"{local_pages}/old"
+
+
+def test_a_page_over_the_limit_is_refused(curator, seeded, local_pages, settings):
+    settings.IMPORT_MAX_PDF_BYTES = 100
+    response = add(curator, source_url=f"{local_pages}/big", source="")
+    assert response.status_code == 200 and "larger than" in page(response)
+    assert not Draft.objects.exists()
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "fd00::1"])
+def test_a_private_address_is_refused_before_any_connection(curator, seeded, monkeypatch, address):
+    import socket
+
+    from archive.workbench import fetching
+
+    monkeypatch.setattr(fetching, "resolve", lambda host, port: [address])
+
+    def no_connection(*args, **kwargs):
+        raise AssertionError("a connection was opened")
+
+    monkeypatch.setattr(socket, "create_connection", no_connection)
+    response = add(curator, source_url="https://statements.example/page.html", source="")
+    assert response.status_code == 200 and "private or internal address" in page(response)
+    assert not Draft.objects.exists()
+
+
+def test_only_web_addresses_are_fetched(curator, seeded):
+    response = add(curator, source_url="ftp://statements.example/page.txt", source="")
+    assert "only http and https" in page(response)
+    assert "Choose a source file" in page(add(curator, source=""))
+    assert not Draft.objects.exists()

@@ -10,8 +10,10 @@ from archive.models import Kind
 class AddForm(forms.Form):
     source = forms.FileField(
         label=_("Source file"),
+        required=False,
         help_text=_(
-            "A text file (.txt, UTF-8 or Shift_JIS), a PDF (.pdf) or a saved web page (.html)."
+            "A text file (.txt, UTF-8 or Shift_JIS), a PDF (.pdf) or a saved web page (.html); "
+            "or leave it empty, and the page at the source address is fetched."
         ),
     )
     language = forms.ChoiceField(label=_("Language"), choices=[("ja", "日本語"), ("en", "English")])
@@ -33,8 +35,16 @@ class AddForm(forms.Form):
     )
     source_url = forms.URLField(label=_("Source address"), required=False, assume_scheme="https")
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("source") and not data.get("source_url") and not self.errors:
+            raise forms.ValidationError(_("Choose a source file, or give the source address."))
+        return data
+
     def clean_source(self):
         source = self.cleaned_data["source"]
+        if not source:
+            return source
         limit = (
             settings.IMPORT_MAX_PDF_BYTES
             if source.name.lower().endswith(".pdf")

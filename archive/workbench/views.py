@@ -3,6 +3,7 @@ nothing written to the archive until the curator publishes."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -22,6 +23,7 @@ from archive.workbench.drafts import (
     read,
     source_lines,
 )
+from archive.workbench.fetching import FetchError, fetch
 from archive.workbench.forms import AddForm, FactsForm, LineForm
 
 
@@ -35,14 +37,14 @@ def curator(view):
 def drafts(request):
     form = AddForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["source"]
-        name, data, entry = Path(upload.name).name, upload.read(), form.entry()
+        entry = form.entry()
         try:
+            name, data = _source(form.cleaned_data)
             if "slug" not in entry:
                 entry["slug"] = proposed_slug(read(name, data, {**entry, "slug": PROVISIONAL_SLUG}))
             _refuse_taken(entry)
             read(name, data, entry)
-        except DraftError as error:
+        except (DraftError, FetchError) as error:
             form.add_error(None, str(error))
         else:
             draft = Draft.objects.create(
@@ -51,6 +53,14 @@ def drafts(request):
             return redirect(draft)
     listed = Draft.objects.defer("source_bytes").select_related("published__work")[:50]
     return render(request, "workbench/drafts.html", {"form": form, "drafts": listed})
+
+
+def _source(data: dict) -> tuple[str, bytes]:
+    """The uploaded file, or the page fetched from the source address: (name, bytes)."""
+    if upload := data["source"]:
+        return Path(upload.name).name, upload.read()
+    fetched = fetch(data["source_url"], settings.IMPORT_MAX_PDF_BYTES)
+    return fetched.name, fetched.data
 
 
 def _refuse_taken(entry: dict) -> None:
