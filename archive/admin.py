@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +108,7 @@ class DocumentAdmin(NotifyChangesMixin, admin.ModelAdmin):
         "is_provisional",
         "warning_count",
         "source_name",
+        "review",
     )
     list_filter = (HasWarningsFilter, "language", "is_provisional", "work__kind")
     list_select_related = ("work",)  # __str__ shows the work's slug
@@ -120,6 +122,7 @@ class DocumentAdmin(NotifyChangesMixin, admin.ModelAdmin):
         "source_sha256",
         "source_encoding",
         "fingerprint",
+        "entry",
     )
     exclude = ("source_bytes", "warnings")
     # Sources are https pages; also what Django 6 assumes (silences its deprecation warning).
@@ -129,6 +132,13 @@ class DocumentAdmin(NotifyChangesMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return [*self.review_fields, *(f for f in fields if f not in self.review_fields)]
+
+    @admin.display(description=_("Workbench"))
+    def review(self, document):
+        """One click to the text's review beside its source lines."""
+        return format_html(
+            '<a href="{}">{}</a>', reverse("workbench:stored", args=[document.pk]), _("Review")
+        )
 
     @admin.display(description=_("Warnings"))
     def warning_count(self, document):

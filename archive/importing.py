@@ -491,6 +491,7 @@ def _write_document(item: PreparedDocument) -> ImportResult:
     document.source_format = item.source.format
     document.extracted_text = item.source.text if item.source.format != "text" else ""
     document.fingerprint = item.fingerprint
+    document.entry = entry.as_dict()
     document.save()
     changed, removed = _write_body(document, parsed)
     _write_signatories(document, parsed)

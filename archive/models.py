@@ -104,6 +104,11 @@ class Document(models.Model):
     fingerprint = models.CharField(
         max_length=64, help_text="Hash of source, manifest entry and parse; equal means unchanged."
     )
+    entry = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The manifest entry it was imported with, corrections included.",
+    )
     source_url = models.URLField(max_length=500, blank=True)
     source_name = models.CharField(max_length=255)
     source_sha256 = models.CharField(max_length=64)
@@ -366,6 +371,14 @@ class Draft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
+    )
+    replaces = models.ForeignKey(
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="redrafts",
+        help_text="The stored version this draft reads again, and replaces when published.",
     )
 
     class Meta:

@@ -297,3 +297,36 @@ def test_only_web_addresses_are_fetched(curator, seeded):
     assert "only http and https" in page(response)
     assert "Choose a source file" in page(add(curator, source=""))
     assert not Draft.objects.exists()
+
+
+def test_the_queue_leads_from_a_warned_text_to_its_review(curator, seeded):
+    warned = Document.objects.exclude(warnings=[]).order_by("-imported_at").first()
+    listing = page(curator.get(reverse("workbench:drafts")))
+    assert reverse("workbench:stored", args=[warned.pk]) in listing
+    review = curator.get(reverse("workbench:stored", args=[warned.pk]), follow=True)
+    draft = Draft.objects.get(replaces=warned)
+    assert bytes(draft.source_bytes) == bytes(warned.source_bytes)
+    assert draft.entry["slug"] == warned.work.slug
+    # The stored version reads again as it was imported: the same clauses, the same warnings.
+    lines = review.context["lines"]
+    read_warnings = [w for line in lines for w in line.warnings] + review.context["general"]
+    assert len(read_warnings) == len(warned.warnings)
+    assert review.context["parsed"].clauses.__len__() == warned.clauses.count()
+    # A second visit opens the same draft.
+    curator.get(reverse("workbench:stored", args=[warned.pk]))
+    assert Draft.objects.filter(replaces=warned).count() == 1
+
+
+def test_replacing_a_stored_version_lists_the_links_that_change_before_it_writes(curator, seeded):
+    draft = _published(curator)
+    document = draft.published
+    redraft = curator.get(reverse("workbench:stored", args=[document.pk]), follow=True)
+    redraft = Draft.objects.get(replaces=document, published__isnull=True)
+    # Label by order is the same here; number paragraphs by order with a clause joined away.
+    curator.post(redraft.get_absolute_url(), {"action": "line", "line": 7, "role": "join"})
+    asked = curator.post(redraft.get_absolute_url(), {"action": "publish"})
+    assert asked.status_code == 200 and "¶2" in page(asked)
+    assert document.clauses.count() == 2, "nothing is written before the curator confirms"
+    done = curator.post(redraft.get_absolute_url(), {"action": "publish", "confirm": "yes"})
+    assert done.status_code == 302
+    assert list(document.clauses.values_list("label", flat=True)) == ["1"]

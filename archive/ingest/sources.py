@@ -126,6 +126,21 @@ class ManifestEntry:
     line: int = 0  # where the entry starts in the manifest, for error messages
     extra: dict = field(default_factory=dict, compare=False)
 
+    def as_dict(self) -> dict:
+        """What the entry says, as a manifest would write it: the fields it sets, lists as
+        lists (a title_lines of none is said too: no line is the title)."""
+        said = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if name in ("line", "extra") or (value in ("", (), None) and name != "title_lines"):
+                continue
+            if name == "title_lines" and value is None:
+                continue
+            if isinstance(value, tuple):
+                value = [list(v) if isinstance(v, tuple) else v for v in value]
+            said[name] = value
+        return said
+
 
 def decode_source(name: str, data: bytes) -> Source:
     """Decode a source file: UTF-8 (with or without BOM), UTF-16 with BOM, or CP932/Shift_JIS."""

@@ -132,6 +132,34 @@ def corrected(entry: dict, line: int, role: str) -> dict:
     return entry
 
 
+def stored_entry(document) -> dict:
+    """The entry a stored version was imported with, with the corrections made to it in the
+    workbench since; for a version imported before entries were kept, what its work says."""
+    work = document.work
+    entry = dict(document.entry) or {
+        "slug": work.slug,
+        "language": document.language,
+        "kind": work.kind,
+        "series": work.series,
+        "meeting": work.meeting,
+        "meeting_ja": work.meeting_ja,
+        "countries": sorted(c.code for c in work.countries.all()),
+        "source_url": document.source_url,
+    }
+    entry.pop("file", None)
+    latest = document.drafts.order_by("-updated_at").first()
+    for key in (*CORRECTIONS, "date", "place", "labels"):
+        if latest and key in latest.entry and key not in entry:
+            entry[key] = latest.entry[key]
+    return {key: value for key, value in entry.items() if value not in ("", None, [])}
+
+
+def changed_links(prepared: PreparedDocument) -> list[str]:
+    """The clause labels of the stored version that publishing this reading removes, whose
+    links would no longer find their clause."""
+    return [label for _language, labels in prepared.lost_labels for label in labels]
+
+
 def publish(file_name: str, data: bytes, entry: dict, replace: bool = False) -> ImportResult:
     """Write the draft into the archive as `import_documents` does: read, then one
     transaction; the search index and the rest follow the import's commit."""

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.drafts, name="drafts"),
     path("<int:pk>/", views.review, name="review"),
     path("<int:pk>/manifest.toml", views.manifest, name="manifest"),
+    path("stored/<int:pk>/", views.stored, name="stored"),
 ]

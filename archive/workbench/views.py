@@ -16,15 +16,19 @@ from archive.models import Document, Draft
 from archive.workbench.drafts import (
     PROVISIONAL_SLUG,
     DraftError,
+    changed_links,
     corrected,
     manifest_text,
     proposed_slug,
     publish,
     read,
     source_lines,
+    stored_entry,
 )
 from archive.workbench.fetching import FetchError, fetch
 from archive.workbench.forms import AddForm, FactsForm, LineForm
+
+QUEUE = 50  # texts with open warnings listed, newest first
 
 
 def curator(view):
@@ -52,7 +56,32 @@ def drafts(request):
             )
             return redirect(draft)
     listed = Draft.objects.defer("source_bytes").select_related("published__work")[:50]
-    return render(request, "workbench/drafts.html", {"form": form, "drafts": listed})
+    warned = (
+        Document.objects.light()
+        .select_related("work")
+        .exclude(warnings=[])
+        .order_by("-imported_at")[:QUEUE]
+    )
+    return render(
+        request, "workbench/drafts.html", {"form": form, "drafts": listed, "queue": warned}
+    )
+
+
+@curator
+def stored(request, pk):
+    """A stored version read again in the workbench: its open draft, or a new one made from
+    its source and the entry it was imported with."""
+    document = get_object_or_404(Document.objects.select_related("work"), pk=pk)
+    draft = Draft.objects.filter(replaces=document, published__isnull=True).first()
+    if draft is None:
+        draft = Draft.objects.create(
+            file_name=document.source_name,
+            source_bytes=bytes(document.source_bytes),
+            entry=stored_entry(document),
+            created_by=request.user,
+            replaces=document,
+        )
+    return redirect(draft)
 
 
 def _source(data: dict) -> tuple[str, bytes]:
@@ -63,8 +92,11 @@ def _source(data: dict) -> tuple[str, bytes]:
     return fetched.name, fetched.data
 
 
-def _refuse_taken(entry: dict) -> None:
-    if Document.objects.filter(work__slug=entry["slug"], language=entry["language"]).exists():
+def _refuse_taken(entry: dict, draft: Draft | None = None) -> None:
+    taken = Document.objects.filter(work__slug=entry["slug"], language=entry["language"])
+    if draft is not None and draft.replaces_id:
+        taken = taken.exclude(pk=draft.replaces_id)
+    if taken.exists():
         raise DraftError(
             _(
                 "The archive already holds a “%(language)s” version of %(slug)s. Give this text "
@@ -82,13 +114,16 @@ def review(request, pk):
         action = request.POST.get("action")
         try:
             if action == "publish":
-                result = publish(draft.file_name, bytes(draft.source_bytes), entry)
+                replacing = _replacing(draft, entry)
+                if replacing and request.POST.get("confirm") != "yes":
+                    return _confirm(request, draft, entry)
+                result = publish(draft.file_name, bytes(draft.source_bytes), entry, replacing)
                 draft.published = result.document
                 draft.save(update_fields=["published", "updated_at"])
                 messages.success(request, _("Published: %(title)s") % {"title": result.document})
                 return redirect(result.document)
-            entry = _changed(request, entry)
-            read(draft.file_name, bytes(draft.source_bytes), entry)
+            entry = _changed(request, entry, draft)
+            read(draft.file_name, bytes(draft.source_bytes), entry, _replacing(draft, entry))
         except DraftError as error:
             problem = str(error)
         else:
@@ -98,7 +133,9 @@ def review(request, pk):
             return redirect(draft.get_absolute_url() + anchor)
     context = {"draft": draft, "problem": problem, "line_form": LineForm()}
     try:
-        prepared = read(draft.file_name, bytes(draft.source_bytes), draft.entry)
+        prepared = read(
+            draft.file_name, bytes(draft.source_bytes), draft.entry, _replacing(draft, draft.entry)
+        )
     except DraftError as error:
         context["problem"] = problem or str(error)
     else:
@@ -110,7 +147,23 @@ def review(request, pk):
     return render(request, "workbench/review.html", context, status=400 if problem else 200)
 
 
-def _changed(request, entry: dict) -> dict:
+def _replacing(draft: Draft, entry: dict) -> bool:
+    """Whether publishing replaces the stored version the draft was made from."""
+    replaced = draft.replaces
+    return bool(replaced) and (replaced.work.slug, replaced.language) == (
+        entry.get("slug"),
+        entry.get("language"),
+    )
+
+
+def _confirm(request, draft: Draft, entry: dict):
+    """What replacing the stored version changes, before anything is written."""
+    prepared = read(draft.file_name, bytes(draft.source_bytes), entry, replace=True)
+    context = {"draft": draft, "lost": changed_links(prepared), "parsed": prepared.parsed}
+    return render(request, "workbench/confirm.html", context)
+
+
+def _changed(request, entry: dict, draft: Draft) -> dict:
     """The entry with the posted correction: a line's role, or the facts."""
     if request.POST.get("action") == "line":
         form = LineForm(request.POST)
@@ -127,7 +180,7 @@ def _changed(request, entry: dict) -> dict:
             entry[key] = value.isoformat() if key == "date" else value
         else:
             entry.pop(key, None)
-    _refuse_taken(entry)
+    _refuse_taken(entry, draft)
     return entry
 
 
