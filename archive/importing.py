@@ -100,12 +100,19 @@ def hints_from(entry: ManifestEntry) -> ParseHints:
 
 
 def prepare_imports(
-    paths: list[Path], manifest_path: Path | None = None, *, replace: bool = False
+    paths: list[Path],
+    manifest_path: Path | None = None,
+    *,
+    replace: bool = False,
+    workbench_corrections: bool = True,
 ) -> list[PreparedDocument]:
     """Read and parse every file; raise SourceError on the first bad one, writing nothing.
 
     A file declared as a version the archive holds from another file is refused unless
     `replace` is given: it would silently take that version's place and its clause links.
+    The corrections made to a stored version in the workbench apply unless
+    `workbench_corrections` is off (the workbench's own drafts carry them in their entry, and
+    one a curator took back must stay taken back).
     """
     prepared = []
     manifests: dict[Path, dict[str, ManifestEntry]] = {}
@@ -125,7 +132,8 @@ def prepare_imports(
             )
         source = read_source(path, settings.IMPORT_MAX_PDF_INFLATED_BYTES)
         _check_lines(path, source.text)
-        entry, source = with_workbench_corrections(entry, source)
+        if workbench_corrections:
+            entry, source = with_workbench_corrections(entry, source)
         try:
             parsed = parse_document(source.text, entry.language, hints_from(entry))
         except ParseError as error:

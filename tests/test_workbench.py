@@ -330,3 +330,13 @@ def test_replacing_a_stored_version_lists_the_links_that_change_before_it_writes
     done = curator.post(redraft.get_absolute_url(), {"action": "publish", "confirm": "yes"})
     assert done.status_code == 302
     assert list(document.clauses.values_list("label", flat=True)) == ["1"]
+
+
+def test_a_correction_taken_back_in_a_new_reading_stays_taken_back(curator, seeded):
+    document = _published(curator).published
+    curator.get(reverse("workbench:stored", args=[document.pk]))
+    redraft = Draft.objects.get(replaces=document, published__isnull=True)
+    assert redraft.entry["furniture"] == [6]
+    curator.post(redraft.get_absolute_url(), {"action": "line", "line": 6, "role": "clear"})
+    lines = {line.number: line for line in curator.get(redraft.get_absolute_url()).context["lines"]}
+    assert lines[6].reading == "heading 1", "line 6 is read by the importer again"

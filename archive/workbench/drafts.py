@@ -90,7 +90,7 @@ def read(file_name: str, data: bytes, entry: dict, replace: bool = False) -> Pre
         path.write_bytes(data)
         (Path(folder) / MANIFEST_NAME).write_text(manifest_text(file_name, entry), "utf-8")
         try:
-            (prepared,) = prepare_imports([path], replace=replace)
+            (prepared,) = prepare_imports([path], replace=replace, workbench_corrections=False)
         except SourceError as error:
             raise DraftError(str(error).replace(f"{folder}/", "").replace(folder, "")) from None
     return prepared
