@@ -34,7 +34,16 @@ from archive.ingest.sources import (
     read_source,
     source_format_of,
 )
-from archive.models import Clause, Country, Document, Draft, Section, Signatory, Work
+from archive.models import (
+    Clause,
+    ClauseMove,
+    Country,
+    Document,
+    Draft,
+    Section,
+    Signatory,
+    Work,
+)
 from archive.research import distinctive, recurring
 from archive.signals import send_documents_changed
 
@@ -551,10 +560,36 @@ def _write_body(document: Document, parsed: ParsedDocument) -> tuple[list[int], 
             setattr(clause, name, value)
         to_update.append(clause)
     removed = [c.pk for c in existing.values()]
+    _record_moves(document, list(existing.values()), parsed)
     Clause.objects.filter(pk__in=removed).delete()
     Clause.objects.bulk_update(to_update, fields)
     changed += [c.pk for c in Clause.objects.bulk_create(to_create)]
     return changed, removed
+
+
+def _record_moves(document: Document, removed: list[Clause], parsed: ParsedDocument) -> None:
+    """A removed label whose text a clause of the new reading carries moved there: its links
+    redirect, and so do those of the labels that had moved to it. A label in use again needs
+    no move."""
+    labels = {c.label for c in parsed.clauses}
+    ClauseMove.objects.filter(document=document, label__in=labels).delete()
+    now_at: dict[str, str] = {}
+    for parsed_clause in parsed.clauses:
+        now_at.setdefault(_same_text(parsed_clause.text), parsed_clause.label)
+    for clause in removed:
+        to_label = now_at.get(_same_text(clause.text))
+        if to_label is None:
+            continue
+        ClauseMove.objects.filter(document=document, to_label=clause.label).update(
+            to_label=to_label
+        )
+        ClauseMove.objects.update_or_create(
+            document=document, label=clause.label, defaults={"to_label": to_label}
+        )
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _write_signatories(document: Document, parsed: ParsedDocument) -> None:

@@ -223,6 +223,25 @@ class Clause(models.Model):
         return self.text.split("\n")
 
 
+class ClauseMove(models.Model):
+    """A clause address an import took away, and the label of the clause that carries the same
+    text now: links to the old address redirect there permanently, so a citation keeps
+    finding its clause after a relabel."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="moves")
+    label = models.CharField(max_length=60)
+    to_label = models.CharField(max_length=60)
+    moved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "label"], name="one_move_per_label")
+        ]
+
+    def __str__(self):
+        return f"{self.document_id}: ¶{self.label} → ¶{self.to_label}"
+
+
 class Signatory(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signatories")
     sequence = models.PositiveSmallIntegerField()

@@ -13,7 +13,7 @@ from django.views import defaults
 from archive import citations, facets
 from archive.api import api_error, document_data
 from archive.freshness import fixed_between_changes
-from archive.models import Clause, Document, Work
+from archive.models import Clause, ClauseMove, Document, Work
 from archive.reading import (
     BROWSE_SORTS,
     active_filters,
@@ -187,6 +187,9 @@ def clause_detail(request, slug: str, language: str, label: str):
         .first()
     )
     if clause is None:
+        moved = ClauseMove.objects.filter(document=document, label=label).first()
+        if moved is not None:  # relabelled by a later import: the clause is here now
+            return redirect("archive:clause", slug, language, moved.to_label, permanent=True)
         return render(
             request,
             "archive/clause_missing.html",
@@ -222,6 +225,9 @@ def clause_across_versions(request, slug: str, label: str):
         .order_by("document__language")
     )
     if not clauses:
+        moved = ClauseMove.objects.filter(document__work=work, label=label).first()
+        if moved is not None:
+            return redirect("archive:clause_across", slug, moved.to_label, permanent=True)
         pivot = preferred_version(versions, request.LANGUAGE_CODE)
         return render(
             request, "archive/clause_missing.html", {"document": pivot, "label": label}, status=404

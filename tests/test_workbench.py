@@ -340,3 +340,39 @@ def test_a_correction_taken_back_in_a_new_reading_stays_taken_back(curator, seed
     curator.post(redraft.get_absolute_url(), {"action": "line", "line": 6, "role": "clear"})
     lines = {line.number: line for line in curator.get(redraft.get_absolute_url()).context["lines"]}
     assert lines[6].reading == "heading 1", "line 6 is read by the importer again"
+
+
+def test_an_old_clause_address_redirects_to_the_clause_that_carries_its_text_now(
+    client, seeded, tmp_path
+):
+    """A new reading drops the first clause and renumbers the rest: the address of the old
+    last clause redirects, permanently, to the label its text has now."""
+    first = (
+        MADE_UP.decode().replace("協力の柱\n", "")
+        + "3. 双方は、次回会合を東京で開くことで一致した。\n"
+    )
+    second = (
+        "架空の日本・キルギス共同声明\n\n2031年4月2日、東京\n\n"
+        "1. 双方は、水資源の管理で協力することを確認した。\n"
+        "2. 双方は、次回会合を東京で開くことで一致した。\n"
+    )
+    _import_again(tmp_path, first.encode())
+    document = Document.objects.get(work__slug="2031-made-up-statement", language="ja")
+    assert list(document.clauses.values_list("label", flat=True)) == ["1", "2", "3"]
+    _import_again(tmp_path, second.encode())
+    old = reverse("archive:clause", args=["2031-made-up-statement", "ja", "3"])
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == reverse(
+        "archive:clause", args=["2031-made-up-statement", "ja", "2"]
+    )
+    assert "次回会合" in page(client.get(response["Location"]))
+    across = client.get(reverse("archive:clause_across", args=["2031-made-up-statement", "3"]))
+    assert across.status_code == 301 and across["Location"].endswith("/clauses/2/")
+    # A label no text moved to is still gone, and says so.
+    assert (
+        client.get(
+            reverse("archive:clause", args=["2031-made-up-statement", "ja", "9"])
+        ).status_code
+        == 404
+    )
