@@ -7,6 +7,7 @@ a clause keeps its row, anchor and URL across re-imports for as long as its labe
 
 import hashlib
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from archive.models import (
     Country,
     Document,
     Draft,
+    Revision,
     Section,
     Signatory,
     Work,
@@ -481,6 +483,8 @@ def _write_document(item: PreparedDocument) -> ImportResult:
     if document is not None and document.fingerprint == item.fingerprint:
         return ImportResult(document, "unchanged", warnings=warnings)
     status = "new" if document is None else "updated"
+    if document is not None:
+        _keep_revision(document)
     document = document or Document(work=work, language=entry.language)
     place_printed = entry.place or parsed.place_as_printed
     document.title = entry.title or parsed.title
@@ -565,6 +569,24 @@ def _write_body(document: Document, parsed: ParsedDocument) -> tuple[list[int], 
     Clause.objects.bulk_update(to_update, fields)
     changed += [c.pk for c in Clause.objects.bulk_create(to_create)]
     return changed, removed
+
+
+# Who publishes the import under way, when a person in the workbench does (the command line
+# names no one).
+publisher: ContextVar = ContextVar("publisher", default=None)
+
+
+def _keep_revision(document: Document) -> None:
+    """The version as it stands, kept before the import replaces it."""
+    Revision.objects.create(
+        document=document,
+        replaced_by=publisher.get(),
+        source_name=document.source_name,
+        source_bytes=bytes(document.source_bytes),
+        entry=document.entry,
+        title=document.title,
+        clauses=list(document.clauses.order_by("sequence").values_list("label", "text")),
+    )
 
 
 def _record_moves(document: Document, removed: list[Clause], parsed: ParsedDocument) -> None:

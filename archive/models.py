@@ -223,6 +223,33 @@ class Clause(models.Model):
         return self.text.split("\n")
 
 
+class Revision(models.Model):
+    """A version as it stood before an import replaced it: its source bytes, the entry and
+    corrections it was read with, and its clauses, so what changed can be shown and the
+    earlier reading restored."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="revisions")
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Who published what replaced it; empty for the command line.",
+    )
+    source_name = models.CharField(max_length=255)
+    source_bytes = models.BinaryField()
+    entry = models.JSONField(default=dict, blank=True)
+    title = models.TextField()
+    clauses = models.JSONField(default=list, help_text="[label, text] of each clause, in order.")
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.document_id} before {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
 class ClauseMove(models.Model):
     """A clause address an import took away, and the label of the clause that carries the same
     text now: links to the old address redirect there permanently, so a citation keeps

@@ -376,3 +376,38 @@ def test_an_old_clause_address_redirects_to_the_clause_that_carries_its_text_now
         ).status_code
         == 404
     )
+
+
+def test_each_replacing_import_keeps_a_revision_that_can_be_restored(curator, seeded):
+    """Publish, replace with a reading that joins clause 2 into clause 1, see who replaced
+    what, then restore the earlier reading: the history keeps every state."""
+    document = _published(curator).published
+    curator.get(reverse("workbench:stored", args=[document.pk]))
+    redraft = Draft.objects.get(replaces=document, published__isnull=True)
+    curator.post(redraft.get_absolute_url(), {"action": "line", "line": 7, "role": "join"})
+    curator.post(redraft.get_absolute_url(), {"action": "publish", "confirm": "yes"})
+    assert list(document.clauses.values_list("label", flat=True)) == ["1"]
+
+    history = curator.get(reverse("workbench:revisions", args=[document.pk]))
+    (change,) = history.context["changes"]
+    assert change.removed == ["2"] and change.rewritten == ["1"] and not change.added
+    assert change.revision.replaced_by.username == "curator"
+    assert "Replaced" in page(history) and "by curator" in page(history)
+
+    restored = curator.post(
+        reverse("workbench:revisions", args=[document.pk]), {"revision": change.revision.pk}
+    )
+    draft = Draft.objects.filter(replaces=document, published__isnull=True).first()
+    assert restored["Location"] == draft.get_absolute_url()
+    assert draft.entry["furniture"] == [6] and "joins" not in draft.entry
+    curator.post(draft.get_absolute_url(), {"action": "publish", "confirm": "yes"})
+    assert list(document.clauses.values_list("label", flat=True)) == ["1", "2"]
+    assert document.revisions.count() == 2
+
+
+def test_the_command_line_keeps_a_revision_too(curator, seeded, tmp_path):
+    document = _published(curator).published
+    _import_again(tmp_path, MADE_UP.replace("水資源".encode(), "森林資源".encode()))
+    (revision,) = document.revisions.all()
+    assert revision.replaced_by is None and bytes(revision.source_bytes) == MADE_UP
+    assert dict(revision.clauses)["2"].startswith("双方は、水資源")

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from archive.importing import ImportResult, PreparedDocument, import_prepared, prepare_imports
+from archive.importing import (
+    ImportResult,
+    PreparedDocument,
+    import_prepared,
+    prepare_imports,
+    publisher,
+)
 from archive.ingest.sources import MANIFEST_NAME, SOURCE_SUFFIXES, SourceError
 
 # The entry's fields, in the order the manifest writes them.
@@ -160,13 +166,50 @@ def changed_links(prepared: PreparedDocument) -> list[str]:
     return [label for _language, labels in prepared.lost_labels for label in labels]
 
 
-def publish(file_name: str, data: bytes, entry: dict, replace: bool = False) -> ImportResult:
+def publish(
+    file_name: str, data: bytes, entry: dict, replace: bool = False, user=None
+) -> ImportResult:
     """Write the draft into the archive as `import_documents` does: read, then one
-    transaction; the search index and the rest follow the import's commit."""
+    transaction; the search index and the rest follow the import's commit. `user` is named
+    on the revision the import keeps of what it replaces."""
     prepared = read(file_name, data, entry, replace=replace)
-    with transaction.atomic():
-        (result,) = import_prepared([prepared])
+    token = publisher.set(user)
+    try:
+        with transaction.atomic():
+            (result,) = import_prepared([prepared])
+    finally:
+        publisher.reset(token)
     return result
+
+
+@dataclass
+class Change:
+    """What an import changed in a version: labels it took away and added, and the labels
+    whose text it changed."""
+
+    revision: object  # the Revision: the version before the import
+    removed: list[str]
+    added: list[str]
+    rewritten: list[str]
+
+
+def history(document) -> list[Change]:
+    """The version's revisions, newest first, each with what the import after it changed."""
+    revisions = list(document.revisions.defer("source_bytes").select_related("replaced_by"))
+    after = dict(document.clauses.order_by("sequence").values_list("label", "text"))
+    changes = []
+    for revision in revisions:
+        before = dict(revision.clauses)
+        changes.append(
+            Change(
+                revision,
+                [label for label in before if label not in after],
+                [label for label in after if label not in before],
+                [label for label in before if label in after and before[label] != after[label]],
+            )
+        )
+        after = before
+    return changes
 
 
 @dataclass

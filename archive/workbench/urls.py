@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.review, name="review"),
     path("<int:pk>/manifest.toml", views.manifest, name="manifest"),
     path("stored/<int:pk>/", views.stored, name="stored"),
+    path("stored/<int:pk>/revisions/", views.revisions, name="revisions"),
 ]

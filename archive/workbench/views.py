@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from archive.models import Document, Draft
+from archive.models import Document, Draft, Revision
 from archive.workbench.drafts import (
     PROVISIONAL_SLUG,
     DraftError,
     changed_links,
     corrected,
+    history,
     manifest_text,
     proposed_slug,
     publish,
@@ -117,7 +118,9 @@ def review(request, pk):
                 replacing = _replacing(draft, entry)
                 if replacing and request.POST.get("confirm") != "yes":
                     return _confirm(request, draft, entry)
-                result = publish(draft.file_name, bytes(draft.source_bytes), entry, replacing)
+                result = publish(
+                    draft.file_name, bytes(draft.source_bytes), entry, replacing, request.user
+                )
                 draft.published = result.document
                 draft.save(update_fields=["published", "updated_at"])
                 messages.success(request, _("Published: %(title)s") % {"title": result.document})
@@ -182,6 +185,26 @@ def _changed(request, entry: dict, draft: Draft) -> dict:
             entry.pop(key, None)
     _refuse_taken(entry, draft)
     return entry
+
+
+@curator
+def revisions(request, pk):
+    """A version's history: each import that replaced it, who and when, and what it changed;
+    any earlier reading can be opened as a draft and restored by publishing it."""
+    document = get_object_or_404(Document.objects.light().select_related("work"), pk=pk)
+    if request.method == "POST":
+        revision = get_object_or_404(Revision, pk=request.POST.get("revision"), document=document)
+        draft = Draft.objects.create(
+            file_name=revision.source_name,
+            source_bytes=bytes(revision.source_bytes),
+            entry={k: v for k, v in revision.entry.items() if k != "file"}
+            or stored_entry(document),
+            created_by=request.user,
+            replaces=document,
+        )
+        return redirect(draft)
+    context = {"document": document, "changes": history(document)}
+    return render(request, "workbench/revisions.html", context)
 
 
 @curator
