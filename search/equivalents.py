@@ -15,12 +15,12 @@ Nothing comes from a word list of translations. When the pairs cannot decide (on
 several candidates found in exactly the same pairs as the term), the answer says so.
 """
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models.functions import Coalesce
 from whoosh.analysis import STOP_WORDS
 
@@ -36,7 +36,7 @@ from search.searching import matched
 
 # The term's pairs read, spread evenly over all of them: each costs a MeCab analysis. Beyond
 # them, co-occurrence is estimated from these as a share of all the term's pairs.
-MAX_PAIRS = 300
+MAX_PAIRS = 200
 # Candidates whose own pairs are counted in the index, the most frequent beside the term.
 CHECKED = 40
 SHOWN = 10
@@ -292,17 +292,17 @@ def _words(text: str) -> list[str]:
     return [w for w in found if w]
 
 
+# What is no candidate: a number or a date, hiragana alone (おけ of おける, つい of について:
+# the inflected pieces MeCab leaves of function words), a single katakana.
+_NO_CONTENT = re.compile(r"[\d年月日]+|[\u3040-\u309f]+|[\u30a0-\u30ff]")
+
+
 def _content(text: str) -> bool:
-    """Not a number or a date, nor hiragana alone (おけ of おける, つい of について: the
-    inflected pieces MeCab leaves of function words), nor a single katakana."""
+    """Whether `text` can be a candidate (see _NO_CONTENT); in English, anything but a number."""
     bare = text.replace(" ", "")
-    if bare.isascii():  # English: anything but a number
+    if bare.isascii():
         return bool(bare) and not bare.isdigit()
-    if not bare or all(char.isdigit() or char in "年月日" for char in bare):
-        return False
-    if all("\u3040" <= char <= "\u309f" for char in bare):
-        return False
-    return not (len(bare) == 1 and "\u30a0" <= bare <= "\u30ff")
+    return not _NO_CONTENT.fullmatch(bare)
 
 
 def _most_common(counts: Counter, limit: int):
@@ -366,26 +366,29 @@ def _pairs(pks: list[int], other: str) -> list[_Pair]:
 
 
 def _aligned_in(rows: list[tuple[int, int]], language: str) -> dict[tuple[int, int], tuple]:
-    """For each (work, row), the first clause of that row in a version in `language`, as
-    (id, text): a row-value list, ROWS_PER_QUERY rows a query, which Django's ORM could only
-    say as an OR of as many conditions."""
-    clause = connection.ops.quote_name(Clause._meta.db_table)
-    document = connection.ops.quote_name(Document._meta.db_table)
-    found: dict[tuple[int, int], tuple] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), ROWS_PER_QUERY):
-            chunk = rows[start : start + ROWS_PER_QUERY]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            cursor.execute(
-                f"SELECT d.work_id, c.row, c.id, c.text FROM {clause} c "  # noqa: S608
-                f"JOIN {document} d ON d.id = c.document_id "
-                f"WHERE d.language = %s AND (d.work_id, c.row) IN (VALUES {values}) "
-                "ORDER BY c.sequence DESC, c.id DESC",
-                [language, *(n for pair in chunk for n in pair)],
-            )
-            for work, row, pk, text in cursor.fetchall():
-                found[(work, row)] = (pk, text)  # the first in order is written last
-    return found
+    """For each (work, row), the first clause of that row in the work's version in `language`,
+    as (id, text). A work has one version per language: the rows are looked up by its
+    versions' ids, which the clauses' index holds, and only the clauses chosen bring their
+    text."""
+    wanted = set(rows)
+    versions = dict(
+        Document.objects.filter(work_id__in={work for work, _row in rows}, language=language)
+        .values_list("pk", "work_id")
+        .order_by()
+    )
+    chosen: dict[tuple[int, int], int] = {}
+    ids = sorted(versions)
+    for start in range(0, len(ids), ROWS_PER_QUERY):
+        found = Clause.objects.filter(
+            document_id__in=ids[start : start + ROWS_PER_QUERY],
+            row__in={row for _work, row in rows},
+        ).values_list("pk", "document_id", "row")
+        for pk, document, row in found.order_by("-sequence", "-pk"):
+            key = (versions[document], row)
+            if key in wanted:
+                chosen[key] = pk  # the first in order is written last
+    texts = dict(Clause.objects.filter(pk__in=chosen.values()).values_list("pk", "text"))
+    return {key: (pk, texts[pk]) for key, pk in chosen.items()}
 
 
 def _load_examples(shown: list[Equivalent], examples: dict[str, list[_Pair]]) -> None:
