@@ -56,7 +56,11 @@ def drafts(request):
                 file_name=name, source_bytes=data, entry=entry, created_by=request.user
             )
             return redirect(draft)
-    listed = Draft.objects.defer("source_bytes").select_related("published__work")[:50]
+    listed = (
+        Draft.objects.select_related("published__work")
+        .defer("source_bytes", *Document.large_columns("published__"))
+        .order_by("-updated_at")[:50]
+    )
     warned = (
         Document.objects.light()
         .select_related("work")
