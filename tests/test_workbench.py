@@ -411,3 +411,20 @@ def test_the_command_line_keeps_a_revision_too(curator, seeded, tmp_path):
     (revision,) = document.revisions.all()
     assert revision.replaced_by is None and bytes(revision.source_bytes) == MADE_UP
     assert dict(revision.clauses)["2"].startswith("双方は、水資源")
+
+
+def test_the_review_shows_which_clause_of_the_other_version_each_clause_pairs_with(curator, seeded):
+    """A new reading of a stored version of a bilingual text: each clause names the clause of
+    the other language version that the side-by-side view will put beside it."""
+    english = Document.objects.filter(language="en", work__documents__language="ja").first()
+    japanese = english.work.documents.get(language="ja")
+    review = curator.get(reverse("workbench:stored", args=[japanese.pk]), follow=True)
+    paired = [line for line in review.context["lines"] if line.pairs]
+    assert len(paired) >= japanese.clauses.count() // 2
+    stored_rows = {c.label: c.row for c in japanese.clauses.all()}
+    english_rows = {c.row: c.label for c in english.clauses.all()}
+    for line in paired:
+        label = line.reading.removeprefix("clause ").replace("preamble", "")
+        if label and label in stored_rows:
+            assert ("en", english_rows.get(stored_rows[label])) in line.pairs
+    assert "↔ en ¶" in page(review)

@@ -20,7 +20,9 @@ from archive.importing import (
     prepare_imports,
     publisher,
 )
+from archive.ingest.alignment import align_versions, clause_item, heading_item
 from archive.ingest.sources import MANIFEST_NAME, SOURCE_SUFFIXES, SourceError
+from archive.models import Document
 
 # The entry's fields, in the order the manifest writes them.
 FIELDS = (
@@ -219,6 +221,56 @@ class SourceLine:
     reading: str = ""  # what the importer made of the line, where something starts there
     warnings: list[str] = field(default_factory=list)
     said: str = ""  # what the curator said of it (a LINE_ROLES key)
+    # The clauses of the text's stored versions in other languages that would stand beside
+    # the clause starting here, side by side: (language, label).
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+
+def pairs_in_other_versions(prepared: PreparedDocument) -> dict[int, list[tuple[str, str]]]:
+    """For each clause of the reading (by index), the clauses of the text's stored versions in
+    other languages that the alignment the import stores would put in its row."""
+    parsed, entry = prepared.parsed, prepared.entry
+    others = (
+        Document.objects.light()
+        .filter(work__slug=entry.slug)
+        .exclude(language=entry.language)
+        .prefetch_related("sections", "clauses")
+    )
+    bodies = []
+    for document in others:
+        items = [
+            (s.sequence, heading_item(("section", s.pk), s.heading, s.label))
+            for s in document.sections.all()
+        ]
+        items += [
+            (
+                c.sequence,
+                clause_item((document.language, c.label), c.label, c.printed_label, c.text),
+            )
+            for c in document.clauses.all()
+        ]
+        bodies.append([item for _, item in sorted(items, key=lambda pair: pair[0])])
+    if not bodies:
+        return {}
+    mine = []
+    for kind, index in parsed.body_order:
+        if kind == "section":
+            section = parsed.sections[index]
+            mine.append(heading_item(("section", index), section.heading, section.label))
+        else:
+            clause = parsed.clauses[index]
+            mine.append(clause_item(index, clause.label, clause.printed_label, clause.text))
+    rows = align_versions(mine, bodies)
+    row_of = {key: row for key, row in rows[0].items() if isinstance(key, int)}
+    found: dict[int, list[tuple[str, str]]] = {}
+    for mapping in rows[1:]:
+        by_row: dict[int, list[tuple[str, str]]] = {}
+        for key, row in mapping.items():
+            if key[0] != "section":
+                by_row.setdefault(row, []).append(key)
+        for index, row in row_of.items():
+            found.setdefault(index, []).extend(by_row.get(row, []))
+    return found
 
 
 def source_lines(prepared: PreparedDocument, entry: dict) -> tuple[list[SourceLine], list[str]]:
@@ -238,9 +290,11 @@ def source_lines(prepared: PreparedDocument, entry: dict) -> tuple[list[SourceLi
         if line := at(section.offset):
             label = f" {section.label}" if section.label else ""
             line.reading = f"heading {section.level}{label}"
-    for clause in parsed.clauses:
+    pairs = pairs_in_other_versions(prepared)
+    for index, clause in enumerate(parsed.clauses):
         if line := at(clause.offset):
             line.reading = "preamble" if clause.is_preamble else f"clause {clause.label}"
+            line.pairs = pairs.get(index, [])
     general = [str(w) for w in prepared.source.warnings]
     for warning in parsed.warnings:
         numbers = [n for n in getattr(warning, "lines", ()) if 0 < n <= len(lines)]
