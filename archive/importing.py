@@ -23,6 +23,7 @@ from archive.ingest.alignment import (
     labelled,
     reconcile_labels,
 )
+from archive.ingest.lines import numbering
 from archive.ingest.parsing import ParsedDocument, ParseError, ParseHints, parse_document
 from archive.ingest.sources import (
     MANIFEST_NAME,
@@ -611,7 +612,11 @@ def _record_moves(document: Document, removed: list[Clause], parsed: ParsedDocum
 
 
 def _same_text(text: str) -> str:
-    return " ".join(text.split())
+    """A clause's words, without the number a reading by order keeps printed in its text."""
+    words = " ".join(text.split())
+    if found := numbering(words):
+        words = words[len(found[1]) :].lstrip()
+    return words
 
 
 def _write_signatories(document: Document, parsed: ParsedDocument) -> None:

@@ -865,7 +865,9 @@ def test_a_new_curator_adds_corrects_and_publishes_a_text_in_the_workbench(
     curator = django_user_model.objects.create_user("curator", password="a-curator-pw")
     curator.is_staff = True
     curator.save()
-    curator.user_permissions.add(Permission.objects.get(codename="add_draft"))
+    curator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_draft", "view_document"])
+    )
     source = tmp_path / "made-up-statement.txt"
     source.write_text(WORKBENCH_TEXT, encoding="utf-8")
     slug = f"2031-made-up-tajikistan-{locale[:2]}"
@@ -896,3 +898,31 @@ def test_a_new_curator_adds_corrects_and_publishes_a_text_in_the_workbench(
     assert page.url.endswith(f"/documents/{slug}/ja/")
     page.goto(archive_server + "/search/?q=" + "氷河の観測")
     expect(page.locator(".hit").first).to_contain_text("氷河の観測")
+
+    # From the admin's list of texts, the text opens again in the workbench with the
+    # correction kept; numbered by order with line 5 set aside, it is published again.
+    page.goto(archive_server + f"/admin/archive/document/?q={slug}")
+    page.locator("a[href*='/admin/workbench/stored/']").first.click()
+    expect(page.locator("#line-6 td").nth(2)).to_have_text("furniture")
+    page.locator("#line-5 select").select_option("furniture")
+    page.locator("#line-5 button").click()
+    page.locator("#id_labels").select_option("order")
+    page.locator("form:has(input[value=facts]) button").click()
+    page.locator("form:has(input[value=publish]) button").click()
+    expect(page.locator(".lost-links")).to_contain_text("¶2")  # the links that change
+    page.locator("form:has(input[name=confirm]) button").click()
+    # The old address of clause 2 leads to the clause that carries its text now.
+    page.goto(archive_server + f"/documents/{slug}/ja/2/")
+    assert page.url.endswith(f"/documents/{slug}/ja/1/")
+    expect(page.locator("main")).to_contain_text("山岳地域の道路整備")
+
+    # The history restores the reading before: two clauses again.
+    page.goto(archive_server + f"/admin/archive/document/?q={slug}")
+    page.locator("a[href*='/admin/workbench/stored/']").first.click()
+    page.locator("a[href$='/revisions/']").click()
+    page.locator(".revisions > li").first.locator("button").click()
+    page.locator("form:has(input[value=publish]) button").click()
+    page.locator("form:has(input[name=confirm]) button").click()
+    page.goto(archive_server + f"/documents/{slug}/ja/2/")
+    expect(page.locator("main")).to_contain_text("山岳地域の道路整備")
+    assert page.url.endswith(f"/documents/{slug}/ja/2/")

@@ -428,3 +428,36 @@ def test_the_review_shows_which_clause_of_the_other_version_each_clause_pairs_wi
         if label and label in stored_rows:
             assert ("en", english_rows.get(stored_rows[label])) in line.pairs
     assert "↔ en ¶" in page(review)
+
+
+def test_another_version_of_a_known_text_is_offered_for_linking(curator, seeded):
+    from archive.models import Work
+
+    work = next(
+        w
+        for w in Work.objects.filter(date__isnull=False).prefetch_related("documents")
+        if {d.language for d in w.documents.all()} == {"ja"}
+    )
+    dated = f"{work.date:%B} {work.date.day}, {work.date.year}"
+    english = f"Joint Statement\n\n{dated}\n\n1. The sides met.\n"
+    add(curator, english.encode(), "english.txt", slug="", language="en", kind=work.kind)
+    draft = Draft.objects.get()
+    review = curator.get(draft.get_absolute_url())
+    assert work in review.context["known"]
+    curator.post(draft.get_absolute_url(), {"action": "link", "slug": work.slug})
+    draft.refresh_from_db()
+    assert draft.entry["slug"] == work.slug
+    curator.post(draft.get_absolute_url(), {"action": "publish"})
+    assert sorted(work.documents.values_list("language", flat=True)) == ["en", "ja"]
+
+
+def test_an_unreachable_address_gets_one_message(curator, seeded, settings):
+    import socket
+
+    settings.WORKBENCH_FETCH_PRIVATE = True
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    response = add(curator, source_url=f"http://127.0.0.1:{port}/page.html", source="")
+    assert response.status_code == 200 and "could not be fetched" in page(response)
+    assert not Draft.objects.exists()

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from archive.models import Document, Draft, Revision
+from archive.models import Document, Draft, Revision, Work
 from archive.workbench.drafts import (
     PROVISIONAL_SLUG,
     DraftError,
@@ -30,6 +31,7 @@ from archive.workbench.fetching import FetchError, fetch
 from archive.workbench.forms import AddForm, FactsForm, LineForm
 
 QUEUE = 50  # texts with open warnings listed, newest first
+KNOWN = 3  # known texts offered for linking
 
 
 def curator(view):
@@ -148,10 +150,24 @@ def review(request, pk):
     else:
         lines, general = source_lines(prepared, draft.entry)
         context.update(parsed=prepared.parsed, lines=lines, general=general)
+        if not draft.replaces_id and not draft.published_id:
+            context["known"] = _known_texts(prepared, draft.entry)
     context["facts_form"] = FactsForm(
         initial={k: draft.entry.get(k, "") for k in ("slug", "date", "place", "labels")}
     )
     return render(request, "workbench/review.html", context, status=400 if problem else 200)
+
+
+def _known_texts(prepared, entry: dict) -> list[Work]:
+    """Texts the archive holds of the same date and kind with no version in this language:
+    this may be their other version, which shares their slug."""
+    day = prepared.parsed.date
+    if not day or Work.objects.filter(slug=entry.get("slug")).exists():
+        return []
+    works = Work.objects.filter(date=day, kind=entry.get("kind")).prefetch_related(
+        Prefetch("documents", queryset=Document.objects.light())
+    )
+    return list(works.exclude(documents__language=entry.get("language"))[:KNOWN])
 
 
 def _replacing(draft: Draft, entry: dict) -> bool:
@@ -172,6 +188,11 @@ def _confirm(request, draft: Draft, entry: dict):
 
 def _changed(request, entry: dict, draft: Draft) -> dict:
     """The entry with the posted correction: a line's role, or the facts."""
+    if request.POST.get("action") == "link":  # the other version of a known text
+        work = get_object_or_404(Work, slug=request.POST.get("slug", ""))
+        entry = {**entry, "slug": work.slug}
+        _refuse_taken(entry, draft)
+        return entry
     if request.POST.get("action") == "line":
         form = LineForm(request.POST)
         if not form.is_valid():
