@@ -461,3 +461,20 @@ def test_an_unreachable_address_gets_one_message(curator, seeded, settings):
     response = add(curator, source_url=f"http://127.0.0.1:{port}/page.html", source="")
     assert response.status_code == 200 and "could not be fetched" in page(response)
     assert not Draft.objects.exists()
+
+
+def test_a_subtitle_and_a_date_line_are_said_by_pointing_too(curator, seeded):
+    text = MADE_UP.decode().replace(
+        "2031年4月2日、東京\n", "―協力の新たな段階へ―\n本文は令和13年4月3日付\n"
+    )
+    add(curator, text.encode())
+    draft = Draft.objects.get()
+    curator.post(draft.get_absolute_url(), {"action": "line", "line": 3, "role": "subtitle"})
+    curator.post(draft.get_absolute_url(), {"action": "line", "line": 4, "role": "date-line"})
+    draft.refresh_from_db()
+    assert draft.entry["subtitle"] == "―協力の新たな段階へ―"
+    assert draft.entry["date"] == "2031-04-03"
+    wrong = curator.post(
+        draft.get_absolute_url(), {"action": "line", "line": 5, "role": "date-line"}
+    )
+    assert wrong.status_code == 400 and "holds no date" in page(wrong)

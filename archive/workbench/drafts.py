@@ -21,6 +21,7 @@ from archive.importing import (
     publisher,
 )
 from archive.ingest.alignment import align_versions, clause_item, heading_item
+from archive.ingest.dates import parse_date
 from archive.ingest.sources import MANIFEST_NAME, SOURCE_SUFFIXES, SourceError
 from archive.models import Document
 
@@ -116,9 +117,23 @@ def proposed_slug(prepared: PreparedDocument) -> str:
     return "-".join([w for w in [year, *words] if w])[:80].strip("-")
 
 
-def corrected(entry: dict, line: int, role: str) -> dict:
-    """The entry with `role` said of `line` (a LINE_ROLES key, or "clear" for none): a line
-    has one role, so what was said of it before is forgotten."""
+# What a line can be that the manifest says by its text, not its number.
+TEXT_ROLES = ("subtitle", "date-line")
+
+
+def corrected(entry: dict, line: int, role: str, text: str = "") -> dict:
+    """The entry with `role` said of `line` (a LINE_ROLES or TEXT_ROLES key, or "clear" for
+    none): a line has one role, so what was said of it before is forgotten. A subtitle or a
+    date line is said by what it prints (`text`): the manifest's subtitle, or its date."""
+    if role == "subtitle":
+        return {**corrected(entry, line, "clear"), "subtitle": text.strip()}
+    if role == "date-line":
+        day = parse_date(text)
+        if day is None:
+            raise DraftError(
+                f"line {line} holds no date the importer can read; set the date in the facts."
+            )
+        return {**corrected(entry, line, "clear"), "date": day.isoformat()}
     entry = dict(entry)
     for key in CORRECTIONS:
         values = entry.get(key) or []

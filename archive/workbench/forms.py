@@ -76,6 +76,8 @@ class LineForm(forms.Form):
     ROLE_CHOICES = [
         ("clear", _("as the importer reads it")),
         ("title", _("title")),
+        ("subtitle", _("subtitle")),
+        ("date-line", _("date line")),
         ("heading-1", _("heading, level 1")),
         ("heading-2", _("heading, level 2")),
         ("heading-3", _("heading, level 3")),

@@ -197,7 +197,10 @@ def _changed(request, entry: dict, draft: Draft) -> dict:
         form = LineForm(request.POST)
         if not form.is_valid():
             raise DraftError(_("Choose a line and what it is."))
-        return corrected(entry, form.cleaned_data["line"], form.cleaned_data["role"])
+        number, role = form.cleaned_data["line"], form.cleaned_data["role"]
+        source = read(draft.file_name, bytes(draft.source_bytes), entry, _replacing(draft, entry))
+        lines = source.source.text.split("\n")
+        return corrected(entry, number, role, lines[number - 1] if number <= len(lines) else "")
     form = FactsForm(request.POST)
     if not form.is_valid():
         raise DraftError(" ".join(str(e) for errors in form.errors.values() for e in errors))
