@@ -478,3 +478,39 @@ def test_a_subtitle_and_a_date_line_are_said_by_pointing_too(curator, seeded):
         draft.get_absolute_url(), {"action": "line", "line": 5, "role": "date-line"}
     )
     assert wrong.status_code == 400 and "holds no date" in page(wrong)
+
+
+def test_publishing_regenerates_the_bulk_data_as_the_import_does(
+    curator, seeded, settings, tmp_path
+):
+    from archive.research import datasets
+
+    settings.DATASETS_DIR = tmp_path / "data"
+    datasets.export_all()
+    draft = _published(curator)
+    assert datasets.is_current()
+    lines = (tmp_path / "data" / "clauses.jsonl").read_text(encoding="utf-8")
+    assert draft.published.work.slug in lines
+
+
+def test_the_review_shows_the_text_as_readers_will_and_the_history_each_revisions_text(
+    curator, seeded
+):
+    add(curator)
+    review = page(curator.get(Draft.objects.get().get_absolute_url()))
+    assert "¶1" in review and "双方は、水資源の管理で協力することを確認した。" in review
+    document = _published_again(curator)
+    history = page(curator.get(reverse("workbench:revisions", args=[document.pk])))
+    assert "¶2" in history and "水資源の管理" in history
+
+
+def _published_again(curator) -> Document:
+    draft = Draft.objects.get()
+    curator.post(draft.get_absolute_url(), {"action": "line", "line": 6, "role": "furniture"})
+    curator.post(draft.get_absolute_url(), {"action": "publish"})
+    document = Draft.objects.get().published
+    curator.get(reverse("workbench:stored", args=[document.pk]))
+    redraft = Draft.objects.get(replaces=document, published__isnull=True)
+    curator.post(redraft.get_absolute_url(), {"action": "line", "line": 7, "role": "join"})
+    curator.post(redraft.get_absolute_url(), {"action": "publish", "confirm": "yes"})
+    return document

@@ -24,6 +24,7 @@ from archive.ingest.alignment import align_versions, clause_item, heading_item
 from archive.ingest.dates import parse_date
 from archive.ingest.sources import MANIFEST_NAME, SOURCE_SUFFIXES, SourceError
 from archive.models import Document
+from archive.research import datasets
 
 # The entry's fields, in the order the manifest writes them.
 FIELDS = (
@@ -197,6 +198,39 @@ def publish(
     finally:
         publisher.reset(token)
     return result
+
+
+def regenerate_bulk_data() -> str:
+    """The bulk data again after a publish, as `import_documents` does after an import: a
+    failure is a sentence to show, never a failed publish, which is committed by now."""
+    if datasets.is_current():
+        return ""
+    try:
+        datasets.export_all()
+    except Exception as error:  # any failure: a full disk, permissions, a bug
+        return (
+            f"The text is published, but the bulk data at /data/ was not regenerated "
+            f"({type(error).__name__}: {error}); run `manage.py export_datasets` to retry."
+        )
+    return ""
+
+
+def body(prepared: PreparedDocument) -> list[dict]:
+    """The reading in order, as the reader's page shows it: each heading with its label and
+    level, each clause with its label and text."""
+    parsed, items = prepared.parsed, []
+    for kind, index in parsed.body_order:
+        if kind == "section":
+            section = parsed.sections[index]
+            items.append(
+                {"heading": section.heading, "label": section.label, "level": section.level}
+            )
+        else:
+            clause = parsed.clauses[index]
+            items.append(
+                {"label": clause.label, "printed": clause.printed_label, "text": clause.text}
+            )
+    return items
 
 
 @dataclass

@@ -17,6 +17,7 @@ from archive.models import Document, Draft, Revision, Work
 from archive.workbench.drafts import (
     PROVISIONAL_SLUG,
     DraftError,
+    body,
     changed_links,
     corrected,
     history,
@@ -24,6 +25,7 @@ from archive.workbench.drafts import (
     proposed_slug,
     publish,
     read,
+    regenerate_bulk_data,
     source_lines,
     stored_entry,
 )
@@ -130,6 +132,8 @@ def review(request, pk):
                 draft.published = result.document
                 draft.save(update_fields=["published", "updated_at"])
                 messages.success(request, _("Published: %(title)s") % {"title": result.document})
+                if problem := regenerate_bulk_data():
+                    messages.warning(request, problem)
                 return redirect(result.document)
             entry = _changed(request, entry, draft)
             read(draft.file_name, bytes(draft.source_bytes), entry, _replacing(draft, entry))
@@ -149,7 +153,7 @@ def review(request, pk):
         context["problem"] = problem or str(error)
     else:
         lines, general = source_lines(prepared, draft.entry)
-        context.update(parsed=prepared.parsed, lines=lines, general=general)
+        context.update(parsed=prepared.parsed, lines=lines, general=general, body=body(prepared))
         if not draft.replaces_id and not draft.published_id:
             context["known"] = _known_texts(prepared, draft.entry)
     context["facts_form"] = FactsForm(
