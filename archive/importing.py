@@ -26,6 +26,7 @@ from archive.ingest.alignment import (
 from archive.ingest.lines import numbering
 from archive.ingest.parsing import ParsedDocument, ParseError, ParseHints, parse_document
 from archive.ingest.sources import (
+    LINE_CORRECTIONS,
     MANIFEST_NAME,
     SOURCE_SUFFIXES,
     ManifestEntry,
@@ -166,17 +167,7 @@ def prepare_imports(
 
 
 # What a curator can set in the workbench: the manifest's line corrections and facts.
-WORKBENCH_KEYS = (
-    "title_lines",
-    "headings",
-    "not_headings",
-    "clause_starts",
-    "joins",
-    "furniture",
-    "date",
-    "place",
-    "labels",
-)
+WORKBENCH_KEYS = (*LINE_CORRECTIONS, "date", "place", "labels")
 
 
 def with_workbench_corrections(entry: ManifestEntry, source: Source):

@@ -22,7 +22,7 @@ from archive.importing import (
 )
 from archive.ingest.alignment import align_versions, clause_item, heading_item
 from archive.ingest.dates import parse_date
-from archive.ingest.sources import MANIFEST_NAME, SOURCE_SUFFIXES, SourceError
+from archive.ingest.sources import LINE_CORRECTIONS, MANIFEST_NAME, SOURCE_SUFFIXES, SourceError
 from archive.models import Document
 from archive.research import datasets
 
@@ -56,7 +56,7 @@ LINE_ROLES = {
     "join": "joins",
     "furniture": "furniture",
 }
-CORRECTIONS = ("title_lines", "headings", "not_headings", "clause_starts", "joins", "furniture")
+CORRECTIONS = LINE_CORRECTIONS
 # The slug a draft is read with before it has its own.
 PROVISIONAL_SLUG = "draft"
 
