@@ -31,11 +31,11 @@ class NotifyChangesMixin:
     archive.signals): recurring-language links, the generation, the search index. The bulk
     data then says it is behind (/data/)."""
 
-    def save_model(self, request, obj, form, change):
-        # Links follow at once, in the admin's transaction; the index after the commit,
-        # when the inlines and a work's countries are saved too.
-        super().save_model(request, obj, form, change)
-        send_documents_changed(_documents_of([obj]))
+    def save_related(self, request, form, formsets, change):
+        # After the inlines and a work's countries are saved, still in the admin's
+        # transaction: links and counts follow at once, the index after the commit.
+        super().save_related(request, form, formsets, change)
+        send_documents_changed(_documents_of([form.instance]))
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))

@@ -287,7 +287,9 @@ def distinctive_terms(request):
         return api_error(" ".join(asked.notices), 400)
     notice = None
     if asked.chosen:
-        found = distinctive.distinctive(asked.versions(), asked.language, shown=None)
+        found = distinctive.distinctive(
+            asked.versions(), asked.language, shown=None, kept=asked.kept()
+        )
     else:
         found = distinctive.whole_language(asked.language)
         notice = (

@@ -400,6 +400,50 @@ class TermTotal(models.Model):
         return f"[{self.language}] {self.term} × {self.occurrences}"
 
 
+class GroupCount(models.Model):
+    """A term's counts over the versions in one language of a kind, a series or a country,
+    kept with `TermCount` (archive/research/group_counts.py): a group holding half the
+    archive is read from its own rows, one per term, not summed from every version's."""
+
+    facet = models.CharField(max_length=10)  # the browse parameter: kind, series or country
+    value = models.CharField(max_length=200)
+    language = models.CharField(max_length=10)
+    term = models.CharField(max_length=200)
+    text = models.CharField(max_length=200)  # the least of the group's printings, as MIN
+    occurrences = models.PositiveIntegerField()
+    texts = models.PositiveIntegerField()  # dated versions of the group using it
+    first = models.DateField(null=True)  # the earliest of them
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facet", "value", "language", "term"], name="one_count_per_group_term"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value} [{self.language}] {self.term} × {self.occurrences}"
+
+
+class CountedIn(models.Model):
+    """A group a version's term counts were added to: they are taken out of that group when
+    the version changes, even after its work moved to another series or country."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    facet = models.CharField(max_length=10)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "facet", "value"], name="counted_once_per_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} in {self.facet}={self.value}"
+
+
 class Draft(models.Model):
     """A source a curator added in the workbench, with its manifest entry and the corrections
     made by pointing at its lines: nothing of it is in the archive until it is published,

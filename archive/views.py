@@ -339,7 +339,7 @@ def distinctive_terms(request):
     context = {"asked": asked, "facets": browse_facets(asked.active, request.GET)}
     if asked.chosen and not asked.problem:
         context["result"] = distinctive.distinctive(
-            asked.versions(), asked.language, DISTINCTIVE_SHOWN
+            asked.versions(), asked.language, DISTINCTIVE_SHOWN, kept=asked.kept()
         )
         context["summary"] = facets.summary(asked.active)
         if asked.text:

@@ -62,12 +62,33 @@ def sample_pages() -> dict[str, str]:
         "distinctive terms of a year": f"/distinctive/?lang=ja&year={document.date.year}"
         if document.date
         else "/distinctive/?lang=ja&year=2015",
+        **largest_groups(),
     }
     if nearest:
         other = nearest[0]["document"]
         pages["compare page"] = (
             f"/compare/?a={slug}/{document.language}&b={other.work.slug}/{other.language}"
         )
+    return pages
+
+
+def largest_groups() -> dict[str, str]:
+    """The distinctive terms of the series and the country with the most Japanese versions:
+    the largest groups a reader can ask for, short of a whole language."""
+    japanese = Document.objects.filter(language="ja")
+    pages = {}
+    for name, param, path in (
+        ("series", "series", "work__series"),
+        ("country", "country", "work__countries__code"),
+    ):
+        largest = (
+            japanese.exclude(**{path: ""}).exclude(**{f"{path}__isnull": True})
+            .values(path).annotate(n=Count("pk")).order_by("-n").first()
+        )  # fmt: skip
+        if largest:
+            pages[f"distinctive terms of the largest {name}"] = (
+                f"/distinctive/?lang=ja&{param}={quote(largest[path])}"
+            )
     return pages
 
 

@@ -229,3 +229,154 @@ def test_a_version_counted_a_few_clauses_at_a_time_counts_the_same(seeded, monke
     monkeypatch.setattr(distinctive, "CLAUSES_AT_A_TIME", 2)
     assert distinctive.count_terms([version.pk]) == len(whole) > 100
     assert list(rows.values_list("term", "text", "occurrences", "date", "language")) == whole
+
+
+def _kept_and_afresh() -> tuple[tuple, tuple]:
+    """The groups' counts as kept through the changes, and as summed afresh from the
+    versions' counts by the migration that first filled them."""
+    import importlib
+
+    from django.apps import apps
+
+    from archive.models import CountedIn, GroupCount
+
+    def stored():
+        rows = GroupCount.objects.values_list(
+            "facet", "value", "language", "term", "text", "occurrences", "texts", "first"
+        )
+        return sorted(rows), sorted(CountedIn.objects.values_list("document_id", "facet", "value"))
+
+    kept = stored()
+    GroupCount.objects.all().delete()
+    CountedIn.objects.all().delete()
+    importlib.import_module("archive.migrations.0018_group_counts").count_groups(apps, None)
+    return kept, stored()
+
+
+def _move_in_the_admin(admin_client, work, callbacks, **changes) -> None:
+    form = admin_client.get(f"/admin/archive/work/{work.pk}/change/").context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "countries"}
+    version = work.documents.get()
+    data.update(
+        countries=[c.pk for c in work.countries.all()],
+        **{
+            "documents-TOTAL_FORMS": "1",
+            "documents-INITIAL_FORMS": "1",
+            "documents-0-id": str(version.pk),
+            "documents-0-work": str(work.pk),
+            "documents-0-language": version.language,
+            "documents-0-title": version.title,
+        },
+    )
+    data.update(changes)
+    with callbacks(execute=True):
+        response = admin_client.post(f"/admin/archive/work/{work.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_kind_series_and_country_keep_counts_that_follow_every_change(
+    client, admin_client, fictland, django_capture_on_commit_callbacks
+):
+    """Each change moves the groups' counts; they must stay what summing every version of the
+    group afresh gives: a text imported again with other words, the earliest text of the
+    series moved to another series and given a country in the admin, a version deleted."""
+    from archive.importing import delete_versions
+    from archive.models import Document, Work
+
+    again = fictland.parent / "again"
+    again.mkdir()
+    _import(again, {2016: _EVERY_YEAR + ["Both sides reviewed the Partnership."]},
+            django_capture_on_commit_callbacks)  # fmt: skip
+    earliest = Work.objects.get(slug=slug(2010))
+    _move_in_the_admin(admin_client, earliest, django_capture_on_commit_callbacks,
+                       series="Other talks", countries=["KZ"])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_versions(Document.objects.filter(work__slug=slug(2012)).values_list("pk", flat=True))
+    series = answer(client, lang="en", series=SERIES)
+    assert series["versions"] == 2 and "desalination" not in terms(series) + terms(series, "new")
+    kept, afresh = _kept_and_afresh()
+    assert kept == afresh
+    groups = {(facet, value) for facet, value, *_ in kept[0]}
+    assert {("series", "Other talks"), ("country", "KZ"), ("series", SERIES)} <= groups
+    # Three times in each of the two versions left, the earliest of which is now 2014's.
+    in_series = [row for row in kept[0] if row[:4] == ("series", SERIES, "en", "cooperation")]
+    assert [(n, texts, str(first)) for *_, n, texts, first in in_series] == [(6, 2, "2014-05-01")]
+    moved = Document.objects.get(work=earliest)
+    assert {(f, v) for pk, f, v in kept[1] if pk == moved.pk} == {
+        ("kind", "joint-statement"),
+        ("series", "Other talks"),
+        ("country", "KZ"),
+    }
+    versions = set(Document.objects.values_list("pk", flat=True))
+    assert {pk for pk, *_ in kept[1]} == versions  # the deleted version counts nowhere
+
+
+def test_a_group_read_from_its_own_counts_answers_as_summing_its_versions(seeded, fictland):
+    from archive.models import GroupCount
+    from archive.reading import filters_query
+    from archive.research import distinctive
+
+    groups = GroupCount.objects.values_list("facet", "value", "language").distinct()
+    assert {facet for facet, *_ in groups} == {"kind", "series", "country"}
+    for facet, value, language in groups:
+        versions = distinctive.group(language, filters_query({facet: value}))
+        kept = distinctive.distinctive(versions, language, kept=(facet, value))
+        assert kept == distinctive.distinctive(versions, language), (facet, value, language)
+        assert kept.size > 0
+
+
+def _weighed_in_python(versions, language) -> tuple[list[str], list[str]]:
+    """The distinctive and the new terms of these versions, weighed term by term from every
+    row of their counts: what the query that returns only the terms near the thresholds must
+    agree with."""
+    from collections import Counter
+
+    from archive.models import TermCount, TermTotal
+    from archive.research.distinctive import AT_LEAST, KEYNESS, LANGUAGE_TOTAL, LOG_RATIO
+
+    here, first, dated = Counter(), {}, Counter()
+    for term, n, day in TermCount.objects.filter(document__in=versions).values_list(
+        "term", "occurrences", "date"
+    ):
+        here[term] += n
+        if day:
+            dated[term] += 1
+            first[term] = min(first.get(term, day), day)
+    totals = {t.term: t for t in TermTotal.objects.filter(language=language)}
+    c = sum(here.values())
+    d = totals[LANGUAGE_TOTAL].occurrences - c
+    weighed = []
+    for term, a in here.items():
+        b = totals[term].occurrences - a
+        g2, ratio = _keyness(a, b, c, d), _log_ratio(a, b, c, d)
+        if a >= AT_LEAST and g2 >= KEYNESS and ratio >= LOG_RATIO:
+            weighed.append((-g2, -a, term))
+    new = [
+        (-max(0, totals[term].texts - dated[term]), -here[term], term)
+        for term, day in first.items()
+        if day == totals[term].first
+    ]
+    return [t for *_, t in sorted(weighed)], [t for *_, t in sorted(new)]
+
+
+def test_the_query_returns_every_term_that_weighing_each_in_turn_finds(seeded, fictland):
+    """The query leaves the terms far from the thresholds in the database; none that passes
+    them, and no new term, may be left there with them."""
+    from archive.models import GroupCount
+    from archive.reading import filters_query
+    from archive.research import distinctive
+
+    groups = [(f, v, lang) for f, v, lang in GroupCount.objects.values_list(
+        "facet", "value", "language").distinct()]  # fmt: skip
+    groups += [("year", "2012", "en"), ("year", "2017", "ja")]
+    found_any = False
+    for facet, value, language in groups:
+        versions = distinctive.group(language, filters_query({facet: value}))
+        found = distinctive.distinctive(versions, language)
+        distinct, new = _weighed_in_python(versions, language)
+        assert [t.key for t in found.terms] == distinct, (facet, value, language)
+        assert ([t.key for t in found.new], found.new_count) == (new, len(new))
+        two = distinctive.distinctive(versions, language, shown=2)
+        assert [t.key for t in two.new] == new[:2] and [t.key for t in two.terms] == distinct[:2]
+        found_any = found_any or bool(distinct)
+    assert found_any

@@ -36,8 +36,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from whoosh.analysis import STOP_WORDS
 
-from archive.models import Clause, Document, TermCount, TermTotal, Work
+from archive.models import Clause, Document, GroupCount, TermCount, TermTotal, Work
 from archive.reading import active_filters, filters_query
+from archive.research import group_counts
 from archive.words import japanese_words
 
 KEYNESS = 10.83  # G² at p < 0.001, one degree of freedom
@@ -136,6 +137,7 @@ def count_terms(document_ids) -> int:
     terms back from its rows, BATCH at a time."""
     ids = sorted(set(document_ids))
     before = _terms_of(ids)  # empty for new versions
+    doubtful = group_counts.leave(ids)
     TermCount.objects.filter(document_id__in=ids).delete()
     written = 0
     versions = list(
@@ -161,6 +163,7 @@ def count_terms(document_ids) -> int:
             before.get(language, set()).difference_update(chunk)
     languages = {language for _pk, language, _day in versions} | set(before)
     total(before, languages)
+    group_counts.join([pk for pk, _language, _day in versions], doubtful)
     return written
 
 
@@ -181,8 +184,10 @@ def forget(document_ids) -> None:
     """Before these versions are deleted: their counts go, and the totals they were part of
     are counted again without them."""
     touched = _terms_of(document_ids)
+    doubtful = group_counts.leave(document_ids)
     TermCount.objects.filter(document_id__in=document_ids).delete()
     total(touched)
+    group_counts.join([], doubtful)
 
 
 def _terms_of(document_ids) -> dict[str, set[str]]:
@@ -302,66 +307,115 @@ def group(language: str, works: Q | None = None, text: str = "") -> QuerySet:
 
 
 def distinctive(
-    versions: QuerySet, language: str, shown: int | None = None, count: int | None = None
+    versions: QuerySet,
+    language: str,
+    shown: int | None = None,
+    count: int | None = None,
+    kept: tuple[str, str] | None = None,
 ) -> Distinctive:
     """The distinctive and the new terms of `versions` (all in `language`; `count` of them, when
     the caller knows) against the rest of the archive's versions in `language`. One query for
-    the group's rows with their totals and the language's, and one to count the versions."""
-    here = _group_rows(versions, language)
-    everywhere = {"size": here[0]["size"] or 0, "first": here[0]["earliest"]} if here else {}
-    c = sum(row["n"] for row in here)
-    d = everywhere.get("size", 0) - c
+    the group's rows that can be shown, with the group's and the language's sizes, and one to
+    count the versions. `kept` names the kind, series or country that `versions` are, when
+    they are exactly one: its rows are then read from its own counts (group_counts)."""
+    likely, new, (c, first_here, new_count, size, earliest) = _rows(versions, language, kept, shown)
+    d = size - c
     result = Distinctive(language, versions.count() if count is None else count, c, d)
-    terms = []
-    for row in here:
-        a = row["n"]
-        b = (row["total"] or a) - a
-        terms.append(
-            Term(
-                row["text"], row["term"], a, b, _keyness(a, b, c, d), _log_ratio(a, b, c, d),
-                row["first"], row["first_anywhere"],
-                max(0, (row["texts_anywhere"] or 0) - row["texts"]), language,
-            )
+
+    def term(row) -> Term:
+        key, a, text, first, texts, total, first_anywhere, texts_anywhere = row
+        b = total - a
+        return Term(
+            text, key, a, b, _keyness(a, b, c, d), _log_ratio(a, b, c, d), _day(first),
+            _day(first_anywhere), max(0, texts_anywhere - texts), language,
         )  # fmt: skip
+
     result.terms = sorted(
-        (t for t in terms if _distinctive(t)), key=lambda t: (-t.keyness, -t.here, t.key)
+        (t for t in map(term, likely) if _distinctive(t)),
+        key=lambda t: (-t.keyness, -t.here, t.key),
     )[:shown]
-    new = [t for t in terms if t.new]
-    result.new_count = len(new)
-    result.new = sorted(new, key=lambda t: (-t.later_texts, -t.here, t.key))[:shown]
-    firsts = [t.first for t in terms if t.first]
-    result.earliest = bool(firsts) and min(firsts) <= (everywhere.get("first") or min(firsts))
+    result.new_count = new_count
+    new.sort(key=lambda row: (-max(0, row[7] - row[4]), -row[1], row[0]))
+    result.new = [term(row) for row in new[:shown]]
+    result.earliest = first_here is not None and first_here <= (earliest or first_here)
     return result
 
 
-def _group_rows(versions: QuerySet, language: str) -> list[dict]:
-    """Each term of the group's versions: its occurrences there, its text as printed, its
-    first date and dated versions there, its totals in the whole language, and the
-    language's own total (size, earliest). The totals are joined once per term (a subquery
-    per total would look each up three times)."""
-    counts = connection.ops.quote_name(TermCount._meta.db_table)
-    totals = connection.ops.quote_name(TermTotal._meta.db_table)
-    chosen, params = versions.order_by().values("pk").query.sql_with_params()
-    own = f"FROM {totals} WHERE language = %s AND term = %s"  # noqa: S608
+# G² of a term seen a times among the group's c and b times among the d elsewhere (as
+# _keyness, unsigned): the query weighs every term with it and returns only those near the
+# thresholds, which _keyness and _log_ratio then decide exactly.
+_A, _B, _C, _D = "h.n", "(h.total - h.n)", "s.c", "(o.size - s.c)"
+_G2 = (
+    f"2 * ({_A} * LN({_A} * CAST(o.size AS DOUBLE PRECISION) / ({_C} * h.total)) + "
+    f"CASE WHEN h.total > h.n THEN {_B} * LN({_B} * CAST(o.size AS DOUBLE PRECISION) "
+    f"/ ({_D} * h.total)) ELSE 0 END)"
+)
+
+
+def _rows(
+    versions: QuerySet, language: str, kept: tuple[str, str] | None, shown: int | None
+) -> tuple[list[tuple], list[tuple], tuple]:
+    """The group's terms that may be distinctive, its new terms that may be shown, and
+    (occurrences in the group, its first date, new terms, occurrences in the language, the
+    language's first date). A term is (term, occurrences there, text as printed, first date
+    there, dated versions there, occurrences in the language, first date there, dated
+    versions there); dates stay ISO text, which orders as dates do.
+
+    The group's rows are summed from its versions' counts, or read from its own counts when
+    it is a kept group, and joined to their totals once. A group of half the archive has
+    tens of thousands of terms; few are distinctive, and a page shows `shown` new ones, so
+    only those leave the database. A log ratio that rounds to 1
+    is over 2 ** 0.995 (1.9931…), and a G² that rounds to 10.83 is 10.825 or more."""
+    quote = connection.ops.quote_name
+    counts, totals = quote(TermCount._meta.db_table), quote(TermTotal._meta.db_table)
+    # Terms tied on later texts and occurrences are ordered as Python orders strings: by
+    # code point, which is SQLite's own order and PostgreSQL's "C" collation.
+    code_points = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    if kept:
+        here = (
+            "SELECT term, occurrences AS n, text AS printed, first AS since, texts AS dated "  # noqa: S608
+            f"FROM {quote(GroupCount._meta.db_table)} "
+            "WHERE facet = %s AND value = %s AND language = %s"
+        )
+        params = [*kept, language]
+    else:
+        chosen, params = versions.order_by().values("pk").query.sql_with_params()
+        here = (
+            "SELECT term, SUM(occurrences) AS n, MIN(text) AS printed, MIN(date) AS since, "  # noqa: S608
+            f"COUNT(date) AS dated FROM {counts} WHERE document_id IN ({chosen}) GROUP BY term"
+        )
+    columns = "h.term, h.n, h.printed, h.since, h.dated, h.total, h.first_any, h.texts_any"
+    sql = (
+        "WITH h AS (SELECT g.term, g.n, g.printed, CAST(g.since AS TEXT) AS since, g.dated, "  # noqa: S608
+        "COALESCE(t.occurrences, g.n) AS total, CAST(t.first AS TEXT) AS first_any, "
+        f"COALESCE(t.texts, 0) AS texts_any FROM ({here}) g "
+        f"LEFT JOIN {totals} t ON t.language = %s AND t.term = g.term), "
+        "s AS (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS c, MIN(since) AS first_here, "
+        "COALESCE(SUM(CASE WHEN since = first_any THEN 1 ELSE 0 END), 0) AS new_count FROM h), "
+        "o AS (SELECT COALESCE(MAX(occurrences), 0) AS size, CAST(MAX(first) AS TEXT) AS earliest "
+        f"FROM {totals} WHERE language = %s AND term = %s) "
+        f"SELECT 0, {columns} FROM h, s, o WHERE h.n >= %s AND o.size > s.c "
+        "AND h.n * (o.size - s.c) >= 1.99 * s.c * (CASE WHEN h.total > h.n "
+        f"THEN h.total - h.n ELSE 0.5 END) AND {_G2} >= 10.82 "
+        f"UNION ALL SELECT * FROM (SELECT 1, {columns} FROM h WHERE h.since = h.first_any "
+        f"ORDER BY h.texts_any - h.dated DESC, h.n DESC, h.term{code_points} LIMIT %s) n "
+        "UNION ALL SELECT 2, NULL, s.c, NULL, s.first_here, s.new_count, o.size, o.earliest, 0 "
+        "FROM s, o"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.term, SUM(c.occurrences), MIN(c.text), MIN(c.date), COUNT(c.date), "  # noqa: S608
-            "MAX(t.occurrences), MIN(t.first), MAX(t.texts), "
-            f"(SELECT occurrences {own}), (SELECT first {own}) "
-            f"FROM {counts} c LEFT JOIN {totals} t ON t.language = c.language AND t.term = c.term "
-            f"WHERE c.document_id IN ({chosen}) GROUP BY c.term",
-            [language, LANGUAGE_TOTAL, language, LANGUAGE_TOTAL, *params],
+            sql,
+            [*params, language, language, LANGUAGE_TOTAL, AT_LEAST, shown or 2**31 - 1],
         )
-        names = (
-            *("term", "n", "text", "first", "texts"),
-            *("total", "first_anywhere", "texts_anywhere", "size", "earliest"),
-        )
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    for row in rows:  # SQLite answers a raw query's dates as text
-        for name in ("first", "first_anywhere", "earliest"):
-            if isinstance(row[name], str):
-                row[name] = date.fromisoformat(row[name][:10])
-    return rows
+        rows = cursor.fetchall()
+    _, _, c, _, first_here, new_count, size, earliest, _ = next(r for r in rows if r[0] == 2)
+    likely = [row[1:] for row in rows if row[0] == 0]
+    new = [row[1:] for row in rows if row[0] == 1]
+    return likely, new, (c, first_here, new_count, size, earliest)
+
+
+def _day(iso: str | None) -> date | None:
+    return date.fromisoformat(iso[:10]) if iso else None
 
 
 def whole_language(language: str) -> Distinctive:
@@ -417,6 +471,13 @@ class Asked:
 
     def versions(self) -> QuerySet:
         return group(self.language, filters_query(self.active), self.text)
+
+    def kept(self) -> tuple[str, str] | None:
+        """The kind, series or country asked for alone, whose group keeps its own counts."""
+        if self.text or len(self.active) != 1:
+            return None
+        ((param, value),) = self.active.items()
+        return (param, value) if param in group_counts.GROUPED_BY else None
 
     def query(self) -> dict[str, str]:
         """The parameters that ask for this group again."""
