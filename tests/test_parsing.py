@@ -73,6 +73,9 @@ def test_printed_clause_numbers_normalize_to_one_label(printed, label):
         ("昭和47年9月29日", datetime.date(1972, 9, 29)),
         ("December 20, 2025", datetime.date(2025, 12, 20)),
         ("20 December 2025", datetime.date(2025, 12, 20)),
+        ("Tuesday, Oct 27, 2015", datetime.date(2015, 10, 27)),
+        ("5 Sept. 2019", datetime.date(2019, 9, 5)),
+        ("Jun 5, 2019", datetime.date(2019, 6, 5)),
     ],
 )
 def test_dates_are_read_in_western_and_japanese_era_forms(printed, date):

@@ -16,7 +16,9 @@ from archive.ingest.datelines import is_dateline
 from archive.ingest.frontmatter import GENRE_ALONE, GENRE_UNDER_TITLE
 from archive.ingest.lines import (
     CONTINUES,
+    INTRODUCTION,
     NAMES_A_TEXT,
+    OPENING_REMARKS,
     REFERENCE,
     display_width,
     is_japanese,
@@ -568,16 +570,25 @@ def _check_lone_heading(doc: ParsedDocument) -> None:
         )
 
 
+_PART_OF_A_TALK = re.compile(
+    rf"{OPENING_REMARKS.pattern}|{INTRODUCTION.pattern}"
+    r"|^[【\[(（]?(?:質疑応答|Q\s*&\s*A|Questions and Answers)[】\])）]?$",
+    re.I,
+)
+
+
 def _check_heading_under_title(doc: ParsedDocument) -> None:
-    """The one unnumbered heading of a text, on the line right under the title and over every
-    paragraph (Japanese ODA Loan Signed … / Developing a Logistics Arterial …): a subtitle
-    printed with no dashes to frame it, more often than a section."""
+    """The one unnumbered heading of a text, under the title with only the title block's lines
+    between (a venue, [Provisional Translation]) and over every paragraph (Japanese ODA Loan
+    Signed … / Developing a Logistics Arterial …): a subtitle printed with no dashes to frame
+    it, or a venue, more often than a section."""
     titles = doc.lines("title")
     if len(doc.sections) != 1 or doc.sections[0].label or not titles:
         return
     section, line = doc.sections[0], doc.line_at(doc.sections[0].offset)
-    under = line == doc.line_at(titles[-1].offset) + 1
-    if under and doc.clauses and all(c.section == 0 for c in doc.clauses):
+    if _PART_OF_A_TALK.match(section.heading):
+        return  # 冒頭発言, 質疑応答: the parts a press conference or a speech is read in
+    if doc.clauses and all(c.section == 0 for c in doc.clauses):
         doc.warn(
             "title",
             f"heading “{section.heading[:30]}” stands right under the title and over the whole "

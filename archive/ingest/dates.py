@@ -40,12 +40,31 @@ MONTHS = {
     )
 }
 
+# Abbreviated as pages print them (Oct 30, 2015; 5 Sept. 2019): the name, a period or none.
+ABBREVIATED = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8}
+ABBREVIATED |= {"sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+
+def month_number(name: str) -> int:
+    """January, Jan or Jan. → 1 (KeyError for no month)."""
+    name = name.lower().rstrip(".")
+    return MONTHS[name] if name in MONTHS else ABBREVIATED[name]
+
+
+def _named(month: str) -> bool:
+    """A month printed by its English name (March, Mar.), not by a number or a kanji."""
+    return month[:1].isascii() and month[:1].isalpha()
+
+
 _NUM = r"[0-9〇零一二三四五六七八九十]+|元"
 JA_DATE = re.compile(
     rf"(?P<era>令和|平成|昭和|大正|明治)?\s*(?P<year>{_NUM})\s*年\s*(?P<month>{_NUM})\s*月"
     rf"\s*(?P<day>{_NUM})\s*日"
 )
-_MONTH_NAMES = "|".join(m.capitalize() for m in MONTHS)
+# Full names first: an alternation takes the first that matches (June before Jun).
+_MONTH_NAMES = "|".join(
+    [m.capitalize() for m in MONTHS] + [rf"{m.capitalize()}\.?" for m in ABBREVIATED]
+)
 EN_DATE_MDY = re.compile(
     rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b"
 )
@@ -109,11 +128,11 @@ def _to_range(match: re.Match) -> tuple[datetime.date, datetime.date] | None:
         if groups["month"].isalpha():
             month1 = groups.get("month1")
             if month1:  # 30 May to 2 June: the first month is printed with the first day
-                start = start.replace(month=MONTHS[month1.lower()])
+                start = start.replace(month=month_number(month1))
             month2 = groups.get("month2")
-            end_month = MONTHS[month2.lower()] if month2 else start.month
+            end_month = month_number(month2) if month2 else start.month
             if month1:
-                end_month = MONTHS[groups["month"].lower()]
+                end_month = month_number(groups["month"])
             end = datetime.date(start.year, end_month, int(groups["day2"]))
         else:
             year = kanji_number(groups["year2"]) if groups.get("year2") else start.year
@@ -188,7 +207,7 @@ def _month_day(match: re.Match, year: int) -> datetime.date | None:
     try:
         month = groups["month"] or groups.get("month2")
         day = groups["day"] or groups.get("day2")
-        number = MONTHS[month.lower()] if month.isalpha() else kanji_number(month)
+        number = month_number(month) if _named(month) else kanji_number(month)
         return datetime.date(year, number, kanji_number(day))
     except (KeyError, ValueError, AttributeError):
         return None
@@ -206,6 +225,17 @@ _TIME = re.compile(
 )
 
 
+def is_day_line(text: str) -> bool:
+    """A day alone on its line with its weekday (6月2日(月曜日), Monday, June 2): a day of a
+    programme, over that day's events."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if not _WEEKDAY.search(folded):
+        return False
+    rest = re.sub(r"\s+", " ", _WEEKDAY.sub("", folded)).strip(" ,、")
+    patterns = (JA_MONTH_DAY, EN_MONTH_DAY, JA_DATE, EN_DATE_MDY, EN_DATE_DMY)
+    return any(pattern.fullmatch(rest) for pattern in patterns)
+
+
 def dateline_parts(text: str) -> tuple[str, str] | None:
     """(before, after): what a line prints before and after its date, weekday and hour left
     out (`Saturday, May 18, 2019, 7:33 p.m. Dushanbe` → ("", "Dushanbe")); None without a
@@ -218,7 +248,12 @@ def dateline_parts(text: str) -> tuple[str, str] | None:
     match = found[-1]
     # (2014年7月16日付): the date a text bears, 付 saying only that.
     after = re.sub(r"^付け?(?![\w])", "", inner[match.end() :])
-    return inner[: match.start()].strip(" ，,、　"), after.strip(" ，,、　.")
+    # [Cabinet Office] [Tuesday, Oct 27, 2015]: each field in its own brackets, the first
+    # naming who issued the text, not where.
+    before = inner[: match.start()].strip(" ，,、　")
+    if re.fullmatch(r"[^\[\]［］]+[\]］]\s*[\[［]", before):
+        before = ""
+    return before, after.strip(" ，,、　.[]［］")
 
 
 def parse_date(text: str) -> datetime.date | None:
@@ -236,9 +271,9 @@ def _to_date(match: re.Match) -> datetime.date | None:
         except ValueError:
             return None
     try:
-        if groups["month"].isalpha() and groups["month"].lower() in MONTHS:
+        if _named(groups["month"]):
             return datetime.date(
-                int(groups["year"]), MONTHS[groups["month"].lower()], int(groups["day"])
+                int(groups["year"]), month_number(groups["month"]), int(groups["day"])
             )
         year = kanji_number(groups["year"])
         if groups.get("era"):

@@ -14,6 +14,7 @@ from archive.ingest.datelines import is_dateline, is_place_line
 from archive.ingest.gazetteer import COUNTRIES
 from archive.ingest.lines import (
     CONTINUES,
+    NAMES_A_SPEECH,
     NAMES_A_TEXT,
     OPENING_REMARKS,
     SALUTATION,
@@ -348,8 +349,15 @@ def _banner_over_title(
     doc: ParsedDocument, titles: list[MetadataLine], line: Line, lines: list[Line], index: int
 ) -> bool:
     """A site's name taken for the title (Japan International Cooperation Agency), then its
-    section (Press Releases) and the date: the title-like line after them is the title."""
-    filed = titles and any(m.offset > titles[-1].offset for m in doc.lines("genre"))
+    section (Press Releases) and the date: the title-like line after them is the title. So
+    is one that names a kind of text after a bulletin's name and the date (JapanGov Weekly /
+    [Cabinet Office] [date] / Policy Speech by …)."""
+    after = [m for m in doc.metadata_lines if titles and m.offset > titles[-1].offset]
+    filed = any(m.role == "genre" for m in after)
+    dated = any(m.role in ("date", "date_place") for m in after)
+    filed = (
+        filed or dated and bool(NAMES_A_TEXT.search(line.text) or NAMES_A_SPEECH.search(line.text))
+    )
     return bool(
         filed
         and not any(NAMES_A_TEXT.search(part.text) for part in titles)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from archive.ingest.dates import is_day_line
 from archive.ingest.lines import (
     BULLET_MARKS,
     CONTINUES,
@@ -295,7 +296,11 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
         # next starts in lower case, when it stops on a word that cannot end a phrase, or when
         # a long line stops mid-sentence before one that is no heading (a page wrapped at <br>).
         # Short Japanese lines with no punctuation, one after another, are a list.
-        listed = display_width(last) < 40 and display_width(line.text) < 40
+        # So are longer ones with no punctuation, unless the one before stops on a particle
+        # (…との / 首脳会談 is one phrase broken by a link).
+        listed = (display_width(last) < 40 and display_width(line.text) < 40) or (
+            looks_like_heading(last) and last[-1] not in _PARTICLES + "はも"
+        )
         # Rows of a list in two columns (キルギス エルラン・…外務大臣) stand one per line.
         listed = listed or bool(_ROW.fullmatch(last) and _ROW.fullmatch(line.text))
         return (
@@ -331,6 +336,10 @@ def _heading(
         return None  # who speaks next, not what about
     if following is None or _TABLE_ROW.search(line.text):
         return None  # a heading is followed by body text, and is no row of a table
+    if is_day_line(line.text) and not line.bullet:
+        return "", line.text, RANK_PLAIN  # a day of a programme, over that day's events
+    if previous is not None and previous.heading and looks_like_heading(following.text):
+        return None  # the first of a list of short lines under a heading
     short = display_width(line.text) <= 24  # - 供与条件, a topic over what follows
     if line.text.startswith(BULLET_MARKS) and following.text.startswith(BULLET_MARKS):
         return None  # an item of a list copied with its bullets, the next item under it

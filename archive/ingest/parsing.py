@@ -104,8 +104,11 @@ def _numbered_headings(paragraphs: list[Paragraph]) -> str:
         if not all(len(p.lines) == 1 and looks_like_heading(rest_of(p)) for p in items):
             continue
         following = [paragraphs[i + 1] if i + 1 < len(paragraphs) else None for i in indexes]
+        # What follows may be a plain heading of its own (a day over that day's events).
         followed = all(
-            p is not None and (p.numbering or ("", ""))[0] != style and not p.heading
+            p is not None
+            and (p.numbering or ("", ""))[0] != style
+            and (not p.heading or p.rank == RANK_PLAIN)
             for p in following
         )
         # One such item is a heading when it is the first of its style (1., (1)) and body

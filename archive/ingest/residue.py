@@ -10,6 +10,7 @@ link word off the end of a title line (`…共同声明（英語版はこちら�
 import re
 import unicodedata
 
+from archive.ingest.dates import dateline_parts
 from archive.ingest.lines import SENTENCE_END
 
 # Words a page uses for links to other versions and formats. Matched against the whole line
@@ -54,8 +55,14 @@ _LINK_WORDS = {
     "別ウィンドウで開きます",
     "外部リンク",
     "本文へ移動",
+    "本文へ",
     "skiptomaincontent",
     "skiptocontent",
+    "skiptonavigation",
+    "jumptocontent",
+    "jumptomaincontent",
+    "tothetextofthispage",
+    "tothetext",
     "言語選択",
     "表示選択",
     "pc",
@@ -120,6 +127,11 @@ _VIEWS = re.compile(
 _STAMP = re.compile(
     r"^[0-9０-９]{1,2}\s*[./／]\s*[0-9０-９]{1,2}\s*(?:[(（][月火水木金土日][)）]\s*)?"
     r"[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}$"
+)
+# When the page was last changed, as its template prints it (Last Update : Friday, Oct 30, 2015,
+# 最終更新日：2015年10月30日): the page's date, not the text's.
+_UPDATED = re.compile(
+    r"^(?:Last\s+)?Updated?(?:\s+on)?\s*[:：]?\s*|^(?:最終)?更新日?\s*[:：]?\s*", re.I
 )
 # A photograph's caption in the page's own words: …の様子, …の模様, …の姿 (the scene of …), with
 # what the picture shows in brackets after it (モニター画面).
@@ -218,6 +230,7 @@ def residue_role(line: str) -> str | None:
     caption = caption or _WHO_DOES.match(unbulleted) or _LEFT_TO_RIGHT.match(text)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
+    stamp = stamp or _updated(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:
         return "furniture"
     if _EMPTY_FIELD.match(text):
@@ -232,6 +245,12 @@ def residue_role(line: str) -> str | None:
     if _is_gallery_line(text):
         return "furniture"
     return None
+
+
+def _updated(text: str) -> bool:
+    """Last Update : Friday, Oct 30, 2015: the label, then a date and nothing else."""
+    label = _UPDATED.match(text)
+    return bool(label and label.end() and dateline_parts(text[label.end() :]) == ("", ""))
 
 
 def _is_gallery_line(text: str) -> bool:
@@ -294,7 +313,7 @@ def is_link_words(text: str) -> bool:
     core = _PDF.sub("", core)
     core = core.translate({ord(c): None for c in _BRACKETS})
     words = [w.lower() for w in _SEPARATORS.split(core) if w]
-    core = "".join(words)
+    core = "".join(words).rstrip(".")  # a skip link may end as a sentence does
     if not core:
         return had_pdf or bracketed and not folded.strip(_BRACKETS)
     if len(words) > 1 and all(w in _LINK_WORDS for w in words):
