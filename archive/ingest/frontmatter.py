@@ -241,6 +241,10 @@ def read_front_matter(
             doc.metadata_lines.append(MetadataLine("date", text[:at].rstrip(), line.offset))
             doc.metadata_lines.append(MetadataLine("title", glued, line.offset + at))
             seen_date = True
+        elif titles and _DATED_BYLINE.match(text) and dates.find_date(text):
+            # by Jane Doe | May 2, 2017 | Politics: a news site's byline, dated.
+            doc.metadata_lines.append(MetadataLine("date", text, line.offset))
+            seen_date = True
         elif is_dateline(text):
             role = "date" if is_dateline(text, place=False) else "date_place"
             doc.metadata_lines.append(MetadataLine(role, text, line.offset))
@@ -322,6 +326,7 @@ def _dated_title(text: str) -> str:
 
 # The kind of text and who gave it, under the theme it is given on (Central Asia as a Corridor
 # of Peace and Stability / Speech by Mr. Taro Aso, …): the theme is the title's first line.
+_DATED_BYLINE = re.compile(r"^by\s(?=.{0,80}$)", re.I)
 _BYLINE = re.compile(
     r"^(?:(?:policy |keynote )?(?:speech|address|remarks|statement|lecture|message)) by\b", re.I
 )

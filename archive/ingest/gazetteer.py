@@ -115,10 +115,14 @@ def _name_pattern(name: str) -> str:
 _NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))
 # A wire-service dateline that opens a paragraph: Tokyo, March 25: …, DUSHANBE, March 28, 2016,
 # Asia-Plus – …, DUSHANBE, 24.12.2022 (NIAT Khovar) – …, Prague, 26 August 2004 (RFE/RL) -- …,
-# NUR-SULTAN. KAZINFORM - …, ASTANA. KAZINFORM Kazinform … (the agency after the city, no date).
+# NUR-SULTAN. KAZINFORM - …, ASTANA. KAZINFORM Kazinform … (the agency after the city, no date),
+# DUSHANBE, Tajikistan, December 19. … (the country between), after the page's own stamp
+# (date 2025-12-19 DUSHANBE, …).
 _WIRE_PATTERN = (
-    rf"^(?i:{_NAMES})(?=,\s+(?:[A-Z][a-z]+\.?\s+\d{{1,2}}\b|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}"
-    r"|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})|\.\s+[A-Z][A-Z-]{2,}\s+(?:[-–—]|[A-Z]))"
+    r"^(?:[Dd]ate\s+\d{4}-\d{2}-\d{2}\s+)?"
+    rf"(?P<wire_city>(?i:{_NAMES}))(?=(?:,\s+[A-Z][a-z]+)?,\s+(?:[A-Z][a-z]+\.?\s+\d{{1,2}}\b"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+    r"|\.\s+[A-Z][A-Z-]{2,}\s+(?:[-–—]|[A-Z]))"
 )
 _WIRE = re.compile(_WIRE_PATTERN)
 
@@ -128,7 +132,7 @@ _WIRE = re.compile(_WIRE_PATTERN)
 _MEETING_PLACE = re.compile(
     rf"(?P<ja>{_NAMES})(?:市|内)?(?:[(（][^()（）]{{1,12}}[)）])?"
     r"(?:において|にて|で開催|市|で(?![はもす]))"
-    rf"|\b(?:in|at|visited|visit to|visits|arrived in)\s+(?:the\s+)?"
+    rf"|\b(?:[Ii]n|[Aa]t|visited|visit to|visits|arrived in)\s+(?:the\s+)?"
     rf"(?:capital(?: city)?(?: of)?,?\s+)?(?P<en>{_NAMES})\b"
     # アシガバットを訪問, ニューヨーク訪問中, アスタナに到着: where a visit took someone.
     rf"|(?P<visited>{_NAMES})(?:市)?(?:を訪問|訪問中|を訪れ|に到着)"
@@ -184,7 +188,7 @@ def find_place(text: str) -> str | None:
 def find_wire_place(text: str) -> str | None:
     """The city of a wire-service dateline that opens `text`, as printed (DUSHANBE)."""
     match = _WIRE.match(text)
-    return match.group() if match else None
+    return match.group("wire_city") if match else None
 
 
 def find_meeting_place(text: str) -> str | None:
@@ -192,4 +196,5 @@ def find_meeting_place(text: str) -> str | None:
     match = _MEETING_PLACE.search(text)
     if not match:
         return None
-    return match.group("ja") or match.group("en") or match.group("wire") or match.group("visited")
+    found = match.group("ja") or match.group("en") or match.group("wire_city")
+    return found or match.group("visited")

@@ -331,11 +331,16 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
     if preamble_count is None and not (style or headed or bulleted):
         preamble_count = recitals(paragraphs)
     preamble_count = preamble_count if preamble_count is not None else _lead_numbered(paragraphs)
-    if preamble_count is None and headed and not paragraphs[0].heading:
-        # A lead that announces the rest (…概要は以下のとおりです。) above the first heading.
+    if preamble_count is None and not paragraphs[0].heading and len(paragraphs) > 1:
+        # A lead that announces the rest (…概要は以下のとおりです。, …挨拶は以下の通りです。)
+        # above the first heading, or above the paragraphs it announces.
         lead = paragraphs[0].text
         announces = LEAD_ANNOUNCES.search(lead) or REPRINT_ANNOUNCED.search(lead)
-        preamble_count = 1 if announces and paragraphs[1].heading else None
+        # An agency's lead over the article it reprints is a clause like the article's own
+        # paragraphs, unless the article's name stands under it (REPRINT_ANNOUNCED).
+        unnumbered = not (style or headed or any(p.numbering for p in paragraphs))
+        unnumbered = unnumbered and bool(LEAD_ANNOUNCES.search(lead))
+        preamble_count = 1 if announces and (paragraphs[1].heading or unnumbered) else None
     open_headings: list[tuple[int, int]] = []  # (rank, section index)
     clauses: list[dict] = []
     clause: dict | None = None

@@ -145,7 +145,7 @@ _SCENE = re.compile(r"^[^。]{2,80}(?:の様子|の模様|の姿)(?:[(（][^()�
 # 懇談する岩屋大臣及び同令夫人 (a verb's attributive form, then the people it shows).
 _WHO_DOES = re.compile(
     r"^[^。、,]{0,40}(?:する|した|される|に臨む|に応じる)[^。、,]{0,40}"
-    r"(?:大臣|総理|首相|大統領|夫人|首脳|外相|代表|議長|長官|大使)$"
+    r"(?:大臣|総理|首相|大統領|夫人|首脳|外相|代表|議長|長官|大使|補佐官|政務官|次官|議員|会長)$"
 )
 # An empty field a page's template printed as a word (an image's missing caption: None).
 _EMPTY_FIELD = re.compile(r"^(?:None|null|undefined|NaN)$")
