@@ -609,7 +609,10 @@ def _check_end(doc: ParsedDocument) -> None:
         return  # a reference part lists names, dates and themes, with no full stops
     others = doc.clauses[:-1]
     ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
-    if not ends_paragraph(last.paragraphs[-1]) and (not others or ending >= 0.6 * len(others)):
+    text = last.paragraphs[-1]
+    # A bracket left open at the very end was cut, whatever the other clauses end with.
+    unclosed = text.count("(") + text.count("（") > text.count(")") + text.count("）")
+    if not ends_paragraph(text) and (not others or ending >= 0.6 * len(others) or unclosed):
         doc.warn(
             "truncated",
             f"text appears truncated after clause {last.label}: it stops mid-sentence "
