@@ -80,7 +80,7 @@ NUMERIC_DATE = re.compile(
     r"(?<![0-9/.])(?:(?P<year>(?:19|20)\d\d)(?P<ysep>[/.-])(?P<month>\d{1,2})(?P=ysep)"
     r"(?P<day>\d{1,2})"
     r"|(?P<first>\d{1,2})(?P<sep>[/.])(?P<second>\d{1,2})(?P=sep)(?P<year2>(?:19|20)\d\d))"
-    r"(?![0-9/.])"
+    r"(?![0-9/]|\.\d)"  # a full stop may end the sentence (DUSHANBE, 11.08.2020. …)
 )
 
 
@@ -188,7 +188,7 @@ def find_all(text: str, year: int | None = None) -> list[tuple[datetime.date, re
     days printed without one, taken to be in that year."""
     folded = unicodedata.normalize("NFKC", text)
     found = []
-    for pattern in (JA_DATE, EN_DATE_MDY, EN_DATE_DMY):
+    for pattern in (JA_DATE, EN_DATE_MDY, EN_DATE_DMY, NUMERIC_DATE):
         for match in pattern.finditer(folded):
             if date := _to_date(match):
                 found.append((date, match))

@@ -72,7 +72,8 @@ ISSUER = re.compile(
 GENRE = re.compile(
     r"^(?:press releases?|報道発表|プレスリリース|news releases?|お知らせ|談話・コメント|会見・発表"
     r"|statements?|announcements?|報道・広報|(?:外務省・)?新着情報|what's new|press conferences?"
-    r"|記者会見|演説|スピーチ|speech(?:es)?|news and press releases?|ニュースリリース)$",
+    r"|記者会見|演説|スピーチ|speech(?:es)?|news and press releases?|ニュースリリース"
+    r"|(?:イベント|活動|事業)(?:実施)?報告|イベント・?レポート|event reports?|活動報告)$",
     re.I,
 )
 # A person named by office alone above the title: the minister whose page this is (麻生外務大臣).

@@ -68,6 +68,16 @@ _LINK_WORDS = {
     "pc",
     "モバイル",
     "中文",
+    # A page's buttons to share it on social networks.
+    "twitter",
+    "facebook",
+    "linkedin",
+    "line",
+    "share",
+    "tweet",
+    "シェア",
+    "ツイート",
+    "はてなブックマーク",
     # A news site's links and labels above a story.
     "accessibilitylinks",
     "breakingnews",
@@ -238,7 +248,9 @@ def residue_role(line: str) -> str | None:
     if is_navigation(text):
         return "link"
     file_link = _FILE_LINK.match(text) and not _JAPANESE_CLAUSE.search(text)
-    if _MD_LINK.match(text) or _URL.match(text) or is_link_words(text) or file_link:
+    # • Facebook: a share button, bulleted; a bullet alone goes with the item under it.
+    link_words = is_link_words(text) or bool(unbulleted) and is_link_words(unbulleted)
+    if _MD_LINK.match(text) or _URL.match(text) or link_words or file_link:
         return "link"
     if _BACK_LINK.match(text) or _MEDIA_LINK.match(text):
         return "link"
