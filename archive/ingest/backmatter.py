@@ -86,10 +86,16 @@ def _note_under(lines: list[Line], index: int) -> bool:
     named = bool(marked_heading(lines[index].text)[1])  # [参考]基礎データ names its part
     if not rest:
         return ends_sentence(lines[index].text) or not named
+    return _one_sentence_after(lines, index)
+
+
+def _one_sentence_after(lines: list[Line], index: int) -> bool:
+    """A bare mark ((参考)) with one sentence after it at the end, bulleted or not: a note."""
+    rest = lines[index + 1 :]
     return (
-        not named
+        not (marked_heading(lines[index].text) or ("", "", 0))[1]
         and len(rest) == 1
-        and len(SENTENCE_END.findall(rest[0].text)) == 1
+        and len(SENTENCE_END.findall(LIST_MARK.sub("", rest[0].text))) == 1
         and ends_sentence(rest[0].text[-1:])
     )
 
@@ -103,6 +109,7 @@ def _reference_part(lines: list[Line], index: int) -> bool:
         after is not None
         and part
         and (numbering(after.text) or after.bullet or LIST_MARK.match(after.text))
+        and not _one_sentence_after(lines, index)
     )
 
 

@@ -607,11 +607,15 @@ def _check_end(doc: ParsedDocument) -> None:
         return  # a list of sub-items (① 再生可能エネルギー) ends without a full stop
     if _in_reference(doc, last):
         return  # a reference part lists names, dates and themes, with no full stops
-    others = doc.clauses[:-1]
-    ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
     text = last.paragraphs[-1]
     # A bracket left open at the very end was cut, whatever the other clauses end with.
     unclosed = text.count("(") + text.count("（") > text.count(")") + text.count("）")
+    before = doc.clauses[-2] if len(doc.clauses) > 1 else None
+    listed = before is not None and last.printed_label and before.printed_label
+    if listed and display_width(text) <= 60 and not (unclosed or CONTINUES.search(text)):
+        return  # (3)調達条件:アンタイド: a short item of a numbered list, a term and its value
+    others = doc.clauses[:-1]
+    ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
     if not ends_paragraph(text) and (not others or ending >= 0.6 * len(others) or unclosed):
         doc.warn(
             "truncated",

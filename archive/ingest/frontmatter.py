@@ -200,7 +200,10 @@ def read_front_matter(
             if rest and is_link_words(rest):  # a newswire's button beside it (Submit Release)
                 doc.metadata_lines.append(MetadataLine("link", rest, line.offset + stamp.end()))
                 rest = ""
-            if rest:
+            if rest and not doc.lines("title") and _stamped_headline(rest):
+                doc.metadata_lines.append(MetadataLine("title", rest, line.offset + stamp.end()))
+                index += 1
+            elif rest:
                 lines[index] = Line(rest, line.offset + stamp.end(), 0, number=line.number)
             else:
                 index += 1
@@ -313,6 +316,15 @@ def _set_title_aside(doc: ParsedDocument, titles: list[MetadataLine], read: list
 _POSTING_STAMP = re.compile(
     r"^(?:date|posted(?: on)?|published)\s*[:：]?\s*(?:19|20)\d\d-\d\d-\d\d(?:\s+|$)", re.I
 )
+
+
+def _stamped_headline(text: str) -> bool:
+    """What a stamp heads on its own line is the headline when it is one short sentence naming
+    no day (a news site's may end with a full stop: President of Tajikistan flew to Japan.),
+    not the lead, not a dateline."""
+    one = not SENTENCE_END.search(text.rstrip(".!?")) and not CONTINUES.search(text)
+    # A lead names the day (On December 19, …), a headline seldom does.
+    return one and 10 <= len(text) <= 110 and not dates.find_all(text, year=2000)
 
 
 def _dated_title(text: str) -> str:
