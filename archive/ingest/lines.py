@@ -168,12 +168,14 @@ REFERENCE = re.compile(
 
 
 _GLOSS = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
+# A sentence after a mark (● 本年1月、…を迎え、…。): an item marked as a list's, not a heading.
+_SENTENCE_INSIDE = re.compile(r"[。．]|[、，].*[、，]")
 
 
 def marked_heading(text: str) -> tuple[str, str, int] | None:
     """(label, heading, rank) for a line with a section mark; rank 0 is ◆, an annex or a
     reference part, 1 Roman or 第N章."""
-    if match := MAJOR_MARK.match(text):
+    if (match := MAJOR_MARK.match(text)) and not _SENTENCE_INSIDE.search(match.group("heading")):
         return match.group("label"), match.group("heading"), 0
     # What a reference part's name explains in brackets (CA+JAD、Central Asia plus …) is no
     # sentence of it.

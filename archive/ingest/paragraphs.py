@@ -60,8 +60,8 @@ _ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the foll
 
 
 LEAD_ANNOUNCES = re.compile(
-    r"(?:以下|次)の(?:とおり|通り)(?:です|である)?。$|(?:are|is|were|was) as follows[.:]$", re.I
-)
+    r"(?:以下|次)の(?:とおり|通り)[^。、，,]{0,16}。$|(?:are|is|were|was) as follows[.:]$", re.I
+)  # …概要は以下のとおりです。, …以下のとおり報告を行いました。
 # A news agency's lead over the text it reprints (… publishes the article of …): the preamble
 # when the text's own name stands under it as a heading; else a clause like the text's own.
 REPRINT_ANNOUNCED = re.compile(
