@@ -26,9 +26,9 @@ from archive.ingest.lines import (
     numbering,
 )
 from archive.ingest.paragraphs import LEAD_ANNOUNCES
-from archive.ingest.parsed import ParsedDocument
+from archive.ingest.parsed import MetadataLine, ParsedDocument
 from archive.ingest.repairs import ends_paragraph
-from archive.ingest.residue import is_link_words, is_qualifier
+from archive.ingest.residue import is_link_words, is_qualifier, is_update_line
 
 # What a title names: a kind of text, or the meeting or visit it reports.
 _LINK_IN_TITLE = re.compile(r"はこちら|PDF|英語版|日本語版|English version|click here", re.I)
@@ -104,9 +104,24 @@ def settle_date(doc: ParsedDocument) -> None:
                 f"no date line; the date {body_day} was taken from the body. Set date in the "
                 "manifest if the document is dated otherwise.",
             )
+    elif updated := _update_line(doc):
+        # The page's update line, the only date the page prints: the text's own, as far as
+        # the page says.
+        doc.date = updated
     else:
         doc.warn("date", 'no date found; set date = "YYYY-MM-DD" in the manifest.')
     _check_dated_heading(doc)
+
+
+def _update_line(doc: ParsedDocument) -> datetime.date | None:
+    """The date of the page's update line (Last Updated: …), set aside as furniture, which
+    becomes the date line."""
+    for index, line in enumerate(doc.metadata_lines):
+        if line.role == "furniture" and is_update_line(line.text):
+            doc.metadata_lines[index] = MetadataLine("date", line.text, line.offset)
+            found = dates.find_date(line.text)
+            return found[0] if found else None
+    return None
 
 
 def _check_dated_heading(doc: ParsedDocument) -> None:

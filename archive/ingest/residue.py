@@ -140,6 +140,8 @@ _STAMP = re.compile(
 )
 # When the page was last changed, as its template prints it (Last Update : Friday, Oct 30, 2015,
 # 最終更新日：2015年10月30日): the page's date, not the text's.
+# A server's error printed in place of a part of the page it failed to include.
+_SERVER_ERROR = re.compile(r"^\[an error occurred while processing this directive\]$", re.I)
 _UPDATED = re.compile(
     r"^(?:Last\s+)?Updated?(?:\s+on)?\s*[:：]?\s*|^(?:最終)?更新日?\s*[:：]?\s*", re.I
 )
@@ -240,7 +242,7 @@ def residue_role(line: str) -> str | None:
     caption = caption or _WHO_DOES.match(unbulleted) or _LEFT_TO_RIGHT.match(text)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
-    stamp = stamp or _updated(text)
+    stamp = stamp or is_update_line(text) or _SERVER_ERROR.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:
         return "furniture"
     if _EMPTY_FIELD.match(text):
@@ -259,10 +261,18 @@ def residue_role(line: str) -> str | None:
     return None
 
 
-def _updated(text: str) -> bool:
-    """Last Update : Friday, Oct 30, 2015: the label, then a date and nothing else."""
+def is_update_line(text: str) -> bool:
+    """Last Update : Friday, Oct 30, 2015 (09:29 GMT 10:29 UK): the label, then a date, the
+    hour and its zone, and nothing else."""
     label = _UPDATED.match(text)
-    return bool(label and label.end() and dateline_parts(text[label.end() :]) == ("", ""))
+    if not label or not label.end():
+        return False
+    rest = _ZONE.sub("", text[label.end() :])
+    return dateline_parts(rest) == ("", "")
+
+
+# The zone an hour is given in (09:29 GMT 10:29 UK).
+_ZONE = re.compile(r"\b(?:GMT|UTC|JST|BST|UK)\b")
 
 
 def _is_gallery_line(text: str) -> bool:
