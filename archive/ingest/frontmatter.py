@@ -65,7 +65,9 @@ ISSUER = re.compile(
     r"|Prime Minister'?s Office(?: of Japan)?|首相官邸|(?:首相官邸\s+)?Prime Minister of Japan"
     r" and His Cabinet"
     # The ministry's division that wrote the page: Central Asia and Caucasus Division, 欧州局.
-    r"|[A-Z][\w,&' -]{2,60} (?:Division|Bureau|Department)|(?!於)\S{2,16}(?:課|局|(?<!会議)室))$",
+    r"|[A-Z][\w,&' -]{2,60} (?:Division|Bureau|Department)|(?!於)\S{2,16}(?:課|局|(?<!会議)室)"
+    # The aid agency's logo as text, sometimes twice (jica 独立行政法人 国際協力機構).
+    r"|(?:\s*(?:jica|独立行政法人|国際協力機構|Japan International Cooperation Agency)\s*)+)$",
     re.I,
 )
 # The page's genre or the site's section for it, printed above the title.

@@ -59,6 +59,8 @@ _LINK_WORDS = {
     "skiptomaincontent",
     "skiptocontent",
     "skiptonavigation",
+    "search",
+    "検索",
     "jumptocontent",
     "jumptomaincontent",
     "tothetextofthispage",
@@ -140,6 +142,13 @@ _STAMP = re.compile(
 )
 # When the page was last changed, as its template prints it (Last Update : Friday, Oct 30, 2015,
 # 最終更新日：2015年10月30日): the page's date, not the text's.
+# A page's widgets: exchange rates (Currency rates from 29/08/2025, $1 – 12482.38, UZS –
+# 0.56%), the goals a page is tagged with (#2 飢餓をゼロに / SDGs).
+_WIDGET = re.compile(
+    r"^(?:currency rates?(?: from)?\s.{0,30}|[$€₽£¥]\s?\d+\s*[–-]\s*[\d.,]+"
+    r"|[A-Z]{3}\s*[–-]\s*[\d.,]+\s*%|SDGs|#\d{1,2}\s+[^\s。.、,]{2,20}(?:\s[^\s。.、,]{1,20}){0,4})$",
+    re.I,
+)
 # A server's error printed in place of a part of the page it failed to include.
 _SERVER_ERROR = re.compile(r"^\[an error occurred while processing this directive\]$", re.I)
 _UPDATED = re.compile(
@@ -242,7 +251,7 @@ def residue_role(line: str) -> str | None:
     caption = caption or _WHO_DOES.match(unbulleted) or _LEFT_TO_RIGHT.match(text)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
-    stamp = stamp or is_update_line(text) or _SERVER_ERROR.match(text)
+    stamp = stamp or is_update_line(text) or _SERVER_ERROR.match(text) or _WIDGET.match(text)
     if _PAGE_NUMBER.match(text) or _END_MARK.match(text) or caption or stamp:
         return "furniture"
     if _EMPTY_FIELD.match(text):

@@ -5,6 +5,7 @@ so no character is lost, and the line after it starts afresh."""
 
 import re
 
+from archive.ingest import dates
 from archive.ingest.datelines import is_dateline, is_place_line
 from archive.ingest.lines import (
     BULLET_MARKS,
@@ -27,6 +28,16 @@ from archive.ingest.residue import (
 )
 
 
+def _listing_copy(lines: list[Line], index: int) -> bool:
+    """Uzbekistan 21/04/2022 Uzbek-Japanese relations …, over the same headline alone: the
+    site's listing of the page (its category and date, then the headline), not the text."""
+    if index + 1 >= len(lines) or len(lines[index + 1].text) < 15:
+        return False
+    line, headline = lines[index].text, lines[index + 1].text
+    head = line[: -len(headline)]
+    return line.endswith(headline) and bool(head.strip()) and dates.find_date(head) is not None
+
+
 def set_residue_aside(
     lines: list[Line], doc: ParsedDocument, furniture: frozenset[int] = frozenset()
 ) -> list[Line]:
@@ -44,6 +55,8 @@ def set_residue_aside(
         if role == "link" and _inline_link(lines, index, kept):
             role = None
         role = role or ("furniture" if index in headers or line.number in furniture else None)
+        if not role and _listing_copy(lines, index):
+            role = "date"  # the page's date, as the listing prints it
         if not role and PROVISIONAL_LINE.match(LIST_MARK.sub("", line.text)):
             role = "provisional"
         if not role and previous_role == "link" and line.bullet and _is_crumb(line.text):
