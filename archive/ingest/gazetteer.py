@@ -79,12 +79,14 @@ PLACES = {
     "Kabul": "Kabul",
     "Baku": "Baku",
     "Ulaanbaatar": "Ulaanbaatar",
-    # Venues that stand in one city: the foreign ministry and its guest house, the Prime
-    # Minister's office, the Japan National Press Club.
+    # Venues that stand in one city: the foreign ministry and its guest house, the Imperial
+    # Palace, the Prime Minister's office, the Japan National Press Club.
     "飯倉公館": "Tokyo",
     "迎賓館赤坂離宮": "Tokyo",
     "迎賓館": "Tokyo",
     "State Guest House": "Tokyo",
+    "皇居": "Tokyo",
+    "Imperial Palace": "Tokyo",
     "Akasaka Palace": "Tokyo",
     "総理大臣官邸": "Tokyo",
     "首相官邸": "Tokyo",
@@ -169,7 +171,15 @@ _CAPITALS = {
 _STATES = "|".join(_CAPITALS)
 _FOREIGN_MINISTRY = re.compile(
     rf"(?P<ja>{_STATES})(?:共和国)?[・･]?外務省"
-    rf"|Ministry of Foreign Affairs of (?:the )?(?:Republic of )?(?P<en>{_STATES})"
+    rf"|(?:Ministry of Foreign Affairs|MFA|Foreign Ministry) of (?:the )?(?:Republic of )?"
+    rf"(?P<en>{_STATES})"
+)
+# Held at another state's foreign ministry (at the MFA of Turkmenistan, トルクメニスタン外務省
+# において): in its capital.
+_AT_FOREIGN_MINISTRY = re.compile(
+    rf"(?P<printed>(?:{_STATES})(?:共和国)?[・･]?外務省)(?:において|にて|で(?![はもす]))"
+    rf"|\b(?:at|in) the (?P<printed_en>(?:Ministry of Foreign Affairs|MFA|Foreign Ministry) "
+    rf"of (?:the )?(?:Republic of )?(?:{_STATES}))\b"
 )
 
 
@@ -196,6 +206,9 @@ def find_wire_place(text: str) -> str | None:
 def find_meeting_place(text: str) -> str | None:
     """The first place `text` says something happened at, as printed (東京, Tokyo)."""
     match = _MEETING_PLACE.search(text)
+    ministry = _AT_FOREIGN_MINISTRY.search(text)
+    if ministry and (not match or ministry.start() < match.start()):
+        return ministry.group("printed") or ministry.group("printed_en")
     if not match:
         return None
     found = match.group("ja") or match.group("en") or match.group("wire_city")
