@@ -320,13 +320,19 @@ _POSTING_STAMP = re.compile(
 )
 
 
+_SAYS_WHEN = re.compile(
+    r"\b(?:today|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I
+)
+
+
 def _stamped_headline(text: str) -> bool:
     """What a stamp heads on its own line is the headline when it is one short sentence naming
     no day (a news site's may end with a full stop: President of Tajikistan flew to Japan.),
     not the lead, not a dateline."""
     one = not SENTENCE_END.search(text.rstrip(".!?")) and not CONTINUES.search(text)
-    # A lead names the day (On December 19, …), a headline seldom does.
-    return one and 10 <= len(text) <= 110 and not dates.find_all(text, year=2000)
+    # A lead names the day (On December 19, …, … today), a headline seldom does.
+    dated = dates.find_all(text, year=2000) or _SAYS_WHEN.search(text)
+    return one and 10 <= len(text) <= 100 and not dated
 
 
 def _dated_title(text: str) -> str:
