@@ -629,6 +629,9 @@ def _check_end(doc: ParsedDocument) -> None:
     listed = before is not None and last.printed_label and before.printed_label
     if listed and display_width(text) <= 60 and not (unclosed or CONTINUES.search(text)):
         return  # (3)調達条件:アンタイド: a short item of a numbered list, a term and its value
+    signed_off = dates.find_date(text[-40:])
+    if signed_off and text.endswith(signed_off[1].group().rstrip(".")):
+        return  # …region.///nCa, 10 March 2025: an agency's sign-off with its date
     others = doc.clauses[:-1]
     ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
     if not ends_paragraph(text) and (not others or ending >= 0.6 * len(others) or unclosed):
