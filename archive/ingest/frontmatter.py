@@ -36,6 +36,7 @@ from archive.ingest.parsed import (
 )
 from archive.ingest.repairs import join_wrapped
 from archive.ingest.residue import (
+    LIST_MARK,
     is_link_words,
     is_navigation,
     is_qualifier,
@@ -501,8 +502,8 @@ def _is_title_line(line: Line, titles: list[MetadataLine], lines: list[Line], in
         if following.blank_before and NAMES_A_TEXT.search(text) and not CONTINUES.search(text):
             return True  # Mirziyoyev, Abe hold talks, news conference: a headline, set apart
         return not _ends_sentence_soon(following.text)
-    if len(titles) >= 4:
-        return False
+    if len(titles) >= 4 or line.bullet or LIST_MARK.match(line.text):
+        return False  # a bulleted line (• a photograph's caption) goes on with no title
     goes_on = _CONNECTIVE.search(titles[-1].text)
     if line.blank_before == 0 or goes_on:
         return True  # a wrapped title line, commas and all

@@ -168,6 +168,8 @@ _WHO_DOES = re.compile(
     r"^[^。、,]{0,40}(?:する|した|される|に臨む|に応じる)[^。、,]{0,40}"
     r"(?:大臣|総理|首相|大統領|夫人|首脳|外相|代表|議長|長官|大使|補佐官|政務官|次官|議員|会長)$"
 )
+# A photograph's caption naming who stands with whom, and no verb: …副首相と…委員長とともに.
+_WITH_WHOM = re.compile(r"^[^。、,]{2,60}と(?:とも|共)に$|^[^。、,]{2,60}を囲んで$")
 # An empty field a page's template printed as a word (an image's missing caption: None).
 _EMPTY_FIELD = re.compile(r"^(?:None|null|undefined|NaN)$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
@@ -249,6 +251,7 @@ def residue_role(line: str) -> str | None:
         return "furniture"
     caption = _CAPTION.match(text) or PHOTO_CREDIT.match(text) or _SCENE.match(text)
     caption = caption or _WHO_DOES.match(unbulleted) or _LEFT_TO_RIGHT.match(text)
+    caption = caption or _WITH_WHOM.match(unbulleted)
     caption = caption or _CREDITED.match(text) or _EN_CAPTION.match(text)
     stamp = _VIEWS.match(text) or _STAMP.match(text) or _SALUTATION.match(text)
     stamp = stamp or is_update_line(text) or _SERVER_ERROR.match(text) or _WIDGET.match(text)
