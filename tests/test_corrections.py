@@ -181,3 +181,19 @@ def test_a_sentence_ending_at_the_wrap_is_named_and_clause_starts_splits_it():
     corrected = parse_document(WRAPPED, "ja", ParseHints(clause_starts=frozenset({6})))
     assert [c.text[:4] for c in corrected.clauses] == ["我が国は", "本年1月"]
     assert not [w for w in corrected.warnings if "full width" in w]
+
+
+def test_the_furniture_a_warning_proposes_answers_it():
+    """The lines a warning says may be links to other pages, set aside as it proposes: the
+    text ends on its last sentence and nothing is warned of them."""
+    from pathlib import Path
+
+    source = (Path(__file__).parent / "texts" / "en_news_related_headlines_after.txt").read_text(
+        encoding="utf-8"
+    )
+    doc = parse_document(source, "en")
+    proposed = next(w for w in doc.warnings if "other pages" in w)
+    lines = [int(n) for n in re.search(r"furniture = \[([\d, ]+)\]", proposed).group(1).split(",")]
+    corrected = parse_document(source, "en", ParseHints(furniture=frozenset(lines)))
+    assert [c.text for c in corrected.clauses][-1].endswith("energy and transport.")
+    assert not [w for w in corrected.warnings if "other pages" in w or "truncated" in w]

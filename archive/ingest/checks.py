@@ -20,6 +20,7 @@ from archive.ingest.lines import (
     NAMES_A_TEXT,
     OPENING_REMARKS,
     REFERENCE,
+    SENTENCE_END,
     display_width,
     is_japanese,
     looks_like_heading,
@@ -236,6 +237,7 @@ def check(doc: ParsedDocument) -> None:
     _check_lone_heading(doc)
     _check_heading_under_title(doc)
     _check_end(doc)
+    _check_trailing_headlines(doc)
     _check_notes(doc)
     _check_all_preamble(doc)
     if doc.clauses and not any(c.printed_label for c in doc.clauses):
@@ -641,6 +643,36 @@ def _check_end(doc: ParsedDocument) -> None:
             f"(“…{last.paragraphs[-1][-30:]}”); check that the source is complete.",
             doc.line_at(last.offset),
         )
+
+
+def _check_trailing_headlines(doc: ParsedDocument) -> None:
+    """Three or more one-line paragraphs after the text's last sentence, each unnumbered and
+    ending none (Sand and dust storms threaten … / Labor ministry denies …): a news page's
+    headlines of other stories more often than a list of the text's own."""
+    run = []
+    for clause in reversed(doc.clauses):
+        text = clause.text
+        alone = len(clause.paragraphs) == 1 and not clause.printed_label and len(text) <= 120
+        if not alone or SENTENCE_END.search(text) or CONTINUES.search(text):
+            break
+        run.append(clause)
+    before = doc.clauses[-len(run) - 1] if len(run) < len(doc.clauses) else None
+    if len(run) < 3 or before is None or not ends_paragraph(before.paragraphs[-1]):
+        return
+    lines = sorted(doc.line_at(c.offset) for c in run)
+    first = run[-1]
+    if first.section is not None and first.section != before.section:
+        heading = doc.sections[first.section]
+        if not heading.label:  # the first of them, taken for a heading over the others
+            lines.insert(0, doc.line_at(heading.offset))
+    doc.warn(
+        "structure",
+        f"lines {lines[0]}–{lines[-1]}, after the text's last sentence, are {len(lines)} short "
+        "lines that end no sentence: they may be links to other pages; if so, set furniture = "
+        f"[{', '.join(map(str, lines))}] in the manifest.",
+        lines[0],
+        lines,
+    )
 
 
 def _in_reference(doc: ParsedDocument, clause) -> bool:
