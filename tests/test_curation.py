@@ -288,12 +288,14 @@ def test_check_archive_finds_what_went_round_the_change_path_and_repairs_it(
     Document.objects.filter(work__slug=KYRGYZ).delete()
     Clause.objects.filter(pk=Clause.objects.first().pk).update(recurrences_count=99)
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"3 part\(s\) disagree"):
+    with pytest.raises(CommandError, match=r"4 part\(s\) disagree"):
         call_command("check_archive", stdout=out)
     report = out.getvalue()
     assert "search index: 1 document(s)" in report
     assert "recurring language: " in report and "bulk data: 192 clauses in the files" in report
+    # The deleted version's words are still in its kind's and countries' kept counts.
+    assert "term counts: " in report and "group(s) disagree with their versions" in report
     out = io.StringIO()
     call_command("check_archive", "--repair", stdout=out)
-    assert "Repaired 3 part(s); all agree now." in out.getvalue()
+    assert "Repaired 4 part(s); all agree now." in out.getvalue()
     call_command("check_archive", stdout=io.StringIO())  # no CommandError: all agree

@@ -3,56 +3,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# The facet of each group and its path from a version (archive.research.group_counts).
-_GROUPS = (
-    ("kind", "document__work__kind"),
-    ("series", "document__work__series"),
-    ("country", "document__work__countries__code"),
-)
-
-
 def count_groups(apps, schema_editor):
-    """Every kind's, series' and country's term counts, summed from the versions' counts,
-    and the groups each version was counted in, as imports keep them."""
-    from django.db.models import Count, Min, Q, Sum
+    """Every kind's, series' and country's term counts, summed from the versions' counts, as
+    imports keep them (archive.research.group_counts)."""
+    from archive.research.group_counts import sum_afresh
 
-    CountedIn = apps.get_model("archive", "CountedIn")
-    Document = apps.get_model("archive", "Document")
-    GroupCount = apps.get_model("archive", "GroupCount")
-    TermCount = apps.get_model("archive", "TermCount")
-    for facet, path in _GROUPS:
-        rows = (
-            TermCount.objects.exclude(**{f"{path}__isnull": True})
-            .exclude(**{path: ""})
-            .values(path, "language", "term")
-            .annotate(
-                n=Sum("occurrences"),
-                least=Min("text"),
-                earliest=Min("date"),
-                dated=Count("pk", filter=Q(date__isnull=False)),
-            )
-            .order_by()
-        )
-        GroupCount.objects.bulk_create(
-            (
-                GroupCount(
-                    facet=facet, value=row[path], language=row["language"], term=row["term"],
-                    text=row["least"], occurrences=row["n"], texts=row["dated"],
-                    first=row["earliest"],
-                )
-                for row in rows.iterator(chunk_size=2000)
-            ),
-            batch_size=2000,
-        )
-        member = path.removeprefix("document__")
-        versions = Document.objects.exclude(**{f"{member}__isnull": True}).exclude(**{member: ""})
-        CountedIn.objects.bulk_create(
-            (
-                CountedIn(document_id=pk, facet=facet, value=value)
-                for pk, value in versions.values_list("pk", member).iterator(chunk_size=2000)
-            ),
-            batch_size=2000,
-        )
+    sum_afresh(*(apps.get_model("archive", name) for name in _MODELS))
+
+
+_MODELS = ("TermCount", "Document", "GroupCount", "CountedIn")
 
 
 class Migration(migrations.Migration):

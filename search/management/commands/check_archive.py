@@ -1,13 +1,14 @@
 """`manage.py check_archive [--repair]`: whether what derives from the archive agrees with it
-(the search index, recurring-language counts, the bulk data), and with --repair, bring each
-back in step. Exits 1 when something disagreed and was not repaired, for a monitor to see."""
+(the search index, recurring-language counts, the term counts of each kind, series and
+country, the bulk data), and with --repair, bring each back in step. Exits 1 when something
+disagreed and was not repaired, for a monitor to see."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from whoosh.writing import LockError
 
 from archive.models import Clause
-from archive.research import datasets, recurring
+from archive.research import datasets, group_counts, recurring
 from archive.signals import current_generation
 from search import indexing
 from search.backend import IndexUnreadable
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         for problem in problems:
             self.stdout.write(f"disagrees  {problem}")
         if not problems:
-            self.stdout.write("The index, the recurring-language counts and the bulk data agree.")
+            self.stdout.write(
+                "The index, the recurring-language counts, the term counts and the bulk data agree."
+            )
             return
         if not repair:
             raise CommandError(
@@ -39,6 +42,8 @@ class Command(BaseCommand):
         except LockError as error:
             raise CommandError(str(error)) from None
         recurring.recount(recurring.miscounted())
+        if group_counts.drifted():
+            group_counts.rebuild()
         if settings.FIND_RECURRING_LANGUAGE:
             recurring.store_sketches(recurring.unsketched())
         datasets.export_all()
@@ -72,6 +77,11 @@ class Command(BaseCommand):
             found.append(
                 f"recurring language: {len(unsketched)} document(s) without sketches, which new "
                 "texts are never compared with"
+            )
+        if drifted := group_counts.drifted():
+            found.append(
+                f"term counts: {len(drifted)} kind, series or country group(s) disagree with "
+                "their versions' counts"
             )
         manifest = datasets.read_manifest()
         if manifest is None:
