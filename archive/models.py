@@ -395,6 +395,14 @@ class TermTotal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["language", "term"], name="one_total_per_term")
         ]
+        # Every column a group's terms are joined for, in the index: their rows, written one
+        # import at a time, lie all over the table.
+        indexes = [
+            models.Index(
+                fields=["language", "term", "occurrences", "texts", "first"],
+                name="term_total_covering",
+            )
+        ]
 
     def __str__(self):
         return f"[{self.language}] {self.term} × {self.occurrences}"
@@ -418,6 +426,15 @@ class GroupCount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["facet", "value", "language", "term"], name="one_count_per_group_term"
+            )
+        ]
+        # A group's rows read from the index alone, in order: written one import at a time,
+        # they lie all over the table (Japan's 45,000 terms at 100k clauses: 195 → 115 ms).
+        indexes = [
+            models.Index(
+                fields=["facet", "value", "language", "term", "occurrences", "texts", "first"]
+                + ["text"],
+                name="group_count_covering",
             )
         ]
 

@@ -408,7 +408,7 @@ class IndexView:
     def aligned(self, language: str, other: str) -> int:
         """The clauses in `language` that have an aligned clause in `other` (the two sides of
         the archive's clause pairs between them), as a bitmask; read from the database once
-        per index version."""
+        per index version, for both directions at once (the same pairs, read once)."""
         key = (language, other)
         if key not in self._aligned:
             docnum_of = {pk: docnum for docnum, pk in enumerate(self._pk_column())}
@@ -422,12 +422,13 @@ class IndexView:
             for pk, work, row, found in rows.iterator(chunk_size=5000):
                 if pk in docnum_of:
                     groups.setdefault((work, row), {}).setdefault(found, []).append(docnum_of[pk])
-            self._aligned[key] = bitmask(
-                docnum
-                for sides in groups.values()
-                if other in sides
-                for docnum in sides.get(language, [])
-            )
+            for one, another in (key, (other, language)):
+                self._aligned[(one, another)] = bitmask(
+                    docnum
+                    for sides in groups.values()
+                    if another in sides
+                    for docnum in sides.get(one, [])
+                )
         return self._aligned[key]
 
     def duplicate_versions(self, matched: int, prefer: str) -> int:
