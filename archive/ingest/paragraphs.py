@@ -240,6 +240,13 @@ def _forced_heading(text: str) -> tuple[tuple[str, str], int]:
     return ("", text), RANK_PLAIN
 
 
+def _runs_on(line: Line) -> bool:
+    """A sentence cut mid-phrase by what was set aside: the next line starts in lower case or
+    on a particle."""
+    first = line.text[:1]
+    return (first.isascii() and first.islower()) or first in _PARTICLES
+
+
 def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool = False) -> bool:
     """Whether `line` goes on with the paragraph before it (a wrap or a page break)."""
     if SPEAKER_LABEL.match(previous.text) and len(previous.lines) == 1:
@@ -249,6 +256,10 @@ def _continues(previous: Paragraph, line: Line, width: int | None, spaced: bool 
     if line.text.startswith(BULLET_MARKS) or _SPEAKER.match(line.text):
         return False  # a list item copied with its bullet, or a speaker's turn, starts one
     if line.after_aside:
+        return False
+    if line.after_residue and width is None and not _runs_on(line):
+        # A page that is not hard-wrapped: no paragraph holds text on both sides of a line
+        # set aside (a photograph's label between two captions), unless a sentence runs on.
         return False
     last = previous.lines[-1].text
     if _TABLE_ROW.search(line.text) and not line.blank_before:

@@ -27,6 +27,18 @@ from archive.ingest.residue import (
     residue_role,
 )
 
+_PHOTO_OF = re.compile(r"^(?:[•・]\s*)?(?P<what>[^。]{2,60})の写真$")
+
+
+def _captions_label(above: str, text: str) -> bool:
+    """• ミルジョーエフ首相表敬の写真 / ミルジョーエフ首相への表敬: a photograph's label, then
+    its caption saying the same in other words."""
+    label = _PHOTO_OF.match(above)
+    if not label or "。" in text or len(text) > 80:
+        return False
+    what = label.group("what")
+    return sum(c in text for c in what) >= 0.8 * len(what)
+
 
 def _listing_copy(lines: list[Line], index: int) -> bool:
     """Uzbekistan 21/04/2022 Uzbek-Japanese relations …, over the same headline alone: the
@@ -57,6 +69,8 @@ def set_residue_aside(
         role = role or ("furniture" if index in headers or line.number in furniture else None)
         if not role and _listing_copy(lines, index):
             role = "date"  # the page's date, as the listing prints it
+        if not role and index and _captions_label(lines[index - 1].text, line.text):
+            role = "furniture"
         if not role and PROVISIONAL_LINE.match(LIST_MARK.sub("", line.text)):
             role = "provisional"
         if not role and previous_role == "link" and line.bullet and _is_crumb(line.text):
