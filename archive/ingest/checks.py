@@ -633,7 +633,7 @@ def _check_end(doc: ParsedDocument) -> None:
         return  # (3)調達条件:アンタイド: a short item of a numbered list, a term and its value
     signed_off = dates.find_date(text[-40:])
     if signed_off and text.endswith(signed_off[1].group().rstrip(".")):
-        return  # …region.///nCa, 10 March 2025: an agency's sign-off with its date
+        return  # …the region.///Agency, 2 May 2031: an agency's sign-off with its date
     others = doc.clauses[:-1]
     ending = sum(ends_paragraph(c.paragraphs[-1]) for c in others)
     if not ends_paragraph(text) and (not others or ending >= 0.6 * len(others) or unclosed):
@@ -647,7 +647,7 @@ def _check_end(doc: ParsedDocument) -> None:
 
 def _check_trailing_headlines(doc: ParsedDocument) -> None:
     """Three or more one-line paragraphs after the text's last sentence, each unnumbered and
-    ending none (Sand and dust storms threaten … / Labor ministry denies …): a news page's
+    ending none (Farmers expect a record harvest / New bus lines open …): a news page's
     headlines of other stories more often than a list of the text's own."""
     run = []
     for clause in reversed(doc.clauses):

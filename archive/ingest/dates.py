@@ -40,7 +40,7 @@ MONTHS = {
     )
 }
 
-# Abbreviated as pages print them (Oct 30, 2015; 5 Sept. 2019): the name, a period or none.
+# Abbreviated as pages print them (Oct 3, 2031; 5 Sept. 2031): the name, a period or none.
 ABBREVIATED = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8}
 ABBREVIATED |= {"sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 
@@ -80,7 +80,7 @@ NUMERIC_DATE = re.compile(
     r"(?<![0-9/.])(?:(?P<year>(?:19|20)\d\d)(?P<ysep>[/.-])(?P<month>\d{1,2})(?P=ysep)"
     r"(?P<day>\d{1,2})"
     r"|(?P<first>\d{1,2})(?P<sep>[/.])(?P<second>\d{1,2})(?P=sep)(?P<year2>(?:19|20)\d\d))"
-    r"(?![0-9/]|\.\d)"  # a full stop may end the sentence (DUSHANBE, 11.08.2020. …)
+    r"(?![0-9/]|\.\d)"  # a full stop may end the sentence (DUSHANBE, 02.05.2031. …)
 )
 
 

@@ -328,7 +328,7 @@ _SAYS_WHEN = re.compile(
 
 def _stamped_headline(text: str) -> bool:
     """What a stamp heads on its own line is the headline when it is one short sentence naming
-    no day (a news site's may end with a full stop: President of Tajikistan flew to Japan.),
+    no day (a news site's may end with a full stop: Envoy arrives in Osaka.),
     not the lead, not a dateline."""
     one = not SENTENCE_END.search(text.rstrip(".!?")) and not CONTINUES.search(text)
     # A lead names the day (On December 19, …, … today), a headline seldom does.

@@ -118,14 +118,14 @@ _NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))
 # A wire-service dateline that opens a paragraph: Tokyo, March 25: …, DUSHANBE, March 28, 2016,
 # Asia-Plus – …, DUSHANBE, 24.12.2022 (NIAT Khovar) – …, Prague, 26 August 2004 (RFE/RL) -- …,
 # NUR-SULTAN. KAZINFORM - …, ASTANA. KAZINFORM Kazinform … (the agency after the city, no date),
-# DUSHANBE, Tajikistan, December 19. … (the country between), after the page's own stamp
-# (date 2025-12-19 DUSHANBE, …), Tashkent, Uzbekistan (UzDaily.com) -- ….
+# DUSHANBE, Tajikistan, May 2. … (the country between), after the page's own stamp
+# (date 2031-05-02 DUSHANBE, …), Tashkent, Uzbekistan (Agency.uz) -- ….
 _WIRE_PATTERN = (
     r"^(?:[Dd]ate\s+\d{4}-\d{2}-\d{2}\s+)?"
     rf"(?P<wire_city>(?i:{_NAMES}))(?=(?:,\s+[A-Z][a-z]+)?,\s+(?:[A-Z][a-z]+\.?\s+\d{{1,2}}\b"
     r"|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
     r"|\.\s+[A-Z][A-Z-]{2,}\s+(?:[-–—]|[A-Z])"
-    # Tashkent, Uzbekistan (UzDaily.com) -- …: the agency in brackets, then a dash.
+    # Tashkent, Uzbekistan (Agency.uz) -- …: the agency in brackets, then a dash.
     r"|(?:,\s+[A-Z][a-z]+)?\s+\([^()]{2,30}\)\s*(?:--|[-–—]))"
 )
 _WIRE = re.compile(_WIRE_PATTERN)

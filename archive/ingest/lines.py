@@ -168,7 +168,7 @@ REFERENCE = re.compile(
 
 
 _GLOSS = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
-# A sentence after a mark (● 本年1月、…を迎え、…。): an item marked as a list's, not a heading.
+# A sentence after a mark (● 本年は、…を迎え、…。): an item marked as a list's, not a heading.
 _SENTENCE_INSIDE = re.compile(r"[。．]|[、，].*[、，]")
 
 

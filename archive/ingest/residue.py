@@ -140,10 +140,8 @@ _STAMP = re.compile(
     r"^[0-9０-９]{1,2}\s*[./／]\s*[0-9０-９]{1,2}\s*(?:[(（][月火水木金土日][)）]\s*)?"
     r"[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}$"
 )
-# When the page was last changed, as its template prints it (Last Update : Friday, Oct 30, 2015,
-# 最終更新日：2015年10月30日): the page's date, not the text's.
-# A page's widgets: exchange rates (Currency rates from 29/08/2025, $1 – 12482.38, UZS –
-# 0.56%), the goals a page is tagged with (#2 飢餓をゼロに / SDGs).
+# A page's widgets: exchange rates (Currency rates from 02/05/2031, $1 – 1234.56, UZS –
+# 0.12%), the goals a page is tagged with (#2 飢餓をゼロに / SDGs).
 _WIDGET = re.compile(
     r"^(?:currency rates?(?: from)?\s.{0,30}|[$€₽£¥]\s?\d+\s*[–-]\s*[\d.,]+"
     r"|[A-Z]{3}\s*[–-]\s*[\d.,]+\s*%|SDGs|#\d{1,2}\s+[^\s。.、,]{2,20}(?:\s[^\s。.、,]{1,20}){0,4})$",
@@ -151,6 +149,8 @@ _WIDGET = re.compile(
 )
 # A server's error printed in place of a part of the page it failed to include.
 _SERVER_ERROR = re.compile(r"^\[an error occurred while processing this directive\]$", re.I)
+# When the page was last changed, as its template prints it (Last Update : Friday, May 2, 2031,
+# 最終更新日：2031年5月2日): the page's date, not the text's.
 _UPDATED = re.compile(
     r"^(?:Last\s+)?Updated?(?:\s+on)?\s*[:：]?\s*|^(?:最終)?更新日?\s*[:：]?\s*", re.I
 )
@@ -168,7 +168,7 @@ _WHO_DOES = re.compile(
     r"^[^。、,]{0,40}(?:する|した|される|に臨む|に応じる)[^。、,]{0,40}"
     r"(?:大臣|総理|首相|大統領|夫人|首脳|外相|代表|議長|長官|大使|補佐官|政務官|次官|議員|会長)$"
 )
-# A photograph's caption naming who stands with whom, and no verb: …副首相と…委員長とともに.
+# A photograph's caption naming who stands with whom, and no verb: …大臣と…議長とともに.
 _WITH_WHOM = re.compile(r"^[^。、,]{2,60}と(?:とも|共)に$|^[^。、,]{2,60}を囲んで$")
 # An empty field a page's template printed as a word (an image's missing caption: None).
 _EMPTY_FIELD = re.compile(r"^(?:None|null|undefined|NaN)$")
@@ -274,7 +274,7 @@ def residue_role(line: str) -> str | None:
 
 
 def is_update_line(text: str) -> bool:
-    """Last Update : Friday, Oct 30, 2015 (09:29 GMT 10:29 UK): the label, then a date, the
+    """Last Update : Friday, May 2, 2031 (08:15 GMT 09:15 UK): the label, then a date, the
     hour and its zone, and nothing else."""
     label = _UPDATED.match(text)
     if not label or not label.end():
@@ -283,7 +283,7 @@ def is_update_line(text: str) -> bool:
     return dateline_parts(rest) == ("", "")
 
 
-# The zone an hour is given in (09:29 GMT 10:29 UK).
+# The zone an hour is given in (08:15 GMT 09:15 UK).
 _ZONE = re.compile(r"\b(?:GMT|UTC|JST|BST|UK)\b")
 
 

@@ -31,7 +31,7 @@ _PHOTO_OF = re.compile(r"^(?:[•・]\s*)?(?P<what>[^。]{2,60})の写真$")
 
 
 def _captions_label(above: str, text: str) -> bool:
-    """• ミルジョーエフ首相表敬の写真 / ミルジョーエフ首相への表敬: a photograph's label, then
+    """• 首相表敬の写真 / 首相への表敬: a photograph's label, then
     its caption saying the same in other words."""
     label = _PHOTO_OF.match(above)
     if not label or "。" in text or len(text) > 80:
@@ -41,7 +41,7 @@ def _captions_label(above: str, text: str) -> bool:
 
 
 def _listing_copy(lines: list[Line], index: int) -> bool:
-    """Uzbekistan 21/04/2022 Uzbek-Japanese relations …, over the same headline alone: the
+    """Uzbekistan 02/05/2031 Trade ties grow …, over the same headline alone: the
     site's listing of the page (its category and date, then the headline), not the text."""
     if index + 1 >= len(lines) or len(lines[index + 1].text) < 15:
         return False

@@ -169,11 +169,15 @@ def _settle(doubtful: Doubtful, now: dict[int, list[tuple[str, str]]]) -> None:
 # -- Summed afresh ----------------------------------------------------------------------
 
 
+def _in_groups(term_counts, path: str):
+    """The versions' counts that belong to a group of one facet, by its path."""
+    return term_counts.objects.exclude(**{f"{path}__isnull": True}).exclude(**{path: ""})
+
+
 def _summed(term_counts, path: str):
     """Each group's terms of one facet, summed from the versions' counts (a query)."""
     return (
-        term_counts.objects.exclude(**{f"{path}__isnull": True})
-        .exclude(**{path: ""})
+        _in_groups(term_counts, path)
         .values(path, "language", "term")
         .annotate(
             n=Sum("occurrences"),
@@ -229,8 +233,7 @@ def drifted() -> list[tuple[str, str, str]]:
     now = {}
     for facet, path in _PATHS:
         rows = (
-            TermCount.objects.exclude(**{f"{path}__isnull": True})
-            .exclude(**{path: ""})
+            _in_groups(TermCount, path)
             .values_list(path, "language")
             .annotate(Count("term", distinct=True), Sum("occurrences"))
             .order_by()
