@@ -17,7 +17,7 @@ several candidates found in exactly the same pairs as the term), the answer says
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -52,6 +52,9 @@ LANGUAGES = ("ja", "en")
 # part costs a look-up of its own equivalents.
 TIES_ORDERED = 3
 PARTS = 4
+# The pairs read for a part's own equivalents: a part is a common word, whose strongest
+# equivalent a smaller sample already shows.
+PART_PAIRS = 50
 _NOUNISH = {"名詞", "接頭辞"}
 _LONGEST = 4  # words in a candidate
 _LARGE_DOCUMENT_COLUMNS = Document.large_columns("document__")
@@ -129,12 +132,9 @@ def equivalents(
         for key, surface in found_here.items():
             counts[key] += 1
             surfaces[key][surface] += 1
-    aligned_other = view.aligned(other, language)
     scored = []
     for key, together in _most_common(counts, CHECKED):
-        query = f'"{key}"' if other == "en" and " " in key else key
-        _parsed, theirs = matched(replace(request, q=query, filters=(("language", other),)))
-        total = max((theirs & aligned_other).bit_count(), together)
+        total = max(_aligned_using(view, key, other), together)
         # Of all the term's pairs, the share of the pairs read that use the candidate.
         estimated = min(together * result.pairs / result.read, total)
         dice = 2 * estimated / (result.pairs + total)
@@ -162,7 +162,8 @@ def equivalents(
     if shown:
         leaders = [e for e in shown if (e.dice, e.pairs) == (shown[0].dice, shown[0].pairs)]
         if len(leaders) > 1 and order_ties and result.read > 1:
-            leaders = _order_by_parts(term, leaders[:TIES_ORDERED], other) + leaders[TIES_ORDERED:]
+            ordered = _order_by_parts(view, term, leaders[:TIES_ORDERED], other)
+            leaders = ordered + leaders[TIES_ORDERED:]
             shown[: len(leaders)] = leaders
         result.tied = leaders if len(leaders) > 1 else []
         result.tied_in_same_pairs = len({frozenset(where[e.key]) for e in leaders}) == 1
@@ -177,7 +178,24 @@ def equivalents(
     return result
 
 
-def _order_by_parts(term: str, leaders: list[Equivalent], language: str) -> list[Equivalent]:
+def _aligned_using(view: index_view.IndexView, key: str, language: str) -> int:
+    """How many aligned clauses of `language`, in the whole archive, the search finds
+    `key` in: the same for every term whose pairs offer it, so counted once per index
+    version."""
+
+    def count() -> int:
+        query = f'"{key}"' if language == "en" and " " in key else key
+        other = "en" if language == "ja" else "ja"
+        request = SearchRequest(q=query, filters=(("language", language),))
+        _parsed, found = matched(request, within=view.aligned(language, other))
+        return found.bit_count()
+
+    return view.kept("aligned clauses using", (language, key), count, limit=65536)
+
+
+def _order_by_parts(
+    view: index_view.IndexView, term: str, leaders: list[Equivalent], language: str
+) -> list[Equivalent]:
     """Leaders found in the very same pairs, ordered by the share of their parts whose own
     strongest equivalents, over the whole archive, include part of the term: 中央アジア地域
     and 法の支配 stand in the same two pairs as rule of law, but 中央 leads to Central and
@@ -190,11 +208,21 @@ def _order_by_parts(term: str, leaders: list[Equivalent], language: str) -> list
             continue  # a single word's own equivalents are the same tie again
         agree = 0
         for part in parts:
-            found = equivalents(part, order_ties=False).equivalents
-            firsts = [e.text.casefold() for e in found if e.dice == found[0].dice]
+            firsts = _firsts(view, part)
             agree += any(first in folded or folded in first for first in firsts)
         leader.parts_agree = round(agree / len(parts), 2)
     return sorted(leaders, key=lambda e: -(e.parts_agree or 0.0))
+
+
+def _firsts(view: index_view.IndexView, term: str) -> tuple[str, ...]:
+    """The strongest equivalents of `term` over the whole archive, folded: the same whatever
+    term's tie they order, so found once per index version."""
+
+    def find() -> tuple[str, ...]:
+        found = equivalents(term, order_ties=False, most_pairs=PART_PAIRS).equivalents
+        return tuple(e.text.casefold() for e in found if e.dice == found[0].dice)
+
+    return view.kept("strongest equivalents", term, find)
 
 
 def _parts(text: str, language: str) -> list[str]:
@@ -259,19 +287,20 @@ def _english(text: str) -> dict[str, str]:
     # one), and whether it is a function word, which starts or ends no candidate.
     words = [(word, " ".join(_stems(word)), word.lower() in STOP_WORDS) for word in _words(text)]
     found: dict[str, str] = {}
-    for first, (_word, stems, stop) in enumerate(words):
+    for first, (word, stems, stop) in enumerate(words):
         if stop or not stems:
             continue
+        key, surface = stems, word
         for last in range(first, min(len(words), first + _LONGEST)):
-            _last, last_stems, last_stop = words[last]
-            if not last_stems:
-                break  # a word the search does not read: no candidate spans it
-            if last_stop:
-                continue
-            part = words[first : last + 1]
-            key = " ".join(stems for _word, stems, _stop in part)
+            if last > first:
+                last_word, last_stems, last_stop = words[last]
+                if not last_stems:
+                    break  # a word the search does not read: no candidate spans it
+                key, surface = f"{key} {last_stems}", f"{surface} {last_word}"
+                if last_stop:
+                    continue
             if key not in found and _content(key):
-                found[key] = " ".join(word for word, _stems, _stop in part)
+                found[key] = surface
     return found
 
 
@@ -281,15 +310,12 @@ def _stems(word: str) -> tuple[str, ...]:
     return tuple(analyze_terms(word))
 
 
+# A word: letters and digits, with apostrophes and hyphens inside (don't, state-of-the-art).
+_WORD = re.compile(r"[^\W_][\w'-]*")
+
+
 def _words(text: str) -> list[str]:
-    word, found = [], []
-    for char in text + " ":
-        if char.isalnum() or (char in "'-" and word):
-            word.append(char)
-        elif word:
-            found.append("".join(word).strip("'-"))
-            word = []
-    return [w for w in found if w]
+    return [w for w in (m.strip("'-") for m in _WORD.findall(text.replace("_", " "))) if w]
 
 
 # What is no candidate: a number or a date, hiragana alone (おけ of おける, つい of について:

@@ -16,6 +16,8 @@ from operator import and_, or_
 from django.conf import settings
 from whoosh import collectors, sorting
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher, MultiMatcher
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from archive import facets as archive_facets
@@ -100,7 +102,9 @@ class IndexView:
     - facet masks: one per facet value (language, year, kind, series, country);
     - 256 wildcard expansions, 256 substring masks, each field's word list;
     - FILTER_SETS facet filters as sets of document numbers (up to ~7 MB each at 100,000);
-    - for date order, each document's rank in it (an array, 8 bytes a document, per order).
+    - for date order, each document's rank in it (an array, 8 bytes a document, per order);
+    - the aligned clauses of each language, as two masks;
+    - what other modules derive from this version (`kept`): 4096 small values of each kind.
     """
 
     def __init__(self, path: str, searcher):
@@ -124,6 +128,7 @@ class IndexView:
         self._orders: dict[str, tuple[list[int], array]] = {}
         self._groups: dict[str, _VersionGroups] = {}
         self._aligned: dict[tuple[str, str], int] = {}
+        self._kept: dict[str, OrderedDict] = {}
 
     def up_to_date(self) -> bool:
         """False once the index on disk is another version than this view's: a newer
@@ -140,6 +145,7 @@ class IndexView:
             self.order(sort)
         for language in ("ja", "en"):  # the interface languages, for grouped versions
             self.version_groups(language)
+        self.aligned("ja", "en")  # both directions: the first equivalents need them
         self.clause_pks([0] if self.reader.doc_count_all() else [])
         self.words(GRAMS)  # for the spellings offered when a search finds nothing
         # The searchers lent for ranking, opened now rather than by the first searches.
@@ -176,7 +182,7 @@ class IndexView:
             return self._terms[key]
         mask = 0
         if key in self.reader:
-            mask = bitmask(self.reader.postings(fieldname, text).all_ids())
+            mask = postings_mask(self.reader.postings(fieldname, text))
         self._terms[key] = mask
         if len(self._terms) > self.term_masks:
             self._terms.popitem(last=False)
@@ -294,12 +300,17 @@ class IndexView:
             return wq.Not(self.resolve(query.query, notices, budget))
         return query
 
-    def substring_mask(self, query: Substring) -> int:
+    def substring_mask(self, query: Substring, within: int | None = None) -> int:
         """Documents whose clause text contains the needle: the n-gram candidates, each one
-        not already matched by ``known`` checked against its text."""
+        not already matched by ``known`` checked against its text; only those of `within`,
+        when given (a mask exact inside `within` alone, kept by the caller)."""
         candidates = reduce(and_, (self.docmask(q) for q in query.subqueries))
         if query.exact:
             return candidates
+        if within is not None:
+            candidates &= within
+            known = self.docmask(query.known) & candidates if query.known is not None else 0
+            return known | self.check_texts(candidates & ~known, query.needle)
         key = query.needle
         with self._lock:
             if key in self._substrings:
@@ -431,6 +442,22 @@ class IndexView:
                 )
         return self._aligned[key]
 
+    def kept(self, kind: str, key, compute, limit: int = 4096):
+        """What `compute()` derives from this index version for `key`, computed once and kept
+        while the view is current: the `limit` of each `kind` used most recently. Computed
+        outside the lock (it may search); two threads may both compute a new key."""
+        with self._lock:
+            kept = self._kept.setdefault(kind, OrderedDict())
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        value = compute()
+        with self._lock:
+            kept[key] = value
+            if len(kept) > limit:
+                kept.popitem(last=False)
+        return value
+
     def duplicate_versions(self, matched: int, prefer: str) -> int:
         """The hits of `matched` that another matched version of the same clause, ranked
         before them, stands for. Walks whichever side is smaller: the hits that have a version
@@ -518,18 +545,19 @@ class IndexView:
             results.scored_length(),
         )
 
-    def docmask(self, query: wq.Query) -> int:
-        """The documents `query` matches, as a bitmask."""
+    def docmask(self, query: wq.Query, within: int | None = None) -> int:
+        """The documents `query` matches, as a bitmask; only the bits inside `within` are
+        exact when it is given (its texts alone are read), and the caller keeps those."""
         if isinstance(query, Substring):
-            return self.substring_mask(query)
+            return self.substring_mask(query, within)
         if isinstance(query, wq.Term):
             return self.term_mask(query.fieldname, query.text)
         if isinstance(query, wq.And):
-            return reduce(and_, (self.docmask(q) for q in query.subqueries))
+            return reduce(and_, (self.docmask(q, within) for q in query.subqueries))
         if isinstance(query, wq.Or):
-            return reduce(or_, (self.docmask(q) for q in query.subqueries))
+            return reduce(or_, (self.docmask(q, within) for q in query.subqueries))
         if isinstance(query, wq.Not):
-            return self.everything() & ~self.docmask(query.query)
+            return self.everything() & ~self.docmask(query.query, within)
         return bitmask(self.docs_for_query(query))
 
     @_locked
@@ -578,6 +606,36 @@ def numbers_in(mask: int) -> list[int]:
             found.append(index * 8 + low.bit_length() - 1)
             byte ^= low
     return found
+
+
+def postings_mask(matcher) -> int:
+    """A term's documents as a bitmask, read a block of postings at a time: Whoosh's
+    `all_ids()` walks them one by one through each wrapper (a segment's offset, its deleted
+    documents), which costs several times more for a word in half the clauses. The blocks
+    are read as W3LeafMatcher reads them itself (whoosh/codec/whoosh3.py); any other
+    matcher is walked."""
+    if isinstance(matcher, MultiMatcher):
+        mask = 0
+        for part, offset in zip(matcher.matchers, matcher.offsets, strict=True):
+            mask |= postings_mask(part) << offset
+        return mask
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        return postings_mask(matcher.child) & ~bitmask(matcher._ids)
+    if not isinstance(matcher, W3LeafMatcher):
+        return bitmask(matcher.all_ids())
+    matcher.reset()
+    bits = bytearray()
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids = matcher._ids
+        last = ids[-1] >> 3
+        if last >= len(bits):
+            bits.extend(bytes(last - len(bits) + 1))
+        for docnum in ids:
+            bits[docnum >> 3] |= 1 << (docnum & 7)
+        matcher._next_block()
+    return int.from_bytes(bits, "little")
 
 
 def bitmask(numbers) -> int:

@@ -47,7 +47,7 @@ class _Run:
     excluded: set[int] | None = None  # versions another hit stands for (Whoosh's mask)
 
 
-def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
+def _run(request: SearchRequest, parsed: ParsedQuery, within: int | None = None) -> _Run:
     run = _Run(parsed)
     if parsed.query is None:
         return run
@@ -55,9 +55,11 @@ def _run(request: SearchRequest, parsed: ParsedQuery) -> _Run:
     filter_query = _filter(request)
     query = view.resolve(parsed.query, parsed.notices)
     filter_mask = view.docmask(filter_query) if filter_query is not None else -1
+    if within is not None:
+        filter_mask &= within
     if not filter_mask:
         return run  # nothing to rank: Whoosh would read an empty filter as no filter at all
-    run.matched = view.docmask(query) & filter_mask
+    run.matched = view.docmask(query, within) & filter_mask
     dropped = 0
     if request.group_versions and run.matched:
         # The versions another one stands for leave `matched`; Whoosh is told to skip them.
@@ -198,12 +200,13 @@ def sort_out(request: SearchRequest, parsed: ParsedQuery, pks) -> tuple[set[int]
         return set(view.clause_pks(numbers_in(matched))), set(view.clause_pks(numbers_in(inside)))
 
 
-def matched(request: SearchRequest) -> tuple[ParsedQuery, int]:
+def matched(request: SearchRequest, within: int | None = None) -> tuple[ParsedQuery, int]:
     """The clauses a search matches under its filters, as a bitmask of the current index
-    view's document numbers (0 for none), with the query as read."""
+    view's document numbers (0 for none), with the query as read; only those of `within`
+    when given, whose texts alone are read where a word must be found inside longer ones."""
     parsed = parse_query(request.q, fields=("text",))
     with index_view.reading_index():
-        run = _run(request, parsed)
+        run = _run(request, parsed, within)
         return parsed, run.matched if run.ranking is not None else 0
 
 

@@ -125,6 +125,10 @@ def _version(language: str, year: int) -> str:
 
 @pytest.fixture
 def made_up_pairs(seeded, tmp_path, scratch_index, django_capture_on_commit_callbacks):
+    return import_made_up_pairs(tmp_path, django_capture_on_commit_callbacks)
+
+
+def import_made_up_pairs(tmp_path, django_capture_on_commit_callbacks):
     folder = tmp_path / "made-up-pairs"
     folder.mkdir()
     entries = []
@@ -141,6 +145,23 @@ def made_up_pairs(seeded, tmp_path, scratch_index, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_documents", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
     return folder
+
+
+def test_a_candidates_count_follows_the_archive_after_an_import(
+    client, seeded, tmp_path, scratch_index, django_capture_on_commit_callbacks
+):
+    """A candidate's count over the archive's aligned clauses is kept while the index does not
+    change, and counted again once an import changes it."""
+
+    def cooperation() -> dict:
+        return {e["text"]: e for e in answer(client, "cooperation")["equivalents"]}
+
+    before = cooperation()["双方"]
+    assert answer(client, "cooperation") == answer(client, "cooperation")
+    import_made_up_pairs(tmp_path, django_capture_on_commit_callbacks)
+    # Each made-up Japanese version has 双方 in four clauses, at most two of them beside
+    # cooperation: the count comes from the whole archive, not from the term's pairs.
+    assert cooperation()["双方"]["found"] >= before["found"] + 4 * len(YEARS)
 
 
 def test_a_compound_noun_is_one_equivalent_ranked_above_its_parts(client, made_up_pairs):

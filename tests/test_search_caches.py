@@ -10,7 +10,7 @@ from whoosh import query as wq
 from archive.models import Clause
 from search import index_view, indexing
 from search.results import SearchRequest, SearchUnavailable
-from search.searching import search
+from search.searching import matched, search
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +227,34 @@ def test_a_rebuild_with_the_same_generation_number_is_seen(seeded, scratch_index
     call_command("rebuild_index", interactive=False, verbosity=0)
     assert index_view.current() is not before
     assert search(SearchRequest(q="GOSAT")).total == 3
+
+
+def test_term_masks_read_by_blocks_equal_whooshs_own_walk_across_segments_and_deletions(
+    seeded, scratch_index
+):
+    """A re-indexed clause leaves its old document deleted in one segment and adds a new
+    segment: the masks, read a block of postings at a time, must still hold exactly the
+    documents Whoosh walks one by one."""
+    clause = Clause.objects.filter(document__language="en").first()
+    clause.text += " zyxquux cooperation"
+    clause.save()
+    indexing.reindex_documents([clause.document_id])
+    reader = index_view.current().reader
+    assert len(list(reader.leaf_readers())) > 1 and reader.doc_count() < reader.doc_count_all()
+    compared = 0
+    for fieldname in reader.indexed_field_names():
+        for term in list(reader.lexicon(fieldname))[::5]:
+            walked = index_view.bitmask(reader.postings(fieldname, term).all_ids())
+            assert index_view.postings_mask(reader.postings(fieldname, term)) == walked
+            compared += 1
+    assert compared > 1000
+
+
+@pytest.mark.parametrize("q", [*QUERIES, "アジア", "協力 -日本", "連結"])
+def test_a_search_inside_some_clauses_finds_what_the_whole_search_finds_there(seeded, q):
+    """Counting inside the aligned clauses alone (the equivalents' candidates) reads only
+    their texts, and must find exactly what the whole search finds among them."""
+    view = index_view.current()
+    for within in (view.aligned("ja", "en"), view.aligned("en", "ja"), view.everything() // 3):
+        everywhere = matched(SearchRequest(q=q))[1]
+        assert matched(SearchRequest(q=q), within=within)[1] == everywhere & within
