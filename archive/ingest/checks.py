@@ -434,6 +434,7 @@ def _check_heading_items(doc: ParsedDocument) -> None:
         if (
             clause.printed_label
             and not after.printed_label
+            and after.section == clause.section  # not under a heading of their own
             and len(clause.paragraphs) == 1
             and looks_like_heading(clause.text)
             and not ends_paragraph(clause.text)
@@ -659,6 +660,8 @@ def _check_trailing_headlines(doc: ParsedDocument) -> None:
     before = doc.clauses[-len(run) - 1] if len(run) < len(doc.clauses) else None
     if len(run) < 3 or before is None or not ends_paragraph(before.paragraphs[-1]):
         return
+    if len({c.section for c in run}) > 1:
+        return  # lists under headings of their own (保健分野 / 教育分野): the text's, not links
     lines = sorted(doc.line_at(c.offset) for c in run)
     first = run[-1]
     if first.section is not None and first.section != before.section:

@@ -55,6 +55,8 @@ _RECITAL_OPENS = re.compile(
 )
 
 
+# A sentence that ends by announcing a list with a semicolon (The three projects are;).
+_LIST_ANNOUNCED = re.compile(r"\b(?:are|is|include|includes|were|as follows|following)[;；]$")
 # The sentence that ends a preamble by announcing what follows.
 _ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the following", re.I)
 
@@ -172,13 +174,16 @@ def build_paragraphs(
         paragraph = Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
         paragraph.turn = bool(SPEAKER_LABEL.match(line.text))
         following = lines[index + 1] if index + 1 < len(lines) else None
+        listed = len(paragraphs) >= 2 and all(_one_line_item(p) for p in paragraphs[-2:])
         if line.number in levels:
             paragraph.heading, paragraph.rank = _forced_heading(line.text)
             paragraph.numbering, paragraph.level = None, levels[line.number]
             paragraph.settled = True
         elif line.number in hints.not_headings or line.number in hints.clause_starts:
             paragraph.settled = True
-        elif not paragraph.numbering and (heading := _heading(line, previous, following, width)):
+        elif not paragraph.numbering and (
+            heading := _heading(line, previous, following, width, listed)
+        ):
             paragraph.heading = heading[:2]
             paragraph.rank = heading[2]
         elif following and previous and previous.text.endswith((":", "：")):
@@ -215,6 +220,8 @@ def recitals(paragraphs: list[Paragraph]) -> int | None:
         # is the preamble of what it announces.
         lead = body[0].text if body else ""
         return 1 if len(body) > 1 and LEAD_ANNOUNCES.search(lead) else None
+    if _LIST_ANNOUNCED.search(body[first].text):
+        return None  # … are; over the items of a list, each ending in ; too: no recitals
     last = first
     while last + 1 < len(body) and recital[last + 1]:
         last += 1
@@ -225,6 +232,12 @@ def recitals(paragraphs: list[Paragraph]) -> int | None:
     if _ANNOUNCES.search(body[last + 1].text) and last + 2 < len(body):
         last += 1
     return last + 1
+
+
+def _one_line_item(paragraph: Paragraph) -> bool:
+    """An item of a list on one line: numbered or bulleted, and no heading."""
+    one_line = len(paragraph.lines) == 1 and not paragraph.heading
+    return one_line and bool(paragraph.numbering or is_bulleted(paragraph))
 
 
 def is_bulleted(paragraph: Paragraph) -> bool:
@@ -338,9 +351,14 @@ _ROW = re.compile(r"[^\s。、，,．.]+[ 　]+[^\s。、，,．.]+")
 
 
 def _heading(
-    line: Line, previous: Paragraph | None, following: Line | None, width: int | None
+    line: Line,
+    previous: Paragraph | None,
+    following: Line | None,
+    width: int | None,
+    listed: bool = False,
 ) -> tuple[str, str, int] | None:
-    """(label, heading, rank) when the line is a section heading."""
+    """(label, heading, rank) when the line is a section heading; `listed`: the paragraphs
+    before it end a list of two or more one-line items."""
     if marked := marked_heading(line.text):
         return marked
     if SPEAKER_LABEL.match(line.text):
@@ -360,6 +378,10 @@ def _heading(
         return None  # the next line goes on with this one
     after_closed = previous is None or previous.heading or ends_paragraph(previous.text)
     after_closed = after_closed or bool(SALUTATION.match(previous.text))
+    # A list of one-line items (・ project name (amount), 1. …) ends no sentence: a blank line
+    # after its last item closes it (`listed`), and a short line there names what comes next.
+    after_list = listed and bool(line.blank_before) and not line.bullet
+    after_closed = after_closed or after_list and not line.text.startswith(BULLET_MARKS)
     if not after_closed or previous and previous.text.endswith((":", "：")):
         return None  # after a colon comes what it announces, not a new section
     if width is not None and display_width(line.text) >= AT_WIDTH * width:

@@ -86,6 +86,10 @@ _LINK_WORDS = {
     "readalso",
     "submitrelease",
     "originallypublished",
+    # A story's date label whose date the copy lost.
+    "published",
+    "posted",
+    "updated",
     "relatednews",
     # An aggregator's link back to the page it copied: to the source site.
     "発信元サイトへ",
@@ -113,12 +117,14 @@ _EN_CAPTION = re.compile(
     r"^(?:(?:The|A) (?:state|scene|view) of\b|[A-Z][^.!?]{2,60}\swho\s)[^.!?]*$"
 )
 # Captions of a page's photographs in its own words: Photograph of the two leaders …,
-# 日・カザフスタン共同署名式の写真, …の写真を表示, Click photographs to enlarge.
+# 日・カザフスタン共同署名式の写真, …の写真を表示, Click photographs to enlarge, 画像.
 _PHOTOGRAPH = re.compile(
     r"^(?:photographs? of\b[^.!?]*|[^。]{2,200}の写真(?:を表示)?(?:\s+\S[^。]*)?"
     r"|click (?:on )?(?:the )?(?:photo(?:graph)?s?|images?) to enlarge\.?"
     r"|写真をクリックすると[^。]{0,20}(?:拡大|大きく)[^。]{0,20}。?"
     r"|[(（][^()（）。]{1,60}写真\s*[0-9０-９]*[)）]"
+    # Where a page's image stood, in the words of its content system: 本欄に画像を表示.
+    r"|(?:本欄に)?画像(?:を表示)?|[(（［\[【]画像[)）］\]】]"
     # PhotoSigning ceremony: the image's label run into its caption.
     r"|Photo(?=[A-Z])[^.!?]{2,80})$",
     re.I,
@@ -173,7 +179,12 @@ _WITH_WHOM = re.compile(r"^[^。、,]{2,60}と(?:とも|共)に$|^[^。、,]{2,6
 # An empty field a page's template printed as a word (an image's missing caption: None).
 _EMPTY_FIELD = re.compile(r"^(?:None|null|undefined|NaN)$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
-PHOTO_CREDIT = re.compile(r"^[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)\s*[:：]", re.I)
+# In English also without brackets: Photo: Telegram / the minister's office.
+PHOTO_CREDIT = re.compile(
+    r"^(?:[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)"
+    r"|photo(?:graph)?(?: credit)?)\s*[:：]",
+    re.I,
+)
 # A caption with its credit at the end: 握手する両首脳 日・キルギス首脳会談 (写真提供：内閣広報室)
 _CREDITED = re.compile(r"^[^。]{2,80}[(（]\s*写真提供\s*[:：][^)）]{1,30}[)）]$")
 # A navigation bar: three or more short items set apart by | (アジア | 北米 | 中南米), or, in

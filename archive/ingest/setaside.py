@@ -50,6 +50,12 @@ def _listing_copy(lines: list[Line], index: int) -> bool:
     return line.endswith(headline) and bool(head.strip()) and dates.find_date(head) is not None
 
 
+def _printed_twice(above: Line, line: Line) -> bool:
+    """The same sentence twice on consecutive lines: a copy the page's rendering made (a
+    text never says a whole line twice in a row)."""
+    return not line.blank_before and len(line.text) >= 20 and line.text == above.text
+
+
 def set_residue_aside(
     lines: list[Line], doc: ParsedDocument, furniture: frozenset[int] = frozenset()
 ) -> list[Line]:
@@ -70,6 +76,8 @@ def set_residue_aside(
         if not role and _listing_copy(lines, index):
             role = "date"  # the page's date, as the listing prints it
         if not role and index and _captions_label(lines[index - 1].text, line.text):
+            role = "furniture"
+        if not role and index and _printed_twice(lines[index - 1], line):
             role = "furniture"
         if not role and PROVISIONAL_LINE.match(LIST_MARK.sub("", line.text)):
             role = "provisional"
