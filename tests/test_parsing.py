@@ -258,3 +258,32 @@ def test_names_side_by_side_pair_with_their_titles():
         ("キルギス共和国大統領", "アイベク・トクトグロフ"),
     ]
     assert doc.closing.endswith("本書二通を作成した。") and doc.date == datetime.date(2024, 12, 25)
+
+
+# Made up: a minister's tour, a capital under each heading, no place printed with the date.
+TOUR = """\
+山田外務副大臣の中央アジア訪問(結果)
+
+令和13年6月9日
+
+6月2日から5日まで、山田外務副大臣は、ウズベキスタン及びキルギスを訪問しました。概要は以下のとおりです。
+
+1 ウズベキスタン(タシケント)
+
+(1)2日、山田副大臣は、外務次官と会談し、経済関係の強化で一致しました。
+
+2 キルギス(ビシュケク)
+
+(1)4日、山田副大臣は、外務大臣を表敬し、人的交流の拡大を確認しました。
+"""
+
+
+def test_a_tour_with_a_city_under_each_heading_has_no_place_and_no_place_warning():
+    doc = parse_document(TOUR, "ja")
+    headings = [s.heading for s in doc.sections]
+    assert headings == ["ウズベキスタン(タシケント)", "キルギス(ビシュケク)"]
+    assert doc.place == ""
+    assert not [w for w in doc.warnings if w.kind == "place"]
+    # One city named under the headings is no tour: the curator is asked for the place.
+    one_city = parse_document(TOUR.replace("キルギス(ビシュケク)", "キルギス"), "ja")
+    assert [w for w in one_city.warnings if w.kind == "place"]

@@ -288,7 +288,8 @@ def _check_place(doc: ParsedDocument) -> None:
     """No place printed, though the body says something happened in a city (東京において,
     in Astana) after its opening paragraphs, which name the place where they say it; or no
     place anywhere, which a curator may know from elsewhere; or a place that names no city
-    the archive knows (a venue, a file number), which a curator settles."""
+    the archive knows (a venue, a file number), which a curator settles. A tour whose
+    headings name two cities or more has no one place, and no warning says it should."""
     if doc.place and not gazetteer.is_known(doc.place):
         printed = doc.lines("place", "date_place")
         doc.warn(
@@ -300,6 +301,10 @@ def _check_place(doc: ParsedDocument) -> None:
         return
     if doc.place:
         return
+    named = (gazetteer.find_place(s.heading) for s in doc.sections)
+    headed = {gazetteer.canonical_place(p) for p in named if p}
+    if len(headed) >= 2:
+        return  # a tour, a city under each heading (1 ウズベキスタン(タシケント)): no one place
     for clause in [] if _chronology(doc, doc.date) else doc.clauses[2:8]:
         if _in_reference(doc, clause):
             break  # the ministry's background notes, not the text
