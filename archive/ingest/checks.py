@@ -431,6 +431,14 @@ def _indent(doc: ParsedDocument, offset: int) -> int:
     return offset - doc.line_starts[doc.line_at(offset) - 1]
 
 
+def _under_plain_heading(doc: ParsedDocument, clause, before) -> bool:
+    """Whether `clause` stands under an unlabelled heading of its own, after `before`: the
+    heading holds it («…»について over a note), where a labelled one ((ア)総論) may be the
+    first of the headings that `before`, a short item, stands over."""
+    moved = clause.section is not None and clause.section != before.section
+    return moved and not doc.sections[clause.section].label
+
+
 def _check_heading_items(doc: ParsedDocument) -> None:
     """Numbered items that alternate between a short line with no sentence (1. 冒頭) and a
     paragraph (2. 各国代表の皆様。…): the short ones may be headings numbered in one run
@@ -439,7 +447,7 @@ def _check_heading_items(doc: ParsedDocument) -> None:
         if (
             clause.printed_label
             and not after.printed_label
-            and after.section == clause.section  # not under a heading of their own
+            and not _under_plain_heading(doc, after, clause)
             and len(clause.paragraphs) == 1
             and looks_like_heading(clause.text)
             and not ends_paragraph(clause.text)
