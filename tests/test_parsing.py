@@ -287,3 +287,36 @@ def test_a_tour_with_a_city_under_each_heading_has_no_place_and_no_place_warning
     # One city named under the headings is no tour: the curator is asked for the place.
     one_city = parse_document(TOUR.replace("キルギス(ビシュケク)", "キルギス"), "ja")
     assert [w for w in one_city.warnings if w.kind == "place"]
+
+
+# Made up: a short item over labelled sub-headings, and a project list before a plain note.
+ITEM_OVER_SUBHEADINGS = """\
+首脳会談の概要
+
+1 会談
+ア 二国間関係
+(ア)総論
+両首脳は、両国関係の発展を歓迎しました。
+(イ)人材育成
+両首脳は、人材育成の協力を確認しました。
+"""
+LIST_BEFORE_NOTE = """\
+署名式の開催
+
+ 今回署名された案件は、以下のとおりです。
+
+  1. 北部村学校改修計画(31,000米ドル)
+  2. 南部地区病院機材整備計画(52,000米ドル)
+
+
+草の根無償資金協力について
+ この制度は、住民に直接役立つ小規模な事業を支援するものです。
+"""
+
+
+def test_a_short_item_over_labelled_headings_is_named_but_not_one_before_a_plain_note():
+    over = parse_document(ITEM_OVER_SUBHEADINGS, "ja")
+    assert any("二国間関係" in w and "reads like a heading" in w for w in over.warnings)
+    listed = parse_document(LIST_BEFORE_NOTE, "ja")
+    assert [s.heading for s in listed.sections] == ["草の根無償資金協力について"]
+    assert not [w for w in listed.warnings if "reads like a heading" in w]
