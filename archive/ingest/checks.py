@@ -491,7 +491,8 @@ def _check_clause_openings(doc: ParsedDocument) -> None:
         first = clause.paragraphs[0]
         short = len(first) <= (50 if is_japanese(first) else 90)
         lead_in = CONTINUES.search(first)  # "… is as follows," announces a list
-        if len(clause.paragraphs) > 1 and short and not ends_paragraph(first) and not lead_in:
+        row = dates.opens_day_row(first)  # a day, then its events: a programme's row
+        if len(clause.paragraphs) > 1 and short and not (ends_paragraph(first) or lead_in or row):
             line = doc.line_at(clause.offset)
             doc.warn(
                 "structure",

@@ -225,6 +225,18 @@ _TIME = re.compile(
 )
 
 
+# A day with its weekday, then what happened on it: the first line of a day's row in a
+# programme table flattened to text (8月15日(水曜日) 外相表敬).
+_DAY_ROW = re.compile(
+    r"^\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[(（]\s*[月火水木金土日](?:曜日?)?\s*[)）]\s+\S"
+)
+
+
+def opens_day_row(text: str) -> bool:
+    """Whether `text` opens a day's row of a flattened programme: the day, then its events."""
+    return bool(_DAY_ROW.match(unicodedata.normalize("NFKC", text)))
+
+
 def is_day_line(text: str) -> bool:
     """A day alone on its line with its weekday (6月2日(月曜日), Monday, June 2): a day of a
     programme, over that day's events."""

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from archive.ingest.dates import is_day_line
+from archive.ingest.dates import is_day_line, opens_day_row
 from archive.ingest.lines import (
     BULLET_MARKS,
     CONTINUES,
@@ -106,6 +106,7 @@ class Paragraph:
     in_reference: bool = False  # in a reference part ([参考1]), which numbers its items afresh
     settled: bool = False  # the curator said whether this line is a heading
     turn: bool = False  # it opens with a speaker's label alone on its line: (Reporter) …
+    row: bool = False  # it opens a day's row of a flattened programme: 8月15日(水曜日) …
 
 
 def wrap_width(lines: list[Line]) -> int | None:
@@ -173,6 +174,7 @@ def build_paragraphs(
             continue
         paragraph = Paragraph(line.text, line.offset, [line], numbering=numbering(line.text))
         paragraph.turn = bool(SPEAKER_LABEL.match(line.text))
+        paragraph.row = not is_day_line(line.text) and opens_day_row(line.text)
         following = lines[index + 1] if index + 1 < len(lines) else None
         listed = len(paragraphs) >= 2 and all(_one_line_item(p) for p in paragraphs[-2:])
         if line.number in levels:

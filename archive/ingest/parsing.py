@@ -18,6 +18,7 @@ from archive.ingest.lines import (
     INTRODUCTION,
     NAMES_A_SPEECH,
     REFERENCE,
+    display_width,
     looks_like_heading,
     numbering,
     split_lines,
@@ -44,7 +45,7 @@ from archive.ingest.parsed import (
     ParseHints,
     ParseWarning,
 )
-from archive.ingest.repairs import normalize_label
+from archive.ingest.repairs import ends_paragraph, normalize_label
 from archive.ingest.setaside import set_datelines_aside, set_residue_aside
 
 __all__ = ["ParseError", "ParseHints", "ParseWarning", "ParsedDocument", "parse_document"]
@@ -434,6 +435,15 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             clause["paras"].append(paragraph.text)  # the turn goes on: (Prime Minister) …
             clause["sources"].append(paragraph)
             continue
+        elif (
+            clause is not None
+            and clause.get("row")
+            and not (paragraph.row or paragraph.numbering or paragraph.turn)
+            and not paragraph.lines[0].blank_before
+        ):
+            clause["paras"].append(paragraph.text)  # the day's next event, on a line of its own
+            clause["sources"].append(paragraph)
+            continue
         elif bulleted and is_bulleted(paragraph) and clause is not None and clause["bulleted"]:
             ordinal += 1  # the next item of a list, in a text numbered elsewhere too
             label = _qualified(str(ordinal), doc, current_section, paragraph.in_reference)
@@ -461,11 +471,13 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
             clause = _clause(str(ordinal), "", paragraph.text, current_section, False, paragraph)
         clauses.append(clause)
         doc.body_order.append(("clause", len(clauses) - 1))
-        # Only a numbered or bulleted item, or a speaker's turn, takes the unmarked
-        # paragraphs that follow it.
+        # Only a numbered or bulleted item, a speaker's turn or a day's row takes the
+        # unmarked paragraphs that follow it.
         clause["bulleted"] = bool(bulleted) and is_bulleted(paragraph)
         clause["turn"] = paragraph.turn
-        clause = clause if paragraph.numbering or clause["bulleted"] or paragraph.turn else None
+        clause["row"] = paragraph.row
+        taking = paragraph.numbering or clause["bulleted"] or paragraph.turn or paragraph.row
+        clause = clause if taking else None
 
     _unique_labels(clauses, doc)
     doc.clauses = [
@@ -489,6 +501,7 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
                 looks_like_heading(extra.text)
                 and len(extra.lines) == 1
                 and not numbering(extra.text)
+                and not c["row"]  # a day's events, one to a line
             ):
                 number = extra.lines[0].number
                 doc.warn(
@@ -515,8 +528,35 @@ def _structure(paragraphs: list[Paragraph], doc: ParsedDocument, hints: ParseHin
                     f"[{number}] in the manifest.",
                     number,
                 )
+    _check_table_head(clauses, doc)
     if not style and any(p.numbering for p in paragraphs):
         doc.warn("structure", "numbering could not be followed; paragraphs are labelled by order")
+
+
+def _check_table_head(clauses: list[dict], doc: ParsedDocument) -> None:
+    """Short lines right above a programme's first day row (日程 / 日付 内容): what is left
+    of the table's caption and column names, read as clauses."""
+    first = next((i for i, c in enumerate(clauses) if c["row"]), None)
+    if first is None:
+        return
+    above = []
+    for clause in reversed(clauses[:first]):
+        source = clause["sources"][0]
+        later = (above[-1] if above else clauses[first])["sources"][0]
+        short = len(clause["sources"]) == 1 and display_width(source.text) <= 24
+        if not short or ends_paragraph(source.text) or later.lines[0].blank_before:
+            break
+        above.append(clause)
+    if above:
+        lines = sorted(c["sources"][0].lines[0].number for c in above)
+        doc.warn(
+            "structure",
+            f"lines {', '.join(map(str, lines))} above a programme's rows of days may be its "
+            "caption and column names; if so, set furniture = "
+            f"[{', '.join(map(str, lines))}] in the manifest.",
+            lines[0],
+            lines,
+        )
 
 
 def _unique_labels(clauses: list[dict], doc: ParsedDocument) -> None:
