@@ -320,3 +320,18 @@ def test_a_short_item_over_labelled_headings_is_named_but_not_one_before_a_plain
     listed = parse_document(LIST_BEFORE_NOTE, "ja")
     assert [s.heading for s in listed.sections] == ["草の根無償資金協力について"]
     assert not [w for w in listed.warnings if "reads like a heading" in w]
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        # The embassy is who acted, not where: its ceremonies were held across the country.
+        ("From May 3 through 7, the Embassy of Japan in Dushanbe held handover ceremonies "
+         "for six projects in four regions.", ""),
+        ("On May 3, a signing ceremony took place at the Embassy of Japan in Dushanbe.",
+         "Dushanbe"),
+    ],
+)  # fmt: skip
+def test_an_embassy_named_by_its_city_gives_the_place_only_as_the_venue(opening, place):
+    doc = parse_document(opening + "\n\nThe projects will serve about 3,000 residents.\n", "en")
+    assert doc.place == place

@@ -197,15 +197,29 @@ def find_place(text: str) -> str | None:
     return match.group() if match else None
 
 
+def _mission_only(before: str, match: re.Match) -> bool:
+    """Whether `match` (in Dushanbe) only says where a mission named just before it stands."""
+    return bool(match.group("en") and _MISSION_IN.search(before) and not _AT_MISSION.search(before))
+
+
 def find_wire_place(text: str) -> str | None:
     """The city of a wire-service dateline that opens `text`, as printed (DUSHANBE)."""
     match = _WIRE.match(text)
     return match.group("wire_city") if match else None
 
 
+# "the Embassy of Japan in Dushanbe conducted …": where the embassy stands, which is where
+# something happened only when the embassy is the venue (at the Embassy of Japan in …).
+_MISSION_IN = re.compile(r"\b(?:Embassy|Consulate(?: General)?)(?: of [A-Z][a-z]+)? $")
+_AT_MISSION = re.compile(r"\b(?:at|in|to) the (?:Embassy|Consulate)\b[^.]*$", re.I)
+
+
 def find_meeting_place(text: str) -> str | None:
     """The first place `text` says something happened at, as printed (東京, Tokyo)."""
-    match = _MEETING_PLACE.search(text)
+    match = next(
+        (m for m in _MEETING_PLACE.finditer(text) if not _mission_only(text[: m.start()], m)),
+        None,
+    )
     ministry = _AT_FOREIGN_MINISTRY.search(text)
     if ministry and (not match or ministry.start() < match.start()):
         return ministry.group("printed") or ministry.group("printed_en")
