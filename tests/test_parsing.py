@@ -335,3 +335,12 @@ def test_a_short_item_over_labelled_headings_is_named_but_not_one_before_a_plain
 def test_an_embassy_named_by_its_city_gives_the_place_only_as_the_venue(opening, place):
     doc = parse_document(opening + "\n\nThe projects will serve about 3,000 residents.\n", "en")
     assert doc.place == place
+
+
+def test_a_label_given_twice_is_suffixed_and_the_warning_names_the_line():
+    text = "声明\n\n1 第一。\n\n(1)甲\n\n 本文。\n\n(1)乙\n\n 別文。\n"
+    doc = parse_document(text, "ja")
+    labels = [c.label for c in doc.clauses]
+    assert len(labels) == len(set(labels))
+    twice = [w for w in doc.warnings if "would be given twice" in w]
+    assert twice and all(w.line and str(w).startswith(f"line {w.line}:") for w in twice)

@@ -578,10 +578,12 @@ def _unique_labels(clauses: list[dict], doc: ParsedDocument) -> None:
             while f"{label}-{suffix}" in seen:
                 suffix += 1
             clause["label"] = f"{label}-{suffix}"
+            line = clause["sources"][0].lines[0].number
             doc.warn(
                 "labels",
                 f"label {label} would be given twice; the second is {clause['label']}. Check "
                 'the numbering, or set labels = "order" in the manifest.',
+                line,
             )
         seen.add(clause["label"])
 
