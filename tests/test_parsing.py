@@ -344,3 +344,42 @@ def test_a_label_given_twice_is_suffixed_and_the_warning_names_the_line():
     assert len(labels) == len(set(labels))
     twice = [w for w in doc.warnings if "would be given twice" in w]
     assert twice and all(w.line and str(w).startswith(f"line {w.line}:") for w in twice)
+
+
+# Made up: a reception in Tokyo named as 都内, its last item printed again and cut short, as
+# a stored page stops inside a rendering copy.
+RECEPTION = """\
+山田外務副大臣のフィクトランド独立記念レセプション出席
+令和13年9月25日
+
+9月20日,都内で「フィクトランド独立40周年記念レセプション」が開催され,山田副大臣が出席しました。
+1 冒頭,駐日フィクトランド大使から,両国関係の発展に謝意が表されました。
+2 また,山田副大臣から,日本政府を代表して両国の友好に祝意を述べました。
+2 また,山田副大臣から,日本政府を代表して両
+"""
+
+
+def test_tokyo_named_as_the_metropolis_and_a_cut_copy_of_the_last_line():
+    doc = parse_document(RECEPTION, "ja")
+    assert doc.place == "Tokyo"
+    assert [c.label for c in doc.clauses] == ["p1", "1", "2"]
+    assert "2 また,山田副大臣から,日本政府を代表して両" in [m.text for m in doc.lines("furniture")]
+    kyoto = parse_document(RECEPTION.replace("都内で", "京都内で"), "ja")
+    assert kyoto.place != "Tokyo"
+
+
+# Made up: a bare (参考) over one line of country data with no full stop, at the end.
+DATA_NOTE = """\
+フィクトランドに対する無償資金協力に関する書簡の交換
+令和13年7月11日
+- 本11日,フィクトヴィルにおいて,書簡の交換が行われました。
+- 今回の協力は,橋梁の架け替えを支援するものです。
+(参考)
+フィクトランドは,面積約10万平方キロメートル,人口300万人(2030年)
+"""
+
+
+def test_a_bare_reference_mark_over_one_line_of_data_is_a_note():
+    doc = parse_document(DATA_NOTE, "ja")
+    assert not doc.sections and [c.label for c in doc.clauses] == ["1", "2"]
+    assert any(m.text.startswith("フィクトランドは,面積") for m in doc.metadata_lines)

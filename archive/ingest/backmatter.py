@@ -90,14 +90,13 @@ def _note_under(lines: list[Line], index: int) -> bool:
 
 
 def _one_sentence_after(lines: list[Line], index: int) -> bool:
-    """A bare mark ((参考)) with one sentence after it at the end, bulleted or not: a note."""
+    """A bare mark ((参考)) with one sentence after it at the end, bulleted or not: a note;
+    so is one line of data with no full stop (面積…,人口…(2011年)), which states no more."""
     rest = lines[index + 1 :]
-    return (
-        not (marked_heading(lines[index].text) or ("", "", 0))[1]
-        and len(rest) == 1
-        and len(SENTENCE_END.findall(LIST_MARK.sub("", rest[0].text))) == 1
-        and ends_sentence(rest[0].text[-1:])
-    )
+    if (marked_heading(lines[index].text) or ("", "", 0))[1] or len(rest) != 1:
+        return False
+    ends = len(SENTENCE_END.findall(LIST_MARK.sub("", rest[0].text)))
+    return ends == 1 and ends_sentence(rest[0].text[-1:]) or ends == 0
 
 
 def _reference_part(lines: list[Line], index: int) -> bool:

@@ -24,6 +24,7 @@ COUNTRIES = {
 # Printed form → canonical English place name. Longer forms first where one contains another.
 PLACES = {
     "東京": "Tokyo",
+    "都内": "Tokyo",  # within the Tokyo metropolis: 都内で開催された
     "大阪": "Osaka",
     "アシガバット": "Ashgabat",
     "アシガバード": "Ashgabat",
@@ -102,16 +103,18 @@ PLACES = {
     "Ministry of Foreign Affairs": "Tokyo",
 }
 
-# A ministry is Japan's unless the text names another state's: ウズベキスタン外務省 and the
-# Ministry of Foreign Affairs of Uzbekistan are in Tashkent.
-_OWN_MINISTRY = {
+# Names read only where nothing around them says otherwise. A ministry is Japan's unless the
+# text names another state's: ウズベキスタン外務省 and the Ministry of Foreign Affairs of
+# Uzbekistan are in Tashkent. 都内 is Tokyo's, but 京都内 is inside Kyoto.
+_GUARDED = {
     "外務省": r"(?<![\u30a0-\u30ff国])外務省",
     "Ministry of Foreign Affairs": r"Ministry of Foreign Affairs(?!\s+of\b)",
+    "都内": r"(?<!京)都内",
 }
 
 
 def _name_pattern(name: str) -> str:
-    return _OWN_MINISTRY.get(name, re.escape(name))
+    return _GUARDED.get(name, re.escape(name))
 
 
 _NAMES = "|".join(map(_name_pattern, sorted(PLACES, key=len, reverse=True)))

@@ -50,10 +50,12 @@ def _listing_copy(lines: list[Line], index: int) -> bool:
     return line.endswith(headline) and bool(head.strip()) and dates.find_date(head) is not None
 
 
-def _printed_twice(above: Line, line: Line) -> bool:
+def _printed_twice(above: Line, line: Line, last: bool) -> bool:
     """The same sentence twice on consecutive lines: a copy the page's rendering made (a
-    text never says a whole line twice in a row)."""
-    return not line.blank_before and len(line.text) >= 20 and line.text == above.text
+    text never says a whole line twice in a row); on the `last` line, the start of such a
+    copy, where the stored page stops."""
+    same = line.text == above.text or last and above.text.startswith(line.text)
+    return not line.blank_before and len(line.text) >= 20 and same
 
 
 def set_residue_aside(
@@ -77,7 +79,7 @@ def set_residue_aside(
             role = "date"  # the page's date, as the listing prints it
         if not role and index and _captions_label(lines[index - 1].text, line.text):
             role = "furniture"
-        if not role and index and _printed_twice(lines[index - 1], line):
+        if not role and index and _printed_twice(lines[index - 1], line, index == len(lines) - 1):
             role = "furniture"
         if not role and PROVISIONAL_LINE.match(LIST_MARK.sub("", line.text)):
             role = "provisional"
