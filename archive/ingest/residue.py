@@ -119,7 +119,8 @@ _EN_CAPTION = re.compile(
 # Captions of a page's photographs in its own words: Photograph of the two leaders …,
 # 日・カザフスタン共同署名式の写真, …の写真を表示, Click photographs to enlarge, 画像.
 _PHOTOGRAPH = re.compile(
-    r"^(?:photographs? of\b[^.!?]*|[^。]{2,200}の写真(?:を表示)?(?:\s+\S[^。]*)?"
+    r"^(?:photographs? of\b[^.!?]*|maps? of\b[^.!?]{0,60}"
+    r"|[^。]{2,200}の写真(?:を表示)?(?:\s+\S[^。]*)?"
     r"|click (?:on )?(?:the )?(?:photo(?:graph)?s?|images?) to enlarge\.?"
     r"|写真をクリックすると[^。]{0,20}(?:拡大|大きく)[^。]{0,20}。?"
     r"|[(（][^()（）。]{1,60}写真\s*[0-9０-９]*[)）]"

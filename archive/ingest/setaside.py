@@ -67,6 +67,7 @@ def set_residue_aside(
     kept: list[Line] = []
     carried = 0
     headers = _running_headers(lines) | _gallery(lines) | _bulleted_menu(lines) | _cells(lines)
+    headers |= _pull_quotes(lines)
     previous_role = None
     for index, line in enumerate(lines):
         role = residue_role(line.text)
@@ -193,6 +194,35 @@ def _gallery(lines: list[Line]) -> set[int]:
             if i + 1 < len(lines) and lines[i + 1].text == phrase:
                 doubled.add(i + 1)
     return numbered | doubled
+
+
+# A pull quote's speaker and office: Taro Aso, / Japanese foreign minister.
+_QUOTED_NAME = re.compile(r"^(?:[A-Z][\w'.-]*\s){1,3}[A-Z][\w'.-]*,$")
+
+
+def _pull_quotes(lines: list[Line]) -> set[int]:
+    """Indexes of a news page's pull quotes: a sentence set apart by a blank line, then on
+    the lines right under it who said it (a name ending in a comma) and their office, then
+    a blank line and more of the story: the page's box, not a paragraph (a signature under
+    a letter ends the text instead)."""
+    found = set()
+    for i in range(1, len(lines) - 2):
+        quote, name, office, after = lines[i - 1], lines[i], lines[i + 1], lines[i + 2]
+        if (
+            _QUOTED_NAME.match(name.text)
+            and len(name.text) <= 40
+            and not name.blank_before
+            and not office.blank_before
+            and after.blank_before
+            and quote.blank_before
+            and len(quote.text.split()) >= 8  # a sentence (its full stop often left off)
+            and len(quote.text) <= 240
+            and len(office.text) <= 60
+            and office.text[:1].isupper()
+            and not ends_sentence(office.text)
+        ):
+            found |= {i - 1, i, i + 1}
+    return found
 
 
 def _said_twice(text: str) -> str:
