@@ -190,7 +190,7 @@ def _aligned_using(view: index_view.IndexView, key: str, language: str) -> int:
         _parsed, found = matched(request, within=view.aligned(language, other))
         return found.bit_count()
 
-    return view.kept("aligned clauses using", (language, key), count, limit=65536)
+    return view.kept("aligned clauses using", (language, key), count, limit=65536, shared=True)
 
 
 def _order_by_parts(
@@ -222,7 +222,7 @@ def _firsts(view: index_view.IndexView, term: str) -> tuple[str, ...]:
         found = equivalents(term, order_ties=False, most_pairs=PART_PAIRS).equivalents
         return tuple(e.text.casefold() for e in found if e.dice == found[0].dice)
 
-    return view.kept("strongest equivalents", term, find)
+    return view.kept("strongest equivalents", term, find, shared=True)
 
 
 def _parts(text: str, language: str) -> list[str]:

@@ -3,6 +3,7 @@ caches worth keeping while that version lasts, shared by a process's threads, re
 the index changes, and warmed by the refresher thread in a web worker (search.worker)."""
 
 import functools
+import hashlib
 import logging
 import threading
 import time
@@ -14,6 +15,7 @@ from functools import reduce
 from operator import and_, or_
 
 from django.conf import settings
+from django.core.cache import caches
 from whoosh import collectors, sorting
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -442,21 +444,33 @@ class IndexView:
                 )
         return self._aligned[key]
 
-    def kept(self, kind: str, key, compute, limit: int = 4096):
+    def kept(self, kind: str, key, compute, limit: int = 4096, shared: bool = False):
         """What `compute()` derives from this index version for `key`, computed once and kept
         while the view is current: the `limit` of each `kind` used most recently. Computed
-        outside the lock (it may search); two threads may both compute a new key."""
+        outside the lock (it may search); two threads may both compute a new key. `shared`:
+        also kept in the page cache under this version, for the machine's other workers and
+        for this one after a restart (a small value, read back in well under a millisecond)."""
         with self._lock:
             kept = self._kept.setdefault(kind, OrderedDict())
             if key in kept:
                 kept.move_to_end(key)
                 return kept[key]
-        value = compute()
+        name = self._shared_name(kind, key) if shared else None
+        value = caches["pages"].get(name) if name else None
+        if value is None:
+            value = compute()
+            if name:
+                caches["pages"].set(name, value)
         with self._lock:
             kept[key] = value
             if len(kept) > limit:
                 kept.popitem(last=False)
         return value
+
+    def _shared_name(self, kind: str, key) -> str:
+        """The page cache's key for what `kept` derives: this index folder and version."""
+        identity = f"{self.path}:{self.signature}:{kind}:{key!r}"
+        return "index-view:" + hashlib.sha256(identity.encode()).hexdigest()
 
     def duplicate_versions(self, matched: int, prefer: str) -> int:
         """The hits of `matched` that another matched version of the same clause, ranked

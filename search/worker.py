@@ -17,6 +17,7 @@ The refresher, every `SEARCH_REFRESH_SECONDS` (default 0.5 s):
 """
 
 import fcntl
+import gc
 import logging
 import threading
 import time
@@ -43,6 +44,7 @@ def start() -> None:
             return
         index_view.refresh()
         parse_query("協力 cooperation")  # loads MeCab's dictionary before the first request
+        _freeze()
         index_view.refreshed_in_background = True
         _thread = threading.Thread(target=_run, name="search-refresher", daemon=True)
         _thread.start()
@@ -58,11 +60,22 @@ def _run() -> None:
             if time.monotonic() - last_sync >= sync_every:
                 last_sync = time.monotonic()
                 sync()
-            index_view.refresh()
+            if index_view.refresh():
+                _freeze()
         except Exception:  # keep refreshing; the next round may succeed
             log.exception("The search refresher failed; retrying in %s s", refresh_every)
         finally:
             connections.close_all()  # this thread's connections only
+
+
+def _freeze() -> None:
+    """Move what the process holds now (the warm view of the index, MeCab, Django) out of
+    the cyclic garbage collector's sight: a full collection walked its ~100,000 objects
+    every dozen requests, a 55 ms pause at 100,000 clauses, 4 ms once they are frozen. A
+    view holds no reference cycle, so the one a refresh replaces is still freed when the
+    last request using it ends; the collection first leaves no garbage to freeze."""
+    gc.collect()
+    gc.freeze()
 
 
 def sync() -> int:

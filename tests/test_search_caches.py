@@ -258,3 +258,26 @@ def test_a_search_inside_some_clauses_finds_what_the_whole_search_finds_there(se
     for within in (view.aligned("ja", "en"), view.aligned("en", "ja"), view.everything() // 3):
         everywhere = matched(SearchRequest(q=q))[1]
         assert matched(SearchRequest(q=q), within=within)[1] == everywhere & within
+
+
+def test_a_new_worker_reads_the_candidates_counts_another_kept_for_the_same_index(
+    seeded, fresh_start, page_cache, monkeypatch
+):
+    """What one process counted for the equivalents is kept in the page cache under the index
+    version: a process that opens the same index answers the same without counting again."""
+    from search import equivalents
+
+    first = equivalents.equivalents("cooperation")
+    index_view.forget()  # as a second worker, or this one restarted
+    counted = []
+    real = equivalents.matched
+    monkeypatch.setattr(
+        equivalents,
+        "matched",
+        lambda request, within=None: counted.append(request.q) or real(request, within),
+    )
+    again = equivalents.equivalents("cooperation")
+    assert counted == ["cooperation"]  # the term's own pairs, and no candidate counted again
+    assert [(e.text, e.found, e.dice) for e in again.equivalents] == [
+        (e.text, e.found, e.dice) for e in first.equivalents
+    ]
