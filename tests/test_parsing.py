@@ -266,15 +266,15 @@ TOUR = """\
 
 令和13年6月9日
 
-6月2日から5日まで、山田外務副大臣は、ウズベキスタン及びキルギスを訪問しました。概要は以下のとおりです。
+山田外務副大臣は、9月10日から13日にかけてウズベキスタンとキルギスを訪れました。概要は以下のとおりです。
 
 1 ウズベキスタン(タシケント)
 
-(1)2日、山田副大臣は、外務次官と会談し、経済関係の強化で一致しました。
+(1)山田副大臣は11日に外務次官と会い、経済関係を強めることで一致しました。
 
 2 キルギス(ビシュケク)
 
-(1)4日、山田副大臣は、外務大臣を表敬し、人的交流の拡大を確認しました。
+(1)山田副大臣は12日に外務大臣を訪ね、若者の交流を広げることを確かめました。
 """
 
 
@@ -303,7 +303,7 @@ ITEM_OVER_SUBHEADINGS = """\
 LIST_BEFORE_NOTE = """\
 署名式の開催
 
- 今回署名された案件は、以下のとおりです。
+ 署名した案件と供与額の上限は次のとおりです。
 
   1. 北部村学校改修計画(31,000米ドル)
   2. 南部地区病院機材整備計画(52,000米ドル)
@@ -326,10 +326,10 @@ def test_a_short_item_over_labelled_headings_is_named_but_not_one_before_a_plain
     ("opening", "place"),
     [
         # The embassy is who acted, not where: its ceremonies were held across the country.
-        ("From May 3 through 7, the Embassy of Japan in Dushanbe held handover ceremonies "
-         "for six projects in four regions.", ""),
-        ("On May 3, a signing ceremony took place at the Embassy of Japan in Dushanbe.",
-         "Dushanbe"),
+        ("Last week the Embassy of Japan in Bishkek marked the completion of six village "
+         "projects across four provinces.", ""),
+        ("Six grant contracts were signed on Monday at the Embassy of Japan in Bishkek.",
+         "Bishkek"),
     ],
 )  # fmt: skip
 def test_an_embassy_named_by_its_city_gives_the_place_only_as_the_venue(opening, place):
@@ -352,10 +352,10 @@ RECEPTION = """\
 山田外務副大臣のフィクトランド独立記念レセプション出席
 令和13年9月25日
 
-9月20日,都内で「フィクトランド独立40周年記念レセプション」が開催され,山田副大臣が出席しました。
-1 冒頭,駐日フィクトランド大使から,両国関係の発展に謝意が表されました。
-2 また,山田副大臣から,日本政府を代表して両国の友好に祝意を述べました。
-2 また,山田副大臣から,日本政府を代表して両
+9月20日に都内で開かれたフィクトランド独立40周年の祝賀会に,山田副大臣が出席しました。
+1 祝賀会では,まず駐日フィクトランド大使が挨拶し,両国の協力の歩みを振り返りました。
+2 続いて山田副大臣が日本政府を代表して祝辞を述べ,今後の協力への期待を示しました。
+2 続いて山田副大臣が日本政府を代表して祝
 """
 
 
@@ -363,7 +363,7 @@ def test_tokyo_named_as_the_metropolis_and_a_cut_copy_of_the_last_line():
     doc = parse_document(RECEPTION, "ja")
     assert doc.place == "Tokyo"
     assert [c.label for c in doc.clauses] == ["p1", "1", "2"]
-    assert "2 また,山田副大臣から,日本政府を代表して両" in [m.text for m in doc.lines("furniture")]
+    assert "2 続いて山田副大臣が日本政府を代表して祝" in [m.text for m in doc.lines("furniture")]
     kyoto = parse_document(RECEPTION.replace("都内で", "京都内で"), "ja")
     assert kyoto.place != "Tokyo"
 

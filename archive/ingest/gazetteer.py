@@ -211,7 +211,7 @@ def find_wire_place(text: str) -> str | None:
     return match.group("wire_city") if match else None
 
 
-# "the Embassy of Japan in Dushanbe conducted …": where the embassy stands, which is where
+# "the Embassy of Japan in Bishkek announced …": where the embassy stands, which is where
 # something happened only when the embassy is the venue (at the Embassy of Japan in …).
 _MISSION_IN = re.compile(r"\b(?:Embassy|Consulate(?: General)?)(?: of [A-Z][a-z]+)? $")
 _AT_MISSION = re.compile(r"\b(?:at|in|to) the (?:Embassy|Consulate)\b[^.]*$", re.I)
