@@ -180,7 +180,7 @@ _WITH_WHOM = re.compile(r"^[^。、,]{2,60}と(?:とも|共)に$|^[^。、,]{2,6
 # An empty field a page's template printed as a word (an image's missing caption: None).
 _EMPTY_FIELD = re.compile(r"^(?:None|null|undefined|NaN)$")
 # The credit under a photograph: (写真提供：内閣広報室), (Photo: Cabinet Public Relations Office).
-# In English also without brackets: Photo: Telegram / the minister's office.
+# In English also without brackets: Photo: Press Service / the ministry.
 PHOTO_CREDIT = re.compile(
     r"^(?:[(（]\s*(?:写真提供|写真|photo(?:graph)?(?: credit)?)"
     r"|photo(?:graph)?(?: credit)?)\s*[:：]",
