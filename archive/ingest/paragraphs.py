@@ -55,7 +55,7 @@ _RECITAL_OPENS = re.compile(
 )
 
 
-# A sentence that ends by announcing a list with a semicolon (The three projects are;).
+# A sentence that ends by announcing a list with a semicolon (The schemes funded are;).
 _LIST_ANNOUNCED = re.compile(r"\b(?:are|is|include|includes|were|as follows|following)[;；]$")
 # The sentence that ends a preamble by announcing what follows.
 _ANNOUNCES = re.compile(r"以下のとおり|次のとおり|as follows|the following", re.I)
